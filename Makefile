@@ -1,0 +1,60 @@
+# Ontwikkelscan. Two commands do everything on a fresh machine with Python 3.11 and make:
+#   make run    the app with an embedded SQLite database and a demo region, on 127.0.0.1:$(PORT)
+#   make test   ruff and the whole test suite (also on PostgreSQL when TEST_DATABASE_URL is set)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+PIP    := $(BIN)/python -m pip
+
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-dev translations translations-update constraints benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: | $(BIN)/python
+	$(BIN)/pybabel compile --use-fuzzy=false -d translations -D messages 2>&1 | grep -v '^compiling' || true
+	@test -f translations/nl/LC_MESSAGES/messages.mo && test -f translations/en/LC_MESSAGES/messages.mo
+
+run: install translations
+	SCAN_ENV=development $(BIN)/flask db upgrade
+	SCAN_ENV=development $(BIN)/flask demo seed --if-empty
+	SCAN_ENV=development $(BIN)/flask demo accounts
+	SCAN_ENV=development $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install-dev translations
+	$(BIN)/ruff check .
+	env -u TEST_DATABASE_URL $(BIN)/pytest -p no:cacheprovider
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL ($$TEST_DATABASE_URL) =="; \
+		$(BIN)/pytest -p no:cacheprovider; \
+	fi
+
+# Maintainers: extract messages and update both catalogs after changing UI text.
+translations-update: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project Ontwikkelscan .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+constraints: install-dev
+	$(PIP) freeze --exclude-editable > constraints.txt
+
+benchmark: install-dev
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,75 @@
+"""Ontwikkelscan: the application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INSTANCE_PATH", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    from scan import config as settings
+
+    app.config.update(settings.from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from scan.core import errors, security
+
+    errors.register(app)
+    security.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    # Import every feature's models so Alembic and the metadata see all tables.
+    from scan import (
+        i18n,
+        models,  # noqa: F401
+    )
+    from scan.auth import login
+    from scan.extensions import babel, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    csrf.init_app(app)
+    login.init_app(app)
+    i18n.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from scan.auth import bp as auth_bp
+    from scan.beheer import bp as beheer_bp
+    from scan.core import bp as core_bp
+    from scan.home import bp as home_bp
+    from scan.regio import bp as regio_bp
+    from scan.teams import bp as teams_bp
+
+    for bp in (core_bp, auth_bp, home_bp, teams_bp, regio_bp, beheer_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from scan.auth.cli import users_cli
+    from scan.demo.cli import demo_cli
+    from scan.kenniskaart.cli import kenniskaart_cli
+    from scan.organisation.cli import regions_cli, teams_cli
+
+    for group in (users_cli, demo_cli, kenniskaart_cli, regions_cli, teams_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,82 @@
+"""Log in, log out, change password. Thin: the rules live in services."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from scan.access import public, start_endpoint
+from scan.auth import bp, services, sessions
+from scan.auth.forms import ChangePasswordForm, LoginForm
+from scan.core.safety import client_address, safe_next
+from scan.extensions import db
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@public
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for(start_endpoint(current_user.role)))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = services.log_in(form.username.data or "", form.password.data or "", client_address())
+        db.session.commit()
+        if result.outcome is services.LoginOutcome.OK and result.user and result.token:
+            lang = session.get("lang")
+            # A fresh cookie at every login, so an id planted before login is worthless.
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            session["sid"] = result.token
+            login_user(result.user)
+            if result.user.must_change_password:
+                flash(_("You were given a temporary password. Choose your own password now."), "info")
+                return redirect(url_for("auth.change_password"))
+            return redirect(
+                safe_next(request.args.get("next")) or url_for(start_endpoint(result.user.role))
+            )
+        if result.outcome is services.LoginOutcome.THROTTLED:
+            message = _(
+                "Too many failed attempts. Wait %(minutes)d minutes and try again.",
+                minutes=current_app.config["LOGIN_THROTTLE_MINUTES"],
+            )
+        else:
+            message = _("The username or password is not correct.")
+        form.password.errors.append(message)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/uitloggen")
+def logout() -> Response:
+    sessions.end_session(session.get("sid"))
+    db.session.commit()
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have been logged out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+def change_password() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current_password.data or "", form.password.data or "", session.get("sid")
+            )
+        except services.AccountError as error:
+            if error.field == "current_password":
+                form.current_password.errors.append(_("The current password is not correct."))
+            else:
+                form.password.errors.append(error.message)
+            db.session.rollback()
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for(start_endpoint(current_user.role)))
+    return render_template("auth/change_password.html", form=form)

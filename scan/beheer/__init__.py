@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("beheer", __name__, url_prefix="/beheer")
+
+from scan.beheer import routes  # noqa: E402, F401

@@ -1,0 +1,55 @@
+"""Language choice: the visitor's pick (session), else the account's, else Dutch."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app, has_request_context, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # Command-line tools speak the default language (or SCAN_CLI_LANG).
+        cli_lang = os.environ.get("SCAN_CLI_LANG", "")
+        return cli_lang if cli_lang in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def localized(obj: Any, field: str) -> str:
+    """The Dutch or English value of a bilingual column pair such as title_nl/title_en."""
+    lang = str(get_locale() or "nl")[:2]
+    value = getattr(obj, f"{field}_{lang}", None)
+    return value or getattr(obj, f"{field}_nl")
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        return {
+            "current_lang": str(get_locale() or "nl")[:2],
+            "localized": localized,
+        }
+
+    def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
+        return format_datetime(value, fmt) if value else ""
+
+    def date_filter(value: datetime | None, fmt: str = "long") -> str:
+        return format_date(value, fmt) if value else ""
+
+    app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["number"] = format_decimal

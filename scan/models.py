@@ -1,0 +1,19 @@
+"""Imports every feature's models, so the metadata (and Alembic) knows all tables."""
+
+from scan.auth.models import LoginFailure, User, UserSession
+from scan.kenniskaart.models import Item, KenniskaartVersion, LevelDescriptor, ScaleLevel, Section
+from scan.organisation.models import Municipality, Region, Team
+
+__all__ = [
+    "Item",
+    "KenniskaartVersion",
+    "LevelDescriptor",
+    "LoginFailure",
+    "Municipality",
+    "Region",
+    "ScaleLevel",
+    "Section",
+    "Team",
+    "User",
+    "UserSession",
+]

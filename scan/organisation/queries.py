@@ -1,0 +1,104 @@
+"""Read functions for the organisation; counting happens in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from scan.access import Role
+from scan.auth.models import User
+from scan.extensions import db
+from scan.organisation.models import Municipality, Region, Team, team_leaders
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    id: int
+    code: str
+    name: str
+    municipality: str
+    members: int
+
+
+def _member_count():  # type: ignore[no-untyped-def]
+    return (
+        select(func.count(User.id))
+        .where(User.team_id == Team.id, User.role == Role.PROFESSIONAL.value, User.active.is_(True))
+        .correlate(Team)
+        .scalar_subquery()
+    )
+
+
+def teams_led_by(user: User) -> list[TeamRow]:
+    rows = db.session.execute(
+        select(Team.id, Team.code, Team.name, Municipality.name, _member_count())
+        .join(Municipality, Team.municipality_id == Municipality.id)
+        .join(team_leaders, team_leaders.c.team_id == Team.id)
+        .where(team_leaders.c.user_id == user.id, Team.archived_at.is_(None))
+        .order_by(Team.name)
+    ).all()
+    return [TeamRow(*row) for row in rows]
+
+
+def team_members(team: Team) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.team_id == team.id, User.role == Role.PROFESSIONAL.value)
+            .order_by(User.active.desc(), User.full_name)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class MunicipalityRow:
+    code: str
+    name: str
+    teams: int
+    professionals: int
+
+
+def municipality_overview(region_id: int | None) -> list[MunicipalityRow]:
+    """Per municipality: number of active teams and active professionals. No names."""
+    professionals = (
+        select(Team.municipality_id.label("mid"), func.count(User.id).label("n"))
+        .join(User, User.team_id == Team.id)
+        .where(User.role == Role.PROFESSIONAL.value, User.active.is_(True), Team.archived_at.is_(None))
+        .group_by(Team.municipality_id)
+        .subquery()
+    )
+    teams = (
+        select(Team.municipality_id.label("mid"), func.count(Team.id).label("n"))
+        .where(Team.archived_at.is_(None))
+        .group_by(Team.municipality_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Municipality.code,
+            Municipality.name,
+            func.coalesce(teams.c.n, 0),
+            func.coalesce(professionals.c.n, 0),
+        )
+        .outerjoin(teams, teams.c.mid == Municipality.id)
+        .outerjoin(professionals, professionals.c.mid == Municipality.id)
+        .order_by(Municipality.name)
+    )
+    if region_id is not None:
+        stmt = stmt.where(Municipality.region_id == region_id)
+    return [MunicipalityRow(*row) for row in db.session.execute(stmt).all()]
+
+
+def all_regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.code)))
+
+
+def all_teams() -> list[tuple[Team, Municipality]]:
+    return list(
+        db.session.execute(
+            select(Team, Municipality)
+            .join(Municipality, Team.municipality_id == Municipality.id)
+            .order_by(Team.code)
+        ).tuples()
+    )

@@ -1,0 +1,28 @@
+"""The team leader's start page: their teams, and each team's members."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask_login import current_user
+
+from scan.access import Role, require
+from scan.db import load_or_404
+from scan.organisation import queries
+from scan.organisation.models import Team
+from scan.organisation.permissions import can_view_team
+from scan.teams import bp
+
+
+@bp.get("/")
+@require(Role.TEAMLEIDER)
+def index() -> str:
+    return render_template("teams/index.html", teams=queries.teams_led_by(current_user))
+
+
+@bp.get("/<int:team_id>")
+@require(Role.TEAMLEIDER, Role.BEHEERDER)
+def detail(team_id: int) -> str:
+    team = load_or_404(Team, team_id)
+    if not can_view_team(current_user, team):
+        abort(403)
+    return render_template("teams/detail.html", team=team, members=queries.team_members(team))
