@@ -28,7 +28,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: | $(BIN)/python
-	$(BIN)/pybabel compile --use-fuzzy=false -d translations -D messages 2>&1 | grep -v '^compiling' || true
+	$(BIN)/pybabel compile -d translations -D messages 2>&1 | grep -v '^compiling' || true
 	@test -f translations/nl/LC_MESSAGES/messages.mo && test -f translations/en/LC_MESSAGES/messages.mo
 
 run: install translations
@@ -47,7 +47,7 @@ test: install-dev translations
 
 # Maintainers: extract messages and update both catalogs after changing UI text.
 translations-update: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project Ontwikkelscan .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs '.* __pycache__ .venv' --project Ontwikkelscan .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 constraints: install-dev

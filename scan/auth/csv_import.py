@@ -45,7 +45,8 @@ def read_accounts(path: Path) -> list[AccountRow]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise ImportProblems([_("Cannot read %(path)s: %(reason)s", path=str(path), reason=error.strerror)]) from None
+        reason = error.strerror or str(error)
+        raise ImportProblems([_("Cannot read %(path)s: %(reason)s", path=str(path), reason=reason)]) from None
     if len(raw) > MAX_BYTES:
         raise ImportProblems([_("%(path)s is larger than 5 MB.", path=str(path))])
     return parse_accounts(raw, str(path))

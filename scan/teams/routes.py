@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, url_for
 from flask_login import current_user
 
 from scan.access import Role, require
@@ -25,4 +25,7 @@ def detail(team_id: int) -> str:
     team = load_or_404(Team, team_id)
     if not can_view_team(current_user, team):
         abort(403)
-    return render_template("teams/detail.html", team=team, members=queries.team_members(team))
+    back_url = url_for("teams.index" if current_user.role == Role.TEAMLEIDER else "beheer.index")
+    return render_template(
+        "teams/detail.html", team=team, members=queries.team_members(team), back_url=back_url
+    )

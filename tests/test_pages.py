@@ -1,0 +1,108 @@
+"""The start pages show what each role needs, and nothing it may not see."""
+
+from scan.access import Role
+from scan.extensions import db
+from tests.factories import login, make_municipality, make_region, make_team, make_user
+
+
+def test_professional_sees_team_municipality_and_leader(app, client):
+    with app.app_context():
+        team = make_team(name="Wijkteam Zuid")
+        make_user(Role.TEAMLEIDER, teams=[team], full_name="Marloes Dekker")
+        user = make_user(Role.PROFESSIONAL, team=team, full_name="Sanne Bakker")
+        db.session.commit()
+        username, municipality = user.username, team.municipality.name
+    login(client, username)
+    html = client.get("/mijn").get_data(as_text=True)
+    assert "Welkom, Sanne Bakker." in html
+    assert "Wijkteam Zuid" in html and municipality in html and "Marloes Dekker" in html
+    assert "ontwikkeling, niet voor beoordeling" in html
+
+
+def test_team_leader_sees_own_teams_with_member_counts(app, client):
+    with app.app_context():
+        a, b, other = make_team(name="Team Aa"), make_team(name="Team Bee"), make_team(name="Team Ander")
+        for _ in range(3):
+            make_user(Role.PROFESSIONAL, team=a)
+        make_user(Role.PROFESSIONAL, team=b, active=False)
+        leader = make_user(Role.TEAMLEIDER, teams=[a, b])
+        db.session.commit()
+        username = leader.username
+    login(client, username)
+    html = client.get("/teams/").get_data(as_text=True)
+    assert "Je bent teamleider van 2 teams." in html
+    assert "Team Aa" in html and "Team Bee" in html and "Team Ander" not in html
+    assert '<td class="utrecht-table__cell utrecht-table__cell--numeric">3</td>' in html
+
+
+def test_team_page_lists_members(app, client):
+    with app.app_context():
+        team = make_team()
+        make_user(Role.PROFESSIONAL, team=team, full_name="Daan Visser")
+        make_user(Role.PROFESSIONAL, team=make_team(), full_name="Iemand Anders")
+        leader = make_user(Role.TEAMLEIDER, teams=[team])
+        db.session.commit()
+        username, team_id = leader.username, team.id
+    login(client, username)
+    html = client.get(f"/teams/{team_id}").get_data(as_text=True)
+    assert "Daan Visser" in html and "Iemand Anders" not in html
+    assert "1 professional in dit team" in html
+
+
+def test_regional_coordinator_sees_numbers_and_no_names(app, client):
+    with app.app_context():
+        region = make_region(name="Regio Proef")
+        other_region = make_region(name="Regio Elders")
+        m1 = make_municipality(region, name="Aadorp")
+        make_municipality(other_region, name="Buitendorp")
+        team = make_team(m1)
+        for n in range(4):
+            make_user(Role.PROFESSIONAL, team=team, full_name=f"Persoon Nummer{n}")
+        coordinator = make_user(Role.REGIOCOORDINATOR, region=region)
+        db.session.commit()
+        username = coordinator.username
+    login(client, username)
+    html = client.get("/regio/").get_data(as_text=True)
+    assert "Regio Proef" in html and "Aadorp" in html
+    assert "Buitendorp" not in html  # another region
+    assert "Nummer" not in html  # never a name
+    assert '<td class="utrecht-table__cell utrecht-table__cell--numeric">4</td>' in html
+
+
+def test_administrator_sees_accounts_per_role(app, client):
+    with app.app_context():
+        make_user(Role.PROFESSIONAL)
+        make_user(Role.PROFESSIONAL, active=False)
+        admin = make_user(Role.BEHEERDER)
+        db.session.commit()
+        username = admin.username
+    login(client, username)
+    html = client.get("/beheer/").get_data(as_text=True)
+    assert "Accounts per rol" in html
+    assert "Nog geen Kenniskaart geladen." in html
+
+
+def test_navigation_shows_only_what_the_role_may_use(app, client):
+    with app.app_context():
+        user = make_user(Role.PROFESSIONAL)
+        db.session.commit()
+        username = user.username
+    login(client, username)
+    html = client.get("/mijn").get_data(as_text=True)
+    assert 'href="/mijn"' in html
+    for forbidden in ('href="/teams/"', 'href="/regio/"', 'href="/beheer/"'):
+        assert forbidden not in html
+
+
+def test_security_headers(client):
+    response = client.get("/inloggen")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_error_pages_are_translated(client):
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.get_data(as_text=True)

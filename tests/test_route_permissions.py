@@ -1,0 +1,80 @@
+"""Every registered route, requested as each role and anonymously.
+
+The matrix is checked against the URL map, so a new route that is not listed here fails the test.
+"""
+
+import pytest
+
+from scan.access import Role
+from scan.extensions import db
+from tests.factories import login, make_team, make_user
+
+ANON = "anonymous"
+ALL_ROLES = (Role.PROFESSIONAL, Role.TEAMLEIDER, Role.REGIOCOORDINATOR, Role.BEHEERDER)
+
+# endpoint -> (method, path template, who gets a normal answer). Everyone else: 403, anonymous: to login.
+MATRIX = {
+    "core.healthz": ("GET", "/healthz", {ANON, *ALL_ROLES}),
+    "core.index": ("GET", "/", {ANON, *ALL_ROLES}),
+    "core.set_language": ("POST", "/taal", {ANON, *ALL_ROLES}),
+    "auth.login": ("GET", "/inloggen", {ANON, *ALL_ROLES}),
+    "auth.logout": ("POST", "/uitloggen", set(ALL_ROLES)),
+    "auth.change_password": ("GET", "/account/wachtwoord", set(ALL_ROLES)),
+    "home.professional": ("GET", "/mijn", {Role.PROFESSIONAL}),
+    "teams.index": ("GET", "/teams/", {Role.TEAMLEIDER}),
+    "teams.detail": ("GET", "/teams/{own_team}", {Role.TEAMLEIDER, Role.BEHEERDER}),
+    "regio.index": ("GET", "/regio/", {Role.REGIOCOORDINATOR}),
+    "beheer.index": ("GET", "/beheer/", {Role.BEHEERDER}),
+    "static": ("GET", "/static/css/app.css", {ANON, *ALL_ROLES}),
+}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(MATRIX), "add new routes to MATRIX with who may use them"
+
+
+@pytest.mark.parametrize("who", [ANON, *ALL_ROLES], ids=lambda w: str(w))
+def test_route_matrix(app, who):
+    with app.app_context():
+        team = make_team()
+        users = {
+            Role.PROFESSIONAL: make_user(Role.PROFESSIONAL, team=team),
+            Role.TEAMLEIDER: make_user(Role.TEAMLEIDER, teams=[team]),
+            Role.REGIOCOORDINATOR: make_user(Role.REGIOCOORDINATOR),
+            Role.BEHEERDER: make_user(Role.BEHEERDER),
+        }
+        names = {role: user.username for role, user in users.items()}
+        db.session.commit()
+        team_id = team.id
+    for endpoint, (method, path, allowed) in MATRIX.items():
+        client = app.test_client()
+        if who != ANON:
+            assert login(client, names[who]).status_code == 302
+        url = path.format(own_team=team_id)
+        if method == "POST":
+            response = client.submit(url, page="/inloggen" if who == ANON else "/account/wachtwoord")
+        else:
+            response = client.get(url)
+        if who in allowed:
+            assert response.status_code in (200, 302), (endpoint, who, response.status_code)
+            if response.status_code == 302:
+                assert "/inloggen?next" not in response.headers["Location"], (endpoint, who)
+        elif who == ANON:
+            assert response.status_code == 302, (endpoint, who)
+            assert response.headers["Location"].startswith("/inloggen?next="), (endpoint, who)
+        else:
+            assert response.status_code == 403, (endpoint, who, response.status_code)
+            assert "Geen toegang" in response.get_data(as_text=True)
+
+
+def test_a_team_leader_cannot_open_another_team(app, client):
+    with app.app_context():
+        own, other = make_team(), make_team()
+        leader = make_user(Role.TEAMLEIDER, teams=[own])
+        db.session.commit()
+        username, own_id, other_id = leader.username, own.id, other.id
+    login(client, username)
+    assert client.get(f"/teams/{own_id}").status_code == 200
+    assert client.get(f"/teams/{other_id}").status_code == 403
+    assert client.get("/teams/999999").status_code == 404
