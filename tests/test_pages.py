@@ -21,7 +21,8 @@ def test_professional_sees_team_municipality_and_leader(app, client):
 
 def test_team_leader_sees_own_teams_with_member_counts(app, client):
     with app.app_context():
-        a, b, other = make_team(name="Team Aa"), make_team(name="Team Bee"), make_team(name="Team Ander")
+        a, b = make_team(name="Team Aa"), make_team(name="Team Bee")
+        make_team(name="Team Ander")
         for _ in range(3):
             make_user(Role.PROFESSIONAL, team=a)
         make_user(Role.PROFESSIONAL, team=b, active=False)

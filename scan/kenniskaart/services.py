@@ -92,10 +92,11 @@ def ensure_default_kenniskaart(path: str | os.PathLike[str] = DEFAULT_FILE) -> s
     if not result.ok or result.version is None:
         raise InvalidKenniskaart(result.report)
     return _(
-        "Kenniskaart %(code)s loaded as version %(number)d (label %(label)s).",
+        "Loaded %(code)s as version %(number)d (label %(label)s) from %(file)s.",
         code=result.version.code,
         number=result.version.number,
         label=result.version.label,
+        file=Path(path).name,
     )
 
 

@@ -94,10 +94,6 @@ def type_name(token: str) -> str:
     return names.get(token, lambda: _("something else"))()
 
 
-def language_name(code: str) -> str:
-    return _("Dutch") if code == "nl" else _("English") if code == "en" else code
-
-
 def _missing_levels(p: Mapping[str, Any]) -> str:
     return ngettext(
         "A generic competency describes every level of the scale; level %(levels)s is missing.",
@@ -178,11 +174,14 @@ _MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         key=p["key"],
         value=p["value"],
     ),
-    "missing_translation": lambda p: _(
-        "The %(language)s text (%(key)s) is missing.", language=language_name(p["language"]), key=p["key"]
+    # Whole sentences per language: "the English text" inflects differently in Dutch ("de Engelse tekst").
+    "missing_translation": lambda p: (
+        _("The Dutch text (nl) is missing.")
+        if p["language"] == "nl"
+        else _("The English text (en) is missing.")
     ),
-    "empty_translation": lambda p: _(
-        "The %(language)s text (%(key)s) is empty.", language=language_name(p["language"]), key=p["key"]
+    "empty_translation": lambda p: (
+        _("The Dutch text (nl) is empty.") if p["language"] == "nl" else _("The English text (en) is empty.")
     ),
     "empty_text": lambda p: _("%(key)s must not be empty.", key=p["key"]),
     "no_value": lambda p: _(

@@ -96,6 +96,8 @@ def all_regions() -> list[Region]:
 
 def all_teams() -> list[tuple[Team, Municipality]]:
     rows = db.session.execute(
-        select(Team, Municipality).join(Municipality, Team.municipality_id == Municipality.id).order_by(Team.code)
+        select(Team, Municipality)
+        .join(Municipality, Team.municipality_id == Municipality.id)
+        .order_by(Team.code)
     ).all()
     return [(team, municipality) for team, municipality in rows]

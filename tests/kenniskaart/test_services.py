@@ -151,7 +151,7 @@ def test_path_or_text_not_both(app_ctx: Flask) -> None:
 
 def test_ensure_default_loads_only_into_an_empty_database(app_ctx: Flask, tmp_path: Path) -> None:
     path = write(tmp_path, VALID)
-    assert ensure_default_kenniskaart(path) == "Kenniskaart KK-TEST loaded as version 1 (label 2026.1)."
+    assert ensure_default_kenniskaart(path) == "Loaded KK-TEST as version 1 (label 2026.1) from kaart.yaml."
     changed = write(tmp_path, replace_once(VALID, 'version: "2026.1"', 'version: "2026.2"'), "b.yaml")
     assert ensure_default_kenniskaart(changed) is None
     assert row_counts()[0] == 1
