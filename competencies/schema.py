@@ -101,6 +101,8 @@ class Element(_Strict):
 class ItemBase(Element):
     not_applicable: bool = False
     related: list[Code] = Field(default_factory=list)
+    # Codes are never renumbered: an item that is no longer scanned stays in the file, flagged.
+    retired: bool = False
 
 
 class GenericItem(ItemBase):

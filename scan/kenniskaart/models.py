@@ -106,6 +106,10 @@ class Item(Base):
     not_applicable_allowed: Mapped[bool] = mapped_column(default=False)
     # Specialist items are optional in the scan; generic and algemeen items are required.
     required: Mapped[bool] = mapped_column(default=True)
+    # Retired items keep their code (never renumbered) but are no longer scanned.
+    retired: Mapped[bool] = mapped_column(default=False)
+    # Codes of related elements in the same version (e.g. a knowledge item and a generic competency).
+    related: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     section: Mapped[Section] = relationship(back_populates="items")
     descriptors: Mapped[list[LevelDescriptor]] = relationship(

@@ -185,7 +185,9 @@ def _item(
         description_nl=item.description.nl,
         description_en=item.description.en,
         not_applicable_allowed=item.not_applicable,
-        required=level_kind != LEVEL_SPECIALISTISCH,
+        required=level_kind != LEVEL_SPECIALISTISCH and not item.retired,
+        retired=item.retired,
+        related=list(item.related),
         descriptors=[
             LevelDescriptor(level=level, text_nl=text.nl, text_en=text.en)
             for level, text in sorted(item.levels.items())

@@ -163,3 +163,14 @@ def test_ensure_default_refuses_a_broken_file(app_ctx: Flask, tmp_path: Path) ->
         ensure_default_kenniskaart(path)
     assert "norms.team.specialist_level" in str(raised.value)
     assert row_counts() == (0, 0, 0, 0, 0)
+
+
+def test_related_codes_and_retired_items_are_stored(app_ctx: Flask, tmp_path: Path) -> None:
+    text = replace_once(VALID, "      - code: LG01-S1\n", "      - code: LG01-S1\n        retired: true\n")
+    result = load_kenniskaart(write(tmp_path, text))
+    assert result.ok, result.report.lines()
+    db.session.commit()
+    items = {item.code: item for item in db.session.scalars(select(Item))}
+    assert items["LG01-S1"].retired and not items["LG01-S1"].required
+    assert not items["LG01-A1"].retired
+    assert any(item.related for item in items.values())

@@ -1,8 +1,8 @@
 """foundation: organisation, accounts, sessions, kenniskaart
 
-Revision ID: 09b2d1d6e33b
+Revision ID: 3c1a6baabd8f
 Revises: 
-Create Date: 2026-11-23 06:32:37.769071
+Create Date: 2026-11-23 06:45:51.110743
 
 """
 from alembic import op
@@ -10,9 +10,11 @@ import sqlalchemy as sa
 
 import scan.db
 
+import scan.db
+
 
 # revision identifiers, used by Alembic.
-revision = '09b2d1d6e33b'
+revision = '3c1a6baabd8f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -111,6 +113,8 @@ def upgrade():
     sa.Column('description_en', sa.Text(), nullable=False),
     sa.Column('not_applicable_allowed', sa.Boolean(), nullable=False),
     sa.Column('required', sa.Boolean(), nullable=False),
+    sa.Column('retired', sa.Boolean(), nullable=False),
+    sa.Column('related', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['section_id'], ['kenniskaart_section.id'], name=op.f('fk_kenniskaart_item_section_id_kenniskaart_section'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['version_id'], ['kenniskaart_version.id'], name=op.f('fk_kenniskaart_item_version_id_kenniskaart_version'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kenniskaart_item')),
