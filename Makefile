@@ -35,6 +35,8 @@ run: install translations
 	SCAN_ENV=development $(BIN)/flask db upgrade
 	SCAN_ENV=development $(BIN)/flask demo seed --if-empty
 	SCAN_ENV=development $(BIN)/flask demo accounts
+	@echo ""
+	@echo "Ontwikkelscan: open http://127.0.0.1:$(PORT)/ and log in with one of the accounts above (Ctrl+C stops)."
 	SCAN_ENV=development $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev translations

@@ -29,8 +29,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
 
-    from scan.core import context, errors, security
+    from scan.core import context, errors, logging, security
 
+    logging.register(app)
     context.register(app)
     errors.register(app)
     security.register(app)

@@ -2,6 +2,7 @@
 
 from scan.access import Role
 from scan.extensions import db
+from scan.kenniskaart.services import DEFAULT_FILE
 from tests.factories import login, make_municipality, make_region, make_team, make_user
 
 
@@ -70,17 +71,37 @@ def test_regional_coordinator_sees_numbers_and_no_names(app, client):
     assert '<td class="utrecht-table__cell utrecht-table__cell--numeric">4</td>' in html
 
 
-def test_administrator_sees_accounts_per_role(app, client):
+def test_administrator_sees_teams_and_accounts_per_role(app, client):
     with app.app_context():
-        make_user(Role.PROFESSIONAL)
-        make_user(Role.PROFESSIONAL, active=False)
+        team = make_team(name="Wijkteam Beheertest", code="WB-1")
+        make_user(Role.PROFESSIONAL, team=team)
+        make_user(Role.PROFESSIONAL, team=team, active=False)
+        make_user(Role.TEAMLEIDER, teams=[team], full_name="Lisa Leider")
+        admin = make_user(Role.BEHEERDER)
+        db.session.commit()
+        username, team_id = admin.username, team.id
+    login(client, username)
+    html = client.get("/beheer/").get_data(as_text=True)
+    assert "Nog geen Kenniskaart geladen." in html
+    assert f'href="/teams/{team_id}">Wijkteam Beheertest</a>' in html
+    assert "Lisa Leider" in html
+    # One active professional in the team; the deactivated one shows under accounts.
+    row = html.split("Wijkteam Beheertest")[1].split("</tr>")[0]
+    assert '<td class="utrecht-table__cell utrecht-table__cell--numeric">1</td>' in row
+    accounts = html.split("Accounts per rol")[1]
+    professional_row = accounts.split("Professional")[1].split("</tr>")[0]
+    assert ">1</td>" in professional_row and professional_row.count(">1</td>") == 2
+
+
+def test_administrator_sees_the_loaded_kenniskaart(app, client, runner):
+    assert runner.invoke(args=["kenniskaart", "load", str(DEFAULT_FILE)]).exit_code == 0
+    with app.app_context():
         admin = make_user(Role.BEHEERDER)
         db.session.commit()
         username = admin.username
     login(client, username)
     html = client.get("/beheer/").get_data(as_text=True)
-    assert "Accounts per rol" in html
-    assert "Nog geen Kenniskaart geladen." in html
+    assert "KK-LINDEWAARD" in html and "2026.1" in html and ">58</td>" in html and "huidige" in html
 
 
 def test_navigation_shows_only_what_the_role_may_use(app, client):

@@ -18,5 +18,6 @@ def index() -> str:
         "beheer/index.html",
         versions=version_summaries(),
         municipalities=queries.municipality_overview(None),
+        teams=queries.team_overview(),
         accounts=account_counts(),
     )

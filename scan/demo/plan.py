@@ -90,7 +90,7 @@ def professionals() -> list[DemoAccount]:
     n = 0
     for code, _name, _municipality, size in TEAMS:
         for _ in range(size):
-            first, last = _FIRST[n % len(_FIRST)], _LAST[(n * 7) % len(_LAST)]
+            first, last = _FIRST[n % len(_FIRST)], _LAST[(n * 13 + n // len(_FIRST)) % len(_LAST)]
             n += 1
             username = _username(first, last)
             suffix = 2

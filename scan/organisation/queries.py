@@ -101,3 +101,36 @@ def all_teams() -> list[tuple[Team, Municipality]]:
         .order_by(Team.code)
     ).all()
     return [(team, municipality) for team, municipality in rows]
+
+
+@dataclass(frozen=True)
+class TeamOverviewRow:
+    id: int
+    code: str
+    name: str
+    municipality: str
+    members: int
+    leaders: tuple[str, ...]
+    archived: bool
+
+
+def team_overview() -> list[TeamOverviewRow]:
+    """Every team with its member count and leaders' names, in two queries whatever the size."""
+    rows = db.session.execute(
+        select(Team.id, Team.code, Team.name, Municipality.name, _member_count(), Team.archived_at)
+        .join(Municipality, Team.municipality_id == Municipality.id)
+        .order_by(Municipality.name, Team.name)
+    ).all()
+    leaders: dict[int, list[str]] = {}
+    for team_id, name in db.session.execute(
+        select(team_leaders.c.team_id, User.full_name)
+        .join(User, User.id == team_leaders.c.user_id)
+        .order_by(User.full_name)
+    ):
+        leaders.setdefault(team_id, []).append(name)
+    return [
+        TeamOverviewRow(
+            tid, code, name, municipality, members, tuple(leaders.get(tid, ())), archived is not None
+        )
+        for tid, code, name, municipality, members, archived in rows
+    ]
