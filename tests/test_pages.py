@@ -128,3 +128,21 @@ def test_error_pages_are_translated(client):
     response = client.get("/bestaat-niet")
     assert response.status_code == 404
     assert "Pagina niet gevonden" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_shows_a_translated_page_without_traceback():
+    from scan import create_app
+    from tests.conftest import TEST_CONFIG
+
+    app = create_app({**TEST_CONFIG, "PROPAGATE_EXCEPTIONS": False})
+
+    @app.get("/kapot")
+    def broken() -> str:
+        raise RuntimeError("geheime details")
+
+    broken.is_public = True  # type: ignore[attr-defined]
+    response = app.test_client().get("/kapot")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Sorry, er ging iets mis" in html
+    assert "geheime details" not in html and "Traceback" not in html
