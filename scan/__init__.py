@@ -56,6 +56,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from scan.assessment import bp as assessment_bp
     from scan.auth import bp as auth_bp
     from scan.beheer import bp as beheer_bp
     from scan.core import bp as core_bp
@@ -63,7 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from scan.regio import bp as regio_bp
     from scan.teams import bp as teams_bp
 
-    for bp in (core_bp, auth_bp, home_bp, teams_bp, regio_bp, beheer_bp):
+    for bp in (core_bp, auth_bp, home_bp, assessment_bp, teams_bp, regio_bp, beheer_bp):
         app.register_blueprint(bp)
 
 

@@ -49,7 +49,12 @@ class NavItem:
 
 # What each role may use; the header shows exactly this list.
 NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
-    Role.PROFESSIONAL: (NavItem("home.professional", _l("My development")),),
+    Role.PROFESSIONAL: (
+        NavItem("home.professional", _l("My development")),
+        NavItem("assessment.overview", _l("My scan")),
+        NavItem("assessment.latest_result", _l("My result")),
+        NavItem("assessment.my_data", _l("My data")),
+    ),
     Role.TEAMLEIDER: (NavItem("teams.index", _l("My teams")),),
     Role.REGIOCOORDINATOR: (NavItem("regio.index", _l("Region")),),
     Role.BEHEERDER: (NavItem("beheer.index", _l("Administration")),),

@@ -1,10 +1,12 @@
 """Imports every feature's models, so the metadata (and Alembic) knows all tables."""
 
+from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound
 from scan.auth.models import LoginFailure, User, UserSession
 from scan.kenniskaart.models import Item, KenniskaartVersion, LevelDescriptor, ScaleLevel, Section
 from scan.organisation.models import Municipality, Region, Team
 
 __all__ = [
+    "Answer",
     "Item",
     "KenniskaartVersion",
     "LevelDescriptor",
@@ -12,6 +14,9 @@ __all__ = [
     "Municipality",
     "Region",
     "ScaleLevel",
+    "Scan",
+    "ScanEvent",
+    "ScanRound",
     "Section",
     "Team",
     "User",

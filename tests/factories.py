@@ -64,3 +64,57 @@ def make_user(role: Role = Role.PROFESSIONAL, *, team: Team | None = None, teams
 
 def login(client: Any, username: str, password: str = PASSWORD, follow: bool = False) -> Any:
     return client.submit("/inloggen", {"username": username, "password": password}, follow_redirects=follow)
+
+
+def make_kenniskaart(text: str | None = None):  # type: ignore[no-untyped-def]
+    """Load a Kenniskaart version (the small test map unless `text` is given) and return it."""
+    from scan.kenniskaart.services import load_kenniskaart
+    from tests.kenniskaart.sample import VALID
+
+    result = load_kenniskaart(text=text or VALID, source_name="test.yaml")
+    assert result.ok, result.report.lines()
+    assert result.version is not None
+    return result.version
+
+
+def make_round(team: Team, version=None, *, opens_in_days: int = -7, closes_in_days: int = 14,  # type: ignore[no-untyped-def]
+               title: str = "Ontwikkelscan voorjaar 2027"):
+    """A scan round for the team, open today unless the day offsets say otherwise."""
+    from datetime import timedelta
+
+    from scan.assessment.models import ScanRound
+    from scan.core.clock import today
+
+    scan_round = ScanRound(
+        team=team,
+        version=version or make_kenniskaart(),
+        title=title,
+        opens_on=today() + timedelta(days=opens_in_days),
+        closes_on=today() + timedelta(days=closes_in_days),
+    )
+    db.session.add(scan_round)
+    db.session.flush()
+    return scan_round
+
+
+def make_scan(scan_round, user: User, answers: dict[str, tuple[int | None, int | None]] | None = None,  # type: ignore[no-untyped-def]
+              *, submitted: bool = False, notes: dict[str, str] | None = None):
+    """A scan with answers given as {item code: (level, ambition)}; level None means n.v.t."""
+    from sqlalchemy import select
+
+    from scan.assessment.models import Answer, Scan
+    from scan.db import utcnow
+    from scan.kenniskaart.models import Item
+
+    version_items = db.session.scalars(select(Item).where(Item.version_id == scan_round.version_id))
+    items = {i.code: i for i in version_items}
+    scan = Scan(round=scan_round, user=user, status="submitted" if submitted else "draft",
+                submitted_at=utcnow() if submitted else None)
+    db.session.add(scan)
+    db.session.flush()
+    for code, (level, ambition) in (answers or {}).items():
+        db.session.add(Answer(scan_id=scan.id, item_id=items[code].id, level=level,
+                              not_applicable=level is None, ambition=ambition,
+                              note=(notes or {}).get(code, "")))
+    db.session.flush()
+    return scan

@@ -8,7 +8,9 @@ from flask_babel import gettext as _
 
 from scan.access import role_label
 from scan.core.cli_util import fail
+from scan.core.clock import today
 from scan.demo import seed
+from scan.demo.rounds import seed_demo_rounds
 from scan.extensions import db
 
 
@@ -34,8 +36,17 @@ def seed_command(if_empty: bool) -> None:
             return
         fail(_("The database already has an organisation; the demo region is only loaded into an empty one."))
     count = seed.seed_demo_region()
+    loaded_rounds = seed_demo_rounds(today())
     db.session.commit()
     click.echo(_("Demo region loaded: %(n)d accounts.", n=count))
+    click.echo(
+        _(
+            "Scan rounds loaded: %(rounds)d, one closed and one open per team. Closed rounds: "
+            "%(earlier_submitted)d scans submitted. Open rounds: %(submitted)d submitted, "
+            "%(drafts)d drafts, %(not_started)d not started.",
+            **loaded_rounds.counts(),
+        )
+    )
 
 
 @demo_cli.command("accounts")

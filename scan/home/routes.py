@@ -6,6 +6,8 @@ from flask import render_template
 from flask_login import current_user
 
 from scan.access import Role, require
+from scan.assessment import queries as assessment_queries
+from scan.core import clock
 from scan.home import bp
 
 
@@ -14,4 +16,8 @@ from scan.home import bp
 def professional() -> str:
     team = current_user.team
     leaders = team.leaders if team else []
-    return render_template("home/professional.html", team=team, leaders=leaders)
+    scan_round = assessment_queries.open_round_for_team(team.id, clock.today()) if team else None
+    scan = assessment_queries.scan_for(scan_round.id, current_user.id) if scan_round else None
+    return render_template(
+        "home/professional.html", team=team, leaders=leaders, scan_round=scan_round, scan=scan
+    )

@@ -6,6 +6,8 @@ from flask import abort, render_template, url_for
 from flask_login import current_user
 
 from scan.access import Role, require
+from scan.assessment import queries as assessment_queries
+from scan.core import clock
 from scan.db import load_or_404
 from scan.organisation import queries
 from scan.organisation.models import Team
@@ -27,5 +29,9 @@ def detail(team_id: int) -> str:
         abort(403)
     back_url = url_for("teams.index" if current_user.role == Role.TEAMLEIDER else "beheer.index")
     return render_template(
-        "teams/detail.html", team=team, members=queries.team_members(team), back_url=back_url
+        "teams/detail.html",
+        team=team,
+        members=queries.team_members(team),
+        rounds=[(r, r.status(clock.today()).value) for r in assessment_queries.rounds_for_team(team.id)],
+        back_url=back_url,
     )

@@ -1,0 +1,373 @@
+"""A large fictional region for the benchmark, and the pages measured in it.
+
+The region grows in steps (first 1,000 professionals, then 10,000) so the same pages can be timed at
+both sizes in one run. Rows go in with SQLAlchemy Core `insert()` executemany in chunks: building
+10,000 professionals with two rounds of scans (well over a million answers) object by object through
+the ORM would take longer than the whole measurement.
+
+To measure another page (the teamschouw matrix, the regional overview), append a `Page` to `PAGES`;
+`Region` carries the ids and accounts such a page needs.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, Table, event, func, insert, select, text
+from sqlalchemy.engine import Connection
+
+from scan.access import Role
+from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound, ScanStatus
+from scan.auth.models import User
+from scan.demo.rounds import Entry, Profile, draw_answers, draw_profile, grow, partial
+from scan.kenniskaart.models import SECTION_LEEFGEBIED, Section
+from scan.organisation.models import Municipality, Region, Team, team_leaders
+
+PASSWORD = "benchmark-wachtwoord-2026"
+TEAM_SIZE = 20
+TEAMS_PER_MUNICIPALITY = 10
+CHUNK = 20_000
+BATCH_TEAMS = 25
+# Answer patterns are drawn once and shared: drawing 20,000 scans one by one would dominate the build.
+PROFILES = 97
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
+LOCK_RE = re.compile(r'name="lock_version"[^>]*value="([^"]*)"')
+
+
+def _rows(table: Any) -> Table:
+    return table.__table__ if hasattr(table, "__table__") else table
+
+
+@dataclass
+class BenchRegion:
+    """What the pages need to know about the region: accounts, ids and the measured section."""
+
+    version_id: int
+    section_code: str
+    # (item code, n.v.t. allowed) of the measured section, in page order
+    section_items: list[tuple[str, bool]]
+    accounts: dict[str, str] = field(default_factory=dict)  # role value -> username
+    region_id: int = 0
+    team_id: int = 0  # the measured professional's team
+    open_round_id: int = 0  # that team's open round
+    professionals: int = 0
+    teams: int = 0
+    answers: int = 0
+
+
+class RegionBuilder:
+    """Grows one region in steps. Ids are assigned here so related rows can go in without a round trip."""
+
+    def __init__(self, engine: Engine, version_id: int, sections: list[Section], today: date,
+                 section_code: str | None = None) -> None:
+        self.engine = engine
+        self.today = today
+        self.now = datetime.now(UTC)
+        self.sections = sections
+        self.item_ids = [item.id for s in sections for item in s.items if not item.retired]
+        measured = self._measured_section(sections, section_code)
+        self.region = BenchRegion(
+            version_id=version_id,
+            section_code=measured.code,
+            section_items=[(i.code, i.not_applicable_allowed) for i in measured.items if not i.retired],
+        )
+        self._profiles = self._draw_profiles()
+        self._password_hash = ""
+        self._next_id: dict[str, int] = {}
+
+    @staticmethod
+    def _measured_section(sections: list[Section], code: str | None) -> Section:
+        if code:
+            return next(s for s in sections if s.code == code)
+        # The leefgebied with the most items: the heaviest section page a professional fills in.
+        leefgebieden = [s for s in sections if s.kind == SECTION_LEEFGEBIED]
+        return max(leefgebieden, key=lambda s: (len(s.items), -s.position))
+
+    def _draw_profiles(self) -> list[tuple[dict[int, Entry], dict[int, Entry], dict[int, Entry]]]:
+        """Per pattern: the closed round's answers, the open round's, and a draft of the open round."""
+        rng = random.Random("benchmark")
+        codes = [s.code for s in self.sections if s.kind == SECTION_LEEFGEBIED]
+        patterns = []
+        for _ in range(PROFILES):
+            profile: Profile = draw_profile(rng, codes)
+            before = draw_answers(rng, profile, self.sections)
+            after = grow(rng, before, self.sections)
+            draft, _saves = partial(rng, after, self.sections)
+            patterns.append((before, after, draft))
+        return patterns
+
+    def _ids(self, conn: Connection, model: Any, count: int) -> range:
+        table = _rows(model)
+        name = table.name
+        if name not in self._next_id:
+            self._next_id[name] = (conn.scalar(select(func.max(table.c.id))) or 0) + 1
+        start = self._next_id[name]
+        self._next_id[name] = start + count
+        return range(start, start + count)
+
+    def grow_to(self, professionals: int, password_hash: str) -> float:
+        """Add teams of TEAM_SIZE until the region has this many professionals; returns seconds taken."""
+        started = time.perf_counter()
+        self._password_hash = password_hash
+        region = self.region
+        new_teams = max(0, (professionals - region.professionals + TEAM_SIZE - 1) // TEAM_SIZE)
+        with self.engine.begin() as conn:
+            if not region.region_id:
+                (region.region_id,) = self._ids(conn, Region, 1)
+                conn.execute(insert(_rows(Region)), [{
+                    "id": region.region_id, "code": "BENCH", "name": "Benchmarkregio", "created_at": self.now,
+                }])
+                coordinator = self._user_row(
+                    conn, "bench.regio", Role.REGIOCOORDINATOR, region_id=region.region_id
+                )
+                conn.execute(insert(_rows(User)), [coordinator])
+                region.accounts[Role.REGIOCOORDINATOR.value] = coordinator["username"]
+            self._add_teams(conn, new_teams)
+            self._finish(conn)
+        return time.perf_counter() - started
+
+    def _user_row(self, conn: Connection, username: str, role: Role, **extra: Any) -> dict[str, Any]:
+        (user_id,) = self._ids(conn, User, 1)
+        row = {
+            "id": user_id, "username": username, "full_name": username, "password_hash": self._password_hash,
+            "role": role.value, "active": True, "must_change_password": False, "team_id": None,
+            "region_id": None, "locale": None, "last_login_at": None, "created_at": self.now,
+        }
+        row.update(extra)
+        return row
+
+    def _add_teams(self, conn: Connection, count: int) -> None:
+        # In batches, so a million answers never sit in memory at once.
+        end = self.region.teams + count
+        while self.region.teams < end:
+            self._add_batch(conn, min(BATCH_TEAMS, end - self.region.teams))
+
+    def _add_batch(self, conn: Connection, count: int) -> None:
+        region = self.region
+        first_team = region.teams
+        # A batch may start halfway through a municipality: carry on with the last one made.
+        municipality_id = self._next_id.get("municipality", 1) - 1
+        municipalities: list[dict[str, Any]] = []
+        teams: list[dict[str, Any]] = []
+        leaders: list[dict[str, Any]] = []
+        leads: list[dict[str, Any]] = []
+        users: list[dict[str, Any]] = []
+        rounds: list[dict[str, Any]] = []
+        scans: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        answers: list[dict[str, Any]] = []
+        for n in range(first_team, first_team + count):
+            if n % TEAMS_PER_MUNICIPALITY == 0:
+                (municipality_id,) = self._ids(conn, Municipality, 1)
+                municipalities.append({
+                    "id": municipality_id, "region_id": region.region_id, "code": f"GM-B{n // 10:04d}",
+                    "name": f"Gemeente {n // 10 + 1}", "created_at": self.now,
+                })
+            (team_id,) = self._ids(conn, Team, 1)
+            teams.append({
+                "id": team_id, "municipality_id": municipality_id, "code": f"BT{n:04d}",
+                "name": f"Wijkteam {n + 1}", "archived_at": None, "created_at": self.now,
+            })
+            leader = self._user_row(conn, f"bench.tl{n:04d}", Role.TEAMLEIDER)
+            leaders.append(leader)
+            leads.append({"team_id": team_id, "user_id": leader["id"]})
+            closed_id, open_id = self._ids(conn, ScanRound, 2)
+            for round_id, (opens, closes), title in (
+                (closed_id, (-200, -170), "Ontwikkelscan voorjaar"),
+                (open_id, (-14, 30), "Ontwikkelscan najaar"),
+            ):
+                rounds.append({
+                    "id": round_id, "team_id": team_id, "version_id": region.version_id, "title": title,
+                    "opens_on": self.today + timedelta(days=opens),
+                    "closes_on": self.today + timedelta(days=closes),
+                    "created_by_id": leader["id"], "created_at": self.now,
+                })
+            if n == 0:
+                region.team_id, region.open_round_id = team_id, open_id
+                region.accounts[Role.TEAMLEIDER.value] = leader["username"]
+            for m in range(TEAM_SIZE):
+                user = self._user_row(conn, f"bench.p{n:04d}.{m:02d}", Role.PROFESSIONAL, team_id=team_id)
+                users.append(user)
+                if n == 0 and m == 0:
+                    region.accounts[Role.PROFESSIONAL.value] = user["username"]
+                before, after, draft = self._profiles[(n * TEAM_SIZE + m) % PROFILES]
+                # Open round: half submitted, a third drafts, the rest not started; the measured
+                # professional has a draft, so their section page can be saved.
+                pick = (n * 7 + m * 3) % 10
+                open_status = (
+                    ScanStatus.DRAFT if n == 0 and m == 0
+                    else ScanStatus.SUBMITTED if pick < 5
+                    else ScanStatus.DRAFT if pick < 8
+                    else None
+                )
+                for round_id, status, entries, day in (
+                    (closed_id, ScanStatus.SUBMITTED, before, -190),
+                    (open_id, open_status, after if open_status is ScanStatus.SUBMITTED else draft, -5),
+                ):
+                    if status is None:
+                        continue
+                    (scan_id,) = self._ids(conn, Scan, 1)
+                    at = datetime.combine(self.today + timedelta(days=day), datetime.min.time(), UTC)
+                    submitted = status is ScanStatus.SUBMITTED
+                    scans.append({
+                        "id": scan_id, "round_id": round_id, "user_id": user["id"], "status": status.value,
+                        "lock_version": 3, "started_at": at, "updated_at": at,
+                        "submitted_at": at if submitted else None,
+                    })
+                    if submitted:
+                        events.append({"scan_id": scan_id, "kind": "submitted", "actor_id": user["id"],
+                                       "reason": "", "at": at})
+                    answers.extend(
+                        {"scan_id": scan_id, "item_id": item_id, "level": level, "not_applicable": na,
+                         "ambition": ambition, "note": note, "updated_at": at}
+                        for item_id, (level, na, ambition, note) in entries.items()
+                    )
+        # Parents before children, for the foreign keys.
+        for model, rows in ((Municipality, municipalities), (Team, teams), (User, leaders),
+                            (team_leaders, leads), (User, users), (ScanRound, rounds), (Scan, scans),
+                            (Answer, answers), (ScanEvent, events)):
+            _insert(conn, _rows(model), rows)
+        region.teams += count
+        region.professionals += count * TEAM_SIZE
+        region.answers += len(answers)
+
+    def _finish(self, conn: Connection) -> None:
+        if conn.dialect.name == "postgresql":
+            # Ids were given explicitly; move the sequences past them for the rows the app will add.
+            for name in self._next_id:
+                conn.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
+                ))
+        # Fresh planner statistics, as autovacuum would have after a load of this size.
+        conn.execute(text("ANALYZE"))
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(insert(table), rows[start:start + CHUNK])
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to time. A page with `form` is a POST: its form is first fetched (not timed) from `url`."""
+
+    name: str
+    account: str  # a Role value; BenchRegion.accounts says who logs in
+    url: Callable[[BenchRegion], str]
+    form: Callable[[BenchRegion, str, int], dict[str, str]] | None = None
+    expect: int = 200
+
+
+def _scrape(pattern: re.Pattern[str], html: str, what: str) -> str:
+    match = pattern.search(html)
+    if not match:
+        raise RuntimeError(f"no {what} on the page")
+    return match.group(1)
+
+
+def section_form(region: BenchRegion, html: str, iteration: int) -> dict[str, str]:
+    """A whole section filled in; it alternates so every save really changes the stored answers."""
+    data = {
+        "csrf_token": _scrape(CSRF_RE, html, "csrf_token"),
+        "lock_version": _scrape(LOCK_RE, html, "lock_version"),
+        "action": "save",
+    }
+    level = 2 + iteration % 2
+    for code, _na in region.section_items:
+        data[f"level-{code}"] = str(level)
+        data[f"ambition-{code}"] = "stay" if iteration % 3 else str(level + 1)
+        data[f"note-{code}"] = f"Intervisie gevolgd ({iteration})" if iteration % 4 == 0 else ""
+    return data
+
+
+def _section_url(region: BenchRegion) -> str:
+    return f"/scan/{region.open_round_id}/{region.section_code}"
+
+
+PAGES: list[Page] = [
+    Page("scan section (GET)", Role.PROFESSIONAL.value, _section_url),
+    Page("scan section save (POST)", Role.PROFESSIONAL.value, _section_url, form=section_form, expect=302),
+]
+
+
+# --- measuring --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measurement:
+    page: str
+    median_ms: float
+    queries: int  # the median; the spread is reported separately
+    queries_min: int
+    queries_max: int
+
+
+class QueryCounter:
+    """Counts the SQL statements sent to the database (savepoints excluded, as in the tests)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.count = 0
+
+    def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE")):
+            self.count += 1
+
+    def __enter__(self) -> QueryCounter:
+        event.listen(self.engine, "before_cursor_execute", self._before)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._before)
+
+
+def log_in(client: Any, username: str) -> None:
+    page = client.get("/inloggen").get_data(as_text=True)
+    response = client.post(
+        "/inloggen",
+        data={"csrf_token": _scrape(CSRF_RE, page, "csrf_token"), "username": username, "password": PASSWORD},
+    )
+    if response.status_code != 302:
+        raise RuntimeError(f"logging in as {username} failed ({response.status_code})")
+
+
+def measure(app: Any, engine: Engine, region: BenchRegion, pages: list[Page], warmup: int,
+            repeat: int) -> Iterator[Measurement]:
+    """Time each page with the test client, logged in as the page's account (one login per account)."""
+    clients: dict[str, Any] = {}
+    with QueryCounter(engine) as counter:
+        for page in pages:
+            if page.account not in clients:
+                clients[page.account] = app.test_client()
+                log_in(clients[page.account], region.accounts[page.account])
+            client = clients[page.account]
+            url = page.url(region)
+            times: list[float] = []
+            counts: list[int] = []
+            for i in range(warmup + repeat):
+                data = page.form(region, client.get(url).get_data(as_text=True), i) if page.form else None
+                counter.count = 0
+                started = time.perf_counter()
+                response = client.post(url, data=data) if data is not None else client.get(url)
+                elapsed = time.perf_counter() - started
+                if response.status_code != page.expect:
+                    raise RuntimeError(
+                        f"{page.name}: {url} answered {response.status_code}, expected {page.expect}"
+                    )
+                if i >= warmup:
+                    times.append(elapsed * 1000)
+                    counts.append(counter.count)
+            yield Measurement(page.name, statistics.median(times), int(statistics.median(counts)),
+                              min(counts), max(counts))
+

@@ -1,0 +1,178 @@
+"""Build a large region in a throw-away database and time the scan pages at 1,000 and 10,000 professionals.
+
+    .venv/bin/python benchmarks/run.py            (or: make benchmark)
+    BENCH_DATABASE_URL=postgresql://... .venv/bin/python benchmarks/run.py --reset
+
+See benchmarks/README.md for what is measured and how to read the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+_INSTANCE = tempfile.mkdtemp(prefix="ontwikkelscan-bench-")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+os.environ["INSTANCE_PATH"] = _INSTANCE
+
+from flask import Flask  # noqa: E402
+from sqlalchemy import inspect, text  # noqa: E402
+
+from benchmarks.region import PAGES, PASSWORD, BenchRegion, Measurement, RegionBuilder, measure  # noqa: E402
+from scan import create_app  # noqa: E402
+from scan.config import normalise_database_url  # noqa: E402
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--small", type=int, default=1_000, help="professionals in the first measurement")
+    parser.add_argument("--large", type=int, default=10_000, help="professionals in the second measurement")
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests per page first")
+    parser.add_argument("--section", default=None, help="section code to measure (default: the largest)")
+    parser.add_argument("--reset", action="store_true",
+                        help="empty BENCH_DATABASE_URL first (it must be a throw-away database)")
+    return parser.parse_args()
+
+
+def make_app(url: str) -> Flask:
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(url),
+        # Cheap hashes: the benchmark logs in, it does not measure Argon2.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "SESSION_COOKIE_SECURE": False,
+    })
+    # One log line per request would drown the table.
+    app.logger.setLevel(logging.WARNING)
+    return app
+
+
+def prepare_schema(app: Flask, reset: bool) -> None:
+    from flask_migrate import upgrade
+
+    from scan.extensions import db
+
+    with app.app_context():
+        if inspect(db.engine).get_table_names():
+            if not reset:
+                raise SystemExit("The benchmark database has tables; pass --reset if it is a throw-away one.")
+            db.drop_all()
+            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+        upgrade(directory=str(ROOT / "migrations"))
+
+
+def start_builder(app: Flask, section: str | None) -> tuple[RegionBuilder, str]:
+    from scan.assessment import queries
+    from scan.auth.passwords import hash_password
+    from scan.core.clock import today
+    from scan.extensions import db
+    from scan.kenniskaart.queries import current_version
+    from scan.kenniskaart.services import ensure_default_kenniskaart
+
+    with app.app_context():
+        ensure_default_kenniskaart()
+        db.session.commit()
+        version = current_version()
+        assert version is not None
+        builder = RegionBuilder(db.engine, version.id, queries.sections(version.id), today(), section)
+        # One hash for every account: hashing 10,000 passwords would be most of the build.
+        password_hash = hash_password(PASSWORD)
+        db.session.remove()
+    return builder, password_hash
+
+
+def run_step(app: Flask, builder: RegionBuilder, professionals: int, password_hash: str,
+             args: argparse.Namespace) -> tuple[float, list[Measurement]]:
+    from scan.extensions import db
+
+    with app.app_context():
+        seconds = builder.grow_to(professionals, password_hash)
+        engine = db.engine
+    region = builder.region
+    print(f"  built {region.professionals:,} professionals in {region.teams:,} teams "
+          f"({region.answers:,} answers) in {seconds:.1f} s; measuring ...", flush=True)
+    return seconds, list(measure(app, engine, region, PAGES, args.warmup, args.repeat))
+
+
+def _queries(m: Measurement) -> str:
+    if m.queries_min == m.queries_max:
+        return str(m.queries)
+    return f"{m.queries} ({m.queries_min}-{m.queries_max})"
+
+
+def print_table(small: list[Measurement], large: list[Measurement], sizes: tuple[int, int]) -> None:
+    a, b = (f"{n // 1000}k" if n % 1000 == 0 else str(n) for n in sizes)
+    header = ("page", f"ms @{a}", f"ms @{b}", "ratio", f"queries @{a}", f"queries @{b}", "ratio")
+    rows = [
+        (s.page, f"{s.median_ms:.1f}", f"{g.median_ms:.1f}", f"{g.median_ms / s.median_ms:.2f}",
+         _queries(s), _queries(g), f"{g.queries / s.queries:.2f}" if s.queries else "-")
+        for s, g in zip(small, large, strict=True)
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join("-" * w for w in widths)
+    print(line)
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
+                        enumerate(zip(row, widths, strict=True))))
+    print(line)
+
+
+def describe(region: BenchRegion, backend: str, args: argparse.Namespace) -> str:
+    return (f"database: {backend}; section {region.section_code} ({len(region.section_items)} items); "
+            f"median of {args.repeat} requests after {args.warmup} warm-up; logged in as "
+            f"{region.accounts['professional']} (same person at both sizes)")
+
+
+def main() -> int:
+    args = parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{_INSTANCE}/bench.sqlite"
+    backend = url.split(":", 1)[0]
+    started = time.perf_counter()
+    try:
+        app = make_app(url)
+        prepare_schema(app, args.reset)
+        builder, password_hash = start_builder(app, args.section)
+        print(f"Step 1: {args.small:,} professionals", flush=True)
+        small_build, small = run_step(app, builder, args.small, password_hash, args)
+        print(f"Step 2: grow to {args.large:,} professionals", flush=True)
+        large_build, large = run_step(app, builder, args.large, password_hash, args)
+        region = builder.region
+        print()
+        print(describe(region, backend, args))
+        print(f"build: {args.small:,} professionals in {small_build:.1f} s, "
+              f"grown to {region.professionals:,} ({region.teams:,} teams, two rounds, "
+              f"{region.answers:,} answers) in {large_build:.1f} s more")
+        print_table(small, large, (args.small, region.professionals))
+        print(f"total run time: {time.perf_counter() - started:.0f} s")
+    finally:
+        _dispose(locals().get("app"))
+        shutil.rmtree(_INSTANCE, ignore_errors=True)
+    return 0
+
+
+def _dispose(app: Any) -> None:
+    if app is None:
+        return
+    from scan.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

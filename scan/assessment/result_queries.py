@@ -1,0 +1,151 @@
+"""Read functions for "Mijn resultaat" and "Mijn gegevens". Each runs one query (two with selectinload),
+whatever the number of items, answers or rounds."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from scan.assessment.export import AnswerRecord, EventRecord
+from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound
+from scan.assessment.results import ItemSpec, Rating, SectionSpec
+from scan.auth.models import User
+from scan.extensions import db
+from scan.kenniskaart.models import Item, Section
+from scan.organisation.models import Team
+
+
+def own_scan(round_id: int, user_id: int) -> Scan | None:
+    """The user's scan in a round, with its round, the round's team and its Kenniskaart version."""
+    return db.session.scalars(
+        select(Scan)
+        .where(Scan.round_id == round_id, Scan.user_id == user_id)
+        .options(
+            joinedload(Scan.round).joinedload(ScanRound.team),
+            joinedload(Scan.round).joinedload(ScanRound.version),
+        )
+    ).first()
+
+
+def sections_with_items(version_id: int) -> list[Section]:
+    """The version's sections with their items (two queries); no level descriptors."""
+    return list(
+        db.session.scalars(
+            select(Section)
+            .where(Section.version_id == version_id)
+            .order_by(Section.position)
+            .options(selectinload(Section.items))
+        )
+    )
+
+
+def rated_sections(scan_id: int) -> tuple[list[SectionSpec], dict[int, Rating]]:
+    """A scan's answers with their items and sections, as plain data for `results` (one query).
+
+    Only sections and items that have an answer appear: enough for per-section averages, e.g. of the
+    previous round, whose Kenniskaart version may differ from the current one.
+    """
+    rows = db.session.execute(
+        select(
+            Section.code,
+            Section.kind,
+            Section.title_nl,
+            Section.title_en,
+            Item.id,
+            Item.code,
+            Item.level_kind,
+            Item.title_nl,
+            Item.title_en,
+            Item.required,
+            Item.retired,
+            Answer.level,
+            Answer.not_applicable,
+            Answer.ambition,
+        )
+        .join(Item, Item.id == Answer.item_id)
+        .join(Section, Section.id == Item.section_id)
+        .where(Answer.scan_id == scan_id)
+        .order_by(Section.position, Item.position)
+    ).all()
+    sections: dict[str, tuple[tuple[str, str, str], list[ItemSpec]]] = {}
+    ratings: dict[int, Rating] = {}
+    for (
+        s_code,
+        s_kind,
+        s_nl,
+        s_en,
+        i_id,
+        i_code,
+        kind,
+        i_nl,
+        i_en,
+        required,
+        retired,
+        level,
+        not_applicable,
+        ambition,
+    ) in rows:
+        entry = sections.setdefault(s_code, ((s_kind, s_nl, s_en), []))
+        entry[1].append(ItemSpec(i_id, i_code, kind, i_nl, i_en, required, retired))
+        ratings[i_id] = Rating(level, not_applicable, ambition)
+    specs = [
+        SectionSpec(code, kind, tuple(items), title_nl, title_en)
+        for code, ((kind, title_nl, title_en), items) in sections.items()
+    ]
+    return specs, ratings
+
+
+def scans_of(user_id: int) -> list[Scan]:
+    """Every scan of the user, drafts included, with round and the round's team; oldest round first."""
+    return list(
+        db.session.scalars(
+            select(Scan)
+            .join(ScanRound, ScanRound.id == Scan.round_id)
+            .where(Scan.user_id == user_id)
+            .options(joinedload(Scan.round).joinedload(ScanRound.team).joinedload(Team.municipality))
+            .order_by(ScanRound.opens_on, Scan.id)
+        )
+    )
+
+
+def answer_records(user_id: int) -> dict[int, list[AnswerRecord]]:
+    """Every answer in the user's scans, per scan id, in Kenniskaart order (one query)."""
+    rows = db.session.execute(
+        select(
+            Answer.scan_id,
+            Item.code,
+            Item.title_nl,
+            Item.title_en,
+            Section.code,
+            Answer.level,
+            Answer.not_applicable,
+            Answer.ambition,
+            Answer.note,
+            Answer.updated_at,
+        )
+        .join(Scan, Scan.id == Answer.scan_id)
+        .join(Item, Item.id == Answer.item_id)
+        .join(Section, Section.id == Item.section_id)
+        .where(Scan.user_id == user_id)
+        .order_by(Answer.scan_id, Section.position, Item.position)
+    ).all()
+    result: dict[int, list[AnswerRecord]] = {}
+    for scan_id, *fields in rows:
+        result.setdefault(scan_id, []).append(AnswerRecord(*fields))
+    return result
+
+
+def event_records(user_id: int) -> dict[int, list[EventRecord]]:
+    """Submitting and reopening of the user's scans, with only the actor's name (one query)."""
+    actor = aliased(User)
+    rows = db.session.execute(
+        select(ScanEvent.scan_id, ScanEvent.kind, ScanEvent.at, actor.full_name, ScanEvent.reason)
+        .join(Scan, Scan.id == ScanEvent.scan_id)
+        .outerjoin(actor, actor.id == ScanEvent.actor_id)
+        .where(Scan.user_id == user_id)
+        .order_by(ScanEvent.at, ScanEvent.id)
+    ).all()
+    result: dict[int, list[EventRecord]] = {}
+    for scan_id, kind, at, actor_name, reason in rows:
+        result.setdefault(scan_id, []).append(EventRecord(kind, at, actor_name, reason or ""))
+    return result

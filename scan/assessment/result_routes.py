@@ -1,0 +1,176 @@
+"""Mijn resultaat (the professional's own profile) and Mijn gegevens (everything stored about you)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from scan.access import Role, require
+from scan.assessment import bp, permissions, queries, result_queries
+from scan.assessment.export import AccountData, PersonalData, ScanRecord, render_csv, render_json
+from scan.assessment.models import ScanStatus
+from scan.assessment.results import STRENGTH_LEVEL, ScanResult, compute_result, section_results
+from scan.auth.models import User
+from scan.core.clock import AMSTERDAM
+from scan.db import utcnow
+from scan.i18n import localized
+
+
+@bp.app_template_filter("decimal1")
+def decimal1(value: Decimal | float | int | None) -> str:
+    """A score with one decimal in the reader's language ("2,5" / "2.5"); empty for none."""
+    return "" if value is None else format_decimal(value, "0.0")
+
+
+@bp.app_template_filter("decimal1_signed")
+def decimal1_signed(value: Decimal | float | int | None) -> str:
+    """A difference with its sign ("+0,5", "-0,5", "0,0")."""
+    if value is None:
+        return ""
+    if value == 0:
+        return format_decimal(0, "0.0")
+    return format_decimal(value, "+0.0;-0.0")
+
+
+@dataclass(frozen=True)
+class ChartGroup:
+    label: str
+    values: tuple[Decimal | None, ...]
+
+
+def _profile_chart(result: ScanResult) -> tuple[list[tuple[str, str]], list[ChartGroup]]:
+    """Series (key, label) and one group of bars per section, for the SVG macro."""
+    series = [("level", _("Level")), ("ambition", _("Ambition"))]
+    if result.has_previous:
+        series.append(("previous", _("Previous round")))
+    groups = []
+    for section in result.sections:
+        values: list[Decimal | None] = [section.average_level, section.average_ambition]
+        if result.has_previous:
+            values.append(section.previous.average_level if section.previous else None)
+        groups.append(ChartGroup(localized(section, "title"), tuple(values)))
+    return series, groups
+
+
+@bp.get("/mijn/resultaat/<int:round_id>")
+@require(Role.PROFESSIONAL)
+def result(round_id: int) -> str | Response:
+    scan = result_queries.own_scan(round_id, current_user.id)
+    if scan is None:
+        abort(404)
+    if not permissions.can_view_own(current_user, scan):
+        abort(403)
+    if scan.status != ScanStatus.SUBMITTED.value:
+        flash(_("Submit your scan first; then you will see your result."), "info")
+        return redirect(url_for("assessment.overview"))
+    version = scan.round.version
+    previous_scan = queries.previous_submitted_scan(current_user.id, scan.round)
+    previous = None
+    if previous_scan is not None:
+        previous = section_results(*result_queries.rated_sections(previous_scan.id))
+    outcome = compute_result(
+        result_queries.sections_with_items(version.id),
+        queries.answers(scan.id),
+        version.norms,
+        previous=previous,
+    )
+    scale = queries.scale(version.id)
+    series, groups = _profile_chart(outcome)
+    return render_template(
+        "assessment/result.html",
+        scan=scan,
+        scan_round=scan.round,
+        result=outcome,
+        previous_scan=previous_scan,
+        previous_round=previous_scan.round if previous_scan else None,
+        level_names={s.level: localized(s, "title") for s in scale},
+        max_level=max((s.level for s in scale), default=4),
+        chart_series=series,
+        chart_groups=groups,
+        strength_level=STRENGTH_LEVEL,
+    )
+
+
+@bp.get("/mijn/resultaat")
+@require(Role.PROFESSIONAL)
+def latest_result() -> str | Response:
+    submitted = queries.submitted_scans_of(current_user.id)
+    if submitted:
+        return redirect(url_for("assessment.result", round_id=submitted[0].round_id))
+    return render_template("assessment/result.html", result=None)
+
+
+# --- Mijn gegevens: any logged-in user, their own data only ------------------------------------------
+
+
+def _personal_data(user: User) -> PersonalData:
+    team = user.team
+    account = AccountData(
+        username=user.username,
+        full_name=user.full_name,
+        role=user.role,
+        team=team.name if team else None,
+        municipality=team.municipality.name if team else None,
+        language=user.locale,
+        created_at=user.created_at,
+        last_login_at=user.last_login_at,
+        region=user.region.name if user.region else None,
+        led_teams=tuple(t.name for t in user.led_teams),
+    )
+    answers = result_queries.answer_records(user.id)
+    events = result_queries.event_records(user.id)
+    scans = tuple(
+        ScanRecord(
+            round_title=scan.round.title,
+            team=scan.round.team.name,
+            opens_on=scan.round.opens_on,
+            closes_on=scan.round.closes_on,
+            status=scan.status,
+            started_at=scan.started_at,
+            updated_at=scan.updated_at,
+            submitted_at=scan.submitted_at,
+            answers=tuple(answers.get(scan.id, ())),
+            events=tuple(events.get(scan.id, ())),
+        )
+        for scan in result_queries.scans_of(user.id)
+    )
+    return PersonalData(account, scans, utcnow())
+
+
+def _download(body: bytes, mimetype: str, extension: str, exported_at: datetime) -> Response:
+    response = make_response(body)
+    response.mimetype = mimetype
+    if mimetype.startswith("text/"):
+        response.charset = "utf-8"
+    day = exported_at.astimezone(AMSTERDAM).date().isoformat()
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=ontwikkelscan-mijn-gegevens-{day}.{extension}"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/mijn/gegevens")
+def my_data() -> str:
+    data = _personal_data(current_user)
+    return render_template("assessment/my_data.html", data=data, role=current_user.role)
+
+
+@bp.get("/mijn/gegevens.json")
+def my_data_json() -> Response:
+    data = _personal_data(current_user)
+    return _download(render_json(data), "application/json", "json", data.exported_at)
+
+
+@bp.get("/mijn/gegevens.csv")
+def my_data_csv() -> Response:
+    data = _personal_data(current_user)
+    lang = str(get_locale() or "nl")[:2]
+    return _download(render_csv(data, lang), "text/csv", "csv", data.exported_at)

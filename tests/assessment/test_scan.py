@@ -1,0 +1,405 @@
+"""The self-assessment as a professional and a team leader use it."""
+
+import re
+
+import pytest
+from sqlalchemy import event, func, select
+
+from scan.access import Role
+from scan.assessment.models import Answer, Scan, ScanEvent
+from scan.extensions import db
+from tests.factories import login, make_kenniskaart, make_round, make_scan, make_team, make_user
+
+
+@pytest.fixture
+def world(app):
+    """A team with a leader, two professionals and an open round on the small test Kenniskaart."""
+    with app.app_context():
+        team = make_team(name="Wijkteam Proef")
+        leader = make_user(Role.TEAMLEIDER, teams=[team], full_name="Lies Leider")
+        pro = make_user(Role.PROFESSIONAL, team=team, full_name="Piet Professional")
+        colleague = make_user(Role.PROFESSIONAL, team=team, full_name="Cor Collega")
+        scan_round = make_round(team)
+        db.session.commit()
+        return {
+            "team": team.id, "round": scan_round.id, "leader": leader.username, "pro": pro.username,
+            "pro_id": pro.id, "colleague": colleague.username,
+        }
+
+
+def _page(client, url):
+    response = client.get(url)
+    return response, response.get_data(as_text=True)
+
+
+def _lock_value(html):
+    match = re.search(r'id="lock_version" name="lock_version" type="hidden" value="(\d+)"', html)
+    assert match, "no lock_version on the page"
+    return match.group(1)
+
+
+def _save(client, round_id, section, data, action="save", lock=None):
+    url = f"/scan/{round_id}/{section}"
+    html = client.get(url).get_data(as_text=True)
+    form = {"lock_version": lock if lock is not None else _lock_value(html), "action": action, **data}
+    return client.submit(url, form, page=url)
+
+
+def _answers(app, username):
+    with app.app_context():
+        rows = db.session.execute(
+            select(Answer).join(Scan).join(Scan.user).where(Scan.user.has(username=username))
+        ).scalars()
+        return {a.item.code: (a.level, a.not_applicable, a.ambition, a.note) for a in rows}
+
+
+def test_my_scan_shows_the_round_deadline_purpose_and_progress(client, world):
+    login(client, world["pro"])
+    _, html = _page(client, "/scan")
+    assert "Ontwikkelscan voorjaar 2027" in html
+    assert "0 van 5 onderdelen ingevuld" in html
+    assert "verplicht: 0 van 4" in html
+    assert "niet voor beoordeling" in html
+    assert "Generieke competenties" in html and "Financien" in html
+
+
+def test_section_page_shows_levels_with_descriptors_as_radio_buttons(client, world):
+    login(client, world["pro"])
+    _, html = _page(client, f"/scan/{world['round']}/GC")
+    assert 'type="radio" id="level-GC01-3" name="level-GC01" value="3"' in html
+    assert "GC01 niveau drie" in html  # the item's own descriptor next to the choice
+    assert "3 · Gevorderd" in html
+    assert "level-GC01-nvt" not in html  # n.v.t. is not allowed for GC01
+    assert "nooit namen of gegevens van cliënten" in html
+    assert "Hoogstens 500 tekens" in html or "hoogstens 500 tekens" in html.lower()
+    _, html = _page(client, f"/scan/{world['round']}/LG01")
+    assert 'id="level-LG01-S1-nvt"' in html
+    # An item without its own descriptor for a level shows the scale's description.
+    assert "Zelfstandig in gewone situaties" in html
+
+
+def test_save_as_draft_and_continue_later(app, client, world):
+    login(client, world["pro"])
+    response = _save(client, world["round"], "GC", {"level-GC01": "2", "ambition-GC01": "3",
+                                                    "note-GC01": "Training gevolgd", "level-GC02": "3",
+                                                    "ambition-GC02": "stay"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/scan/{world['round']}/GC")
+    assert _answers(app, world["pro"]) == {
+        "GC01": (2, False, 3, "Training gevolgd"),
+        "GC02": (3, False, 3, ""),
+    }
+    _, html = _page(client, f"/scan/{world['round']}/GC")
+    assert 'value="2" aria-describedby="level-GC01-2-desc" checked' in html
+    assert 'id="ambition-GC01-3" name="ambition-GC01" value="3" checked' in html
+    assert ">Training gevolgd</textarea>" in html
+    _, html = _page(client, "/scan")
+    assert "2 van 5 onderdelen ingevuld" in html
+
+
+def test_save_and_next_moves_on_and_ends_at_submitting(client, world):
+    login(client, world["pro"])
+    response = _save(client, world["round"], "GC", {"level-GC01": "2"}, action="save_next")
+    assert response.headers["Location"].endswith(f"/scan/{world['round']}/LG01")
+    response = _save(client, world["round"], "LG02", {"level-LG02-A1": "2"}, action="save_next")
+    assert response.headers["Location"].endswith(f"/scan/{world['round']}/indienen")
+
+
+def test_errors_keep_everything_typed_and_save_nothing(app, client, world):
+    login(client, world["pro"])
+    long_note = "x" * 501
+    response = _save(client, world["round"], "GC", {
+        "level-GC01": "3", "ambition-GC01": "2", "note-GC01": "eigen aantekening",
+        "level-GC02": "nvt", "note-GC02": long_note,
+    })
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<title>Fout:" in html
+    assert 'href="#ambition-GC01"' in html and 'href="#level-GC02"' in html and 'href="#note-GC02"' in html
+    assert "Kies een hoger niveau dan je huidige niveau, of kies om te blijven." in html
+    assert "Niet van toepassing" in html and "is voor dit onderdeel niet mogelijk" in html
+    assert "je gebruikte er 501" in html
+    # What was typed is all still there.
+    assert 'value="3" aria-describedby="level-GC01-3-desc" checked' in html
+    assert 'id="ambition-GC01-2" name="ambition-GC01" value="2" checked' in html
+    assert ">eigen aantekening</textarea>" in html and f">{long_note}</textarea>" in html
+    assert _answers(app, world["pro"]) == {}
+
+
+def test_a_stale_page_does_not_overwrite_a_newer_save(app, client, world):
+    login(client, world["pro"])
+    url = f"/scan/{world['round']}/GC"
+    # Two tabs open the page before anything is saved.
+    first_lock = _lock_value(client.get(url).get_data(as_text=True))
+    _save(client, world["round"], "GC", {"level-GC01": "2"})
+    stale = _lock_value(client.get(url).get_data(as_text=True))
+    _save(client, world["round"], "GC", {"level-GC01": "3"})  # tab A saves again
+    response = _save(client, world["round"], "GC", {"level-GC01": "1", "note-GC01": "uit tab B"},
+                     lock=stale)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "ergens anders opgeslagen" in html
+    assert ">uit tab B</textarea>" in html  # kept what tab B typed
+    assert _answers(app, world["pro"])["GC01"][0] == 3  # the newer save stands
+    # Saving again from the conflict page stores tab B's input knowingly.
+    response = _save(client, world["round"], "GC", {"level-GC01": "1", "note-GC01": "uit tab B"},
+                     lock=_lock_value(html))
+    assert response.status_code == 302
+    assert _answers(app, world["pro"])["GC01"] == (1, False, 1, "uit tab B")
+    assert first_lock == "0"
+
+
+def test_saving_a_page_is_one_transaction(app, client, world):
+    login(client, world["pro"])
+    url = f"/scan/{world['round']}/GC"
+    html = client.get(url).get_data(as_text=True)
+    with app.app_context():
+        engine = db.engine
+    commits = []
+
+    def on_commit(conn):
+        commits.append(1)
+
+    event.listen(engine, "commit", on_commit)
+    form = {"csrf_token": client.csrf_token(url), "lock_version": _lock_value(html), "action": "save",
+            "level-GC01": "2", "level-GC02": "2"}
+    try:
+        client.post(url, data=form)
+    finally:
+        event.remove(engine, "commit", on_commit)
+    assert len(commits) == 1
+    assert set(_answers(app, world["pro"])) == {"GC01", "GC02"}
+
+
+def test_submit_lists_what_is_missing_with_links_then_submits(app, client, world):
+    login(client, world["pro"])
+    _save(client, world["round"], "GC", {"level-GC01": "2", "level-GC02": "2"})
+    _, html = _page(client, f"/scan/{world['round']}/indienen")
+    assert "2 verplichte onderdelen zijn nog niet ingevuld" in html
+    assert f'href="/scan/{world["round"]}/LG01#level-LG01-A1"' in html
+    assert f'href="/scan/{world["round"]}/LG02#level-LG02-A1"' in html
+    assert "LG01-S1" not in html  # specialist items are optional
+    _save(client, world["round"], "LG01", {"level-LG01-A1": "3", "level-LG01-S1": "nvt"})
+    _save(client, world["round"], "LG02", {"level-LG02-A1": "1", "ambition-LG02-A1": "2"})
+    response = client.submit(f"/scan/{world['round']}/indienen")
+    assert response.status_code == 302
+    with app.app_context():
+        scan = db.session.scalars(select(Scan)).one()
+        assert scan.status == "submitted" and scan.submitted_at is not None
+        assert db.session.scalars(select(ScanEvent.kind)).all() == ["submitted"]
+    # After submitting the scan is read-only.
+    _, html = _page(client, f"/scan/{world['round']}/GC")
+    assert "niet meer worden gewijzigd" in html and 'name="level-GC01"' not in html
+    response = client.post(f"/scan/{world['round']}/GC", data={
+        "csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1),
+        "level-GC01": "4", "lock_version": "99"})
+    assert response.status_code == 302
+    assert _answers(app, world["pro"])["GC01"][0] == 2
+
+
+def test_submitting_an_incomplete_scan_is_refused(app, client, world):
+    login(client, world["pro"])
+    _save(client, world["round"], "GC", {"level-GC01": "2"})
+    response = client.submit(f"/scan/{world['round']}/indienen")
+    assert response.status_code == 422
+    assert "3 verplichte onderdelen zijn nog niet ingevuld" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(Scan.status)).one() == "draft"
+
+
+def test_team_leader_reopens_with_a_reason_and_the_professional_can_change_again(app, client, world):
+    with app.app_context():
+        from scan.assessment.models import ScanRound
+        from scan.auth.models import User
+
+        scan_round = db.session.get(ScanRound, world["round"])
+        pro = db.session.get(User, world["pro_id"])
+        scan = make_scan(scan_round, pro, {"GC01": (2, 2), "GC02": (2, 3), "LG01-A1": (2, 2),
+                                           "LG02-A1": (3, 3)}, submitted=True)
+        db.session.commit()
+        scan_id = scan.id
+    login(client, world["leader"])
+    url = f"/scans/{scan_id}/heropenen"
+    response = client.submit(url, {"reason": ""})
+    assert response.status_code == 422 and "Geef een reden" in response.get_data(as_text=True)
+    response = client.submit(url, {"reason": "Niveau GC02 samen besproken"})
+    assert response.status_code == 302
+    with app.app_context():
+        reopened = db.session.scalars(select(ScanEvent).where(ScanEvent.kind == "reopened")).one()
+        assert reopened.reason == "Niveau GC02 samen besproken" and reopened.actor.username == world["leader"]
+        assert reopened.at is not None
+        assert db.session.get(Scan, scan_id).status == "draft"
+    client.submit("/uitloggen", page="/teams/")
+    login(client, world["pro"])
+    response = _save(client, world["round"], "GC",
+                     {"level-GC01": "3", "level-GC02": "2", "ambition-GC02": "3"})
+    assert response.status_code == 302
+    assert _answers(app, world["pro"])["GC01"][0] == 3
+
+
+def test_round_status_shows_statuses_but_never_draft_content(app, client, world):
+    with app.app_context():
+        from scan.assessment.models import ScanRound
+        from scan.auth.models import User
+
+        scan_round = db.session.get(ScanRound, world["round"])
+        pro = db.session.get(User, world["pro_id"])
+        make_scan(scan_round, pro, {"GC01": (2, 2)}, notes={"GC01": "geheime aantekening"})
+        db.session.commit()
+    login(client, world["leader"])
+    _, html = _page(client, f"/teams/{world['team']}/rondes/{world['round']}")
+    assert "0 van 2 leden hebben ingediend." in html
+    piet = html.split("Piet Professional")[1].split("</tr>")[0]
+    cor = html.split("Cor Collega")[1].split("</tr>")[0]
+    assert "bezig" in piet and "niet begonnen" in cor
+    assert "geheime aantekening" not in html
+
+
+def test_a_closed_round_is_read_only(app, client):
+    with app.app_context():
+        team = make_team()
+        pro = make_user(Role.PROFESSIONAL, team=team)
+        scan_round = make_round(team, opens_in_days=-60, closes_in_days=-30, title="Najaar")
+        make_scan(scan_round, pro, {"GC01": (2, 2)})
+        db.session.commit()
+        username, round_id = pro.username, scan_round.id
+    login(client, username)
+    _, html = _page(client, f"/scan/{round_id}/GC")
+    assert "niet open" in html and 'name="level-GC01"' not in html
+    _, html = _page(client, "/scan")
+    assert "geen open scanronde" in html
+
+
+def test_a_professional_who_joins_during_the_round_takes_part(app, client, world):
+    with app.app_context():
+        from scan.organisation.models import Team
+
+        newcomer = make_user(Role.PROFESSIONAL, team=db.session.get(Team, world["team"]))
+        db.session.commit()
+        username = newcomer.username
+    login(client, username)
+    _, html = _page(client, "/scan")
+    assert "Ontwikkelscan voorjaar 2027" in html and "Start mijn scan" in html
+
+
+def test_team_leader_opens_a_round_tied_to_the_current_version(app, client):
+    from datetime import timedelta
+
+    from scan.assessment.models import ScanRound
+    from scan.core.clock import today
+
+    with app.app_context():
+        team = make_team()
+        leader = make_user(Role.TEAMLEIDER, teams=[team])
+        first = make_kenniskaart()
+        db.session.commit()
+        username, team_id, first_id = leader.username, team.id, first.id
+    login(client, username)
+    url = f"/teams/{team_id}/rondes/nieuw"
+    start, end = today(), today() + timedelta(days=30)
+    response = client.submit(url, {"title": "Voorjaar", "opens_on": end.isoformat(),
+                                   "closes_on": start.isoformat()})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "De sluitingsdatum moet op of na de openingsdatum liggen." in html
+    assert 'value="Voorjaar"' in html
+    response = client.submit(url, {"title": "Voorjaar", "opens_on": start.isoformat(),
+                                   "closes_on": end.isoformat()})
+    assert response.status_code == 302
+    response = client.submit(url, {"title": "Dubbel", "opens_on": start.isoformat(),
+                                   "closes_on": end.isoformat()})
+    assert "mogen niet overlappen" in response.get_data(as_text=True)
+    with app.app_context():
+        from tests.kenniskaart.sample import VALID
+
+        make_kenniskaart(VALID.replace('version: "2026.1"', 'version: "2026.2"').replace(
+            "Contact maken", "Contact leggen"))
+        db.session.commit()
+        rounds = db.session.scalars(select(ScanRound)).all()
+        assert [r.version_id for r in rounds] == [first_id]
+
+
+@pytest.mark.parametrize("who", ["other_pro", "other_leader", "coordinator", "admin", "anonymous"])
+def test_scan_routes_refuse_the_wrong_person(app, world, who):
+    with app.app_context():
+        from scan.assessment.models import ScanRound
+        from scan.auth.models import User
+
+        scan_round = db.session.get(ScanRound, world["round"])
+        pro = db.session.get(User, world["pro_id"])
+        scan = make_scan(scan_round, pro, {"GC01": (2, 2)}, submitted=True)
+        other_team = make_team()
+        users = {
+            "other_pro": make_user(Role.PROFESSIONAL, team=other_team),
+            "other_leader": make_user(Role.TEAMLEIDER, teams=[other_team]),
+            "coordinator": make_user(Role.REGIOCOORDINATOR),
+            "admin": make_user(Role.BEHEERDER),
+        }
+        names = {k: u.username for k, u in users.items()}
+        db.session.commit()
+        scan_id = scan.id
+    client = app.test_client()
+    if who != "anonymous":
+        login(client, names[who])
+    r = world["round"]
+    urls = [f"/scan/{r}/GC", f"/scan/{r}/indienen", f"/scans/{scan_id}/heropenen"]
+    if who != "admin":  # the administrator may manage rounds of any team
+        urls += [f"/teams/{world['team']}/rondes/{r}", f"/teams/{world['team']}/rondes/nieuw"]
+    for url in urls:
+        response = client.get(url)
+        if who == "anonymous":
+            assert response.status_code == 302 and "/inloggen" in response.headers["Location"], url
+        else:
+            assert response.status_code == 403, (url, response.status_code)
+            assert "Piet Professional" not in response.get_data(as_text=True)
+
+
+def test_the_administrator_can_open_rounds_for_any_team(app, client):
+    with app.app_context():
+        team = make_team()
+        admin = make_user(Role.BEHEERDER)
+        make_kenniskaart()
+        db.session.commit()
+        username, team_id = admin.username, team.id
+    login(client, username)
+    assert client.get(f"/teams/{team_id}/rondes/nieuw").status_code == 200
+
+
+def test_section_page_query_count_does_not_depend_on_the_number_of_items(app, client, count_queries):
+    big = _big_kenniskaart(items_per_section=12)
+    with app.app_context():
+        small_team, big_team = make_team(), make_team()
+        small_pro = make_user(Role.PROFESSIONAL, team=small_team)
+        big_pro = make_user(Role.PROFESSIONAL, team=big_team)
+        small_round = make_round(small_team, make_kenniskaart())
+        big_round = make_round(big_team, make_kenniskaart(big))
+        db.session.commit()
+        names = (small_pro.username, big_pro.username)
+        rounds = (small_round.id, big_round.id)
+    counts = []
+    for username, round_id, section in zip(names, rounds, ("LG01", "LG01"), strict=True):
+        client = app.test_client()
+        login(client, username)
+        _save(client, round_id, section, {})
+        client.get(f"/scan/{round_id}/{section}")
+        count_queries.statements.clear()
+        assert client.get(f"/scan/{round_id}/{section}").status_code == 200
+        counts.append(count_queries.count)
+    assert counts[0] == counts[1]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Scan)) == 2
+
+
+def _big_kenniskaart(items_per_section: int) -> str:
+    from tests.kenniskaart.sample import VALID
+
+    head = VALID.split("leefgebieden:")[0].replace("KK-TEST", "KK-BIG").replace("related: [LG01-A1]", "")
+    lines = [head + "leefgebieden:"]
+    for s in range(1, 13):
+        lines.append(f"  - code: LG{s:02d}\n    title: {{nl: Gebied {s}, en: Domain {s}}}\n"
+                     f"    description: {{nl: Omschrijving, en: Description}}\n    items:")
+        for i in range(1, items_per_section + 1):
+            kind = "algemeen" if i % 2 else "specialistisch"
+            lines.append(f"      - code: LG{s:02d}-X{i}\n        level: {kind}\n"
+                         f"        title: {{nl: Item {i}, en: Item {i}}}\n"
+                         f"        description: {{nl: Tekst, en: Text}}\n"
+                         f"        levels: {{1: {{nl: een, en: one}}, 2: {{nl: twee, en: two}}}}")
+    return "\n".join(lines) + "\n"
