@@ -87,9 +87,8 @@ class RegionBuilder:
     def _measured_section(sections: list[Section], code: str | None) -> Section:
         if code:
             return next(s for s in sections if s.code == code)
-        # The leefgebied with the most items: the heaviest section page a professional fills in.
-        leefgebieden = [s for s in sections if s.kind == SECTION_LEEFGEBIED]
-        return max(leefgebieden, key=lambda s: (len(s.items), -s.position))
+        # The section with the most items: the heaviest page a professional fills in.
+        return max(sections, key=lambda s: (len(s.items), -s.position))
 
     def _draw_profiles(self) -> list[tuple[dict[int, Entry], dict[int, Entry], dict[int, Entry]]]:
         """Per pattern: the closed round's answers, the open round's, and a draft of the open round."""
@@ -98,11 +97,19 @@ class RegionBuilder:
         patterns = []
         for _ in range(PROFILES):
             profile: Profile = draw_profile(rng, codes)
-            before = draw_answers(rng, profile, self.sections)
+            before = self._complete(rng, draw_answers(rng, profile, self.sections))
             after = grow(rng, before, self.sections)
             draft, _saves = partial(rng, after, self.sections)
             patterns.append((before, after, draft))
         return patterns
+
+    def _complete(self, rng: random.Random, entries: dict[int, Entry]) -> dict[int, Entry]:
+        """Every item answered (the heaviest case): optional items left empty get a low level, staying."""
+        for item_id in self.item_ids:
+            if item_id not in entries:
+                level = rng.choice((1, 2))
+                entries[item_id] = (level, False, level, "")
+        return entries
 
     def _ids(self, conn: Connection, model: Any, count: int) -> range:
         table = _rows(model)
@@ -307,29 +314,47 @@ PAGES: list[Page] = [
 @dataclass(frozen=True)
 class Measurement:
     page: str
-    median_ms: float
+    median_ms: float  # wall clock, what a user waits (minus the network)
+    cpu_ms: float  # this process's CPU time: hardly disturbed by other work on the machine
+    sql_ms: float  # time spent in the database driver per request (commit not included)
     queries: int  # the median; the spread is reported separately
     queries_min: int
     queries_max: int
+    # The statements of the last timed request with their time in ms, for --statements.
+    statements: tuple[tuple[str, float], ...] = ()
 
 
 class QueryCounter:
-    """Counts the SQL statements sent to the database (savepoints excluded, as in the tests)."""
+    """Counts the SQL statements sent to the database (savepoints excluded, as in the tests), and keeps
+    each statement's time so the slow one can be found when a ratio grows."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.count = 0
+        self.statements: list[tuple[str, float]] = []
+        self._started = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements = []
 
     def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self._started = time.perf_counter()
+
+    def _after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE")):
-            self.count += 1
+            self.statements.append((statement, (time.perf_counter() - self._started) * 1000))
 
     def __enter__(self) -> QueryCounter:
         event.listen(self.engine, "before_cursor_execute", self._before)
+        event.listen(self.engine, "after_cursor_execute", self._after)
         return self
 
     def __exit__(self, *exc: object) -> None:
         event.remove(self.engine, "before_cursor_execute", self._before)
+        event.remove(self.engine, "after_cursor_execute", self._after)
 
 
 def log_in(client: Any, username: str) -> None:
@@ -355,19 +380,25 @@ def measure(app: Any, engine: Engine, region: BenchRegion, pages: list[Page], wa
             url = page.url(region)
             times: list[float] = []
             counts: list[int] = []
+            sql: list[float] = []
+            cpu_times: list[float] = []
             for i in range(warmup + repeat):
                 data = page.form(region, client.get(url).get_data(as_text=True), i) if page.form else None
-                counter.count = 0
-                started = time.perf_counter()
+                counter.reset()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 response = client.post(url, data=data) if data is not None else client.get(url)
-                elapsed = time.perf_counter() - started
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
                 if response.status_code != page.expect:
                     raise RuntimeError(
                         f"{page.name}: {url} answered {response.status_code}, expected {page.expect}"
                     )
                 if i >= warmup:
                     times.append(elapsed * 1000)
+                    cpu_times.append(cpu * 1000)
                     counts.append(counter.count)
-            yield Measurement(page.name, statistics.median(times), int(statistics.median(counts)),
-                              min(counts), max(counts))
+                    sql.append(sum(ms for _statement, ms in counter.statements))
+            yield Measurement(page.name, statistics.median(times), statistics.median(cpu_times),
+                              statistics.median(sql),
+                              int(statistics.median(counts)),
+                              min(counts), max(counts), tuple(counter.statements))
 

@@ -42,6 +42,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests per page first")
     parser.add_argument("--section", default=None, help="section code to measure (default: the largest)")
+    parser.add_argument("--statements", action="store_true",
+                        help="also print each page's SQL statements with their times")
     parser.add_argument("--reset", action="store_true",
                         help="empty BENCH_DATABASE_URL first (it must be a throw-away database)")
     return parser.parse_args()
@@ -109,26 +111,48 @@ def run_step(app: Flask, builder: RegionBuilder, professionals: int, password_ha
 
 
 def _queries(m: Measurement) -> str:
+    """The median count, with the range when it varied between requests (it should not)."""
     if m.queries_min == m.queries_max:
         return str(m.queries)
     return f"{m.queries} ({m.queries_min}-{m.queries_max})"
 
 
+def _ratio(small: float, large: float) -> str:
+    return f"{large / small:.2f}" if small else "-"
+
+
 def print_table(small: list[Measurement], large: list[Measurement], sizes: tuple[int, int]) -> None:
-    a, b = (f"{n // 1000}k" if n % 1000 == 0 else str(n) for n in sizes)
-    header = ("page", f"ms @{a}", f"ms @{b}", "ratio", f"queries @{a}", f"queries @{b}", "ratio")
-    rows = [
-        (s.page, f"{s.median_ms:.1f}", f"{g.median_ms:.1f}", f"{g.median_ms / s.median_ms:.2f}",
-         _queries(s), _queries(g), f"{g.queries / s.queries:.2f}" if s.queries else "-")
-        for s, g in zip(small, large, strict=True)
-    ]
+    """One block per page, one line per figure: easy to extend with pages and to read down a column."""
+    a, b = (f"{n // 1000}k" if n % 1000 == 0 else f"{n:,}" for n in sizes)
+    header = ("page", "figure (median per request)", f"@{a}", f"@{b}", f"ratio {b}/{a}")
+    rows: list[tuple[str, ...]] = []
+    for s, g in zip(small, large, strict=True):
+        rows += [
+            (s.page, "time, ms", f"{s.median_ms:.1f}", f"{g.median_ms:.1f}",
+             _ratio(s.median_ms, g.median_ms)),
+            ("", "CPU time, ms", f"{s.cpu_ms:.1f}", f"{g.cpu_ms:.1f}", _ratio(s.cpu_ms, g.cpu_ms)),
+            ("", "time in SQL, ms", f"{s.sql_ms:.2f}", f"{g.sql_ms:.2f}", _ratio(s.sql_ms, g.sql_ms)),
+            ("", "SQL queries", _queries(s), _queries(g), _ratio(s.queries, g.queries)),
+        ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
     print(line)
-    for row in [header, *rows]:
-        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
-                        enumerate(zip(row, widths, strict=True))))
+    for n, row in enumerate([header, *rows]):
+        if n > 1 and row[0]:
+            print()
+        print("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
+                        for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
+        if n == 0:
+            print(line)
     print(line)
+
+
+def print_statements(small: list[Measurement], large: list[Measurement]) -> None:
+    """Side by side, per page, the statements of one request: the one whose time grows is the suspect."""
+    for s, g in zip(small, large, strict=True):
+        print(f"\n{s.page}: ms at the small / large size, statement")
+        for (statement, small_ms), (_same, large_ms) in zip(s.statements, g.statements, strict=False):
+            print(f"  {small_ms:7.2f} {large_ms:7.2f}  {' '.join(statement.split())[:120]}")
 
 
 def describe(region: BenchRegion, backend: str, args: argparse.Namespace) -> str:
@@ -157,6 +181,8 @@ def main() -> int:
               f"grown to {region.professionals:,} ({region.teams:,} teams, two rounds, "
               f"{region.answers:,} answers) in {large_build:.1f} s more")
         print_table(small, large, (args.small, region.professionals))
+        if args.statements:
+            print_statements(small, large)
         print(f"total run time: {time.perf_counter() - started:.0f} s")
     finally:
         _dispose(locals().get("app"))

@@ -7,7 +7,7 @@ import pytest
 
 from scan.access import Role
 from scan.extensions import db
-from tests.factories import login, make_team, make_user
+from tests.factories import login, make_round, make_scan, make_team, make_user
 
 ANON = "anonymous"
 ALL_ROLES = (Role.PROFESSIONAL, Role.TEAMLEIDER, Role.REGIOCOORDINATOR, Role.BEHEERDER)
@@ -26,6 +26,17 @@ MATRIX = {
     "regio.index": ("GET", "/regio/", {Role.REGIOCOORDINATOR}),
     "beheer.index": ("GET", "/beheer/", {Role.BEHEERDER}),
     "static": ("GET", "/static/css/app.css", {ANON, *ALL_ROLES}),
+    "assessment.overview": ("GET", "/scan", {Role.PROFESSIONAL}),
+    "assessment.section": ("GET", "/scan/{round}/GC", {Role.PROFESSIONAL}),
+    "assessment.submit": ("GET", "/scan/{round}/indienen", {Role.PROFESSIONAL}),
+    "assessment.result": ("GET", "/mijn/resultaat/{round}", {Role.PROFESSIONAL}),
+    "assessment.latest_result": ("GET", "/mijn/resultaat", {Role.PROFESSIONAL}),
+    "assessment.my_data": ("GET", "/mijn/gegevens", set(ALL_ROLES)),
+    "assessment.my_data_json": ("GET", "/mijn/gegevens.json", set(ALL_ROLES)),
+    "assessment.my_data_csv": ("GET", "/mijn/gegevens.csv", set(ALL_ROLES)),
+    "assessment.new_round": ("GET", "/teams/{own_team}/rondes/nieuw", {Role.TEAMLEIDER, Role.BEHEERDER}),
+    "assessment.round_status": ("GET", "/teams/{own_team}/rondes/{round}", {Role.TEAMLEIDER, Role.BEHEERDER}),
+    "assessment.reopen": ("GET", "/scans/{scan}/heropenen", {Role.TEAMLEIDER}),
 }
 
 
@@ -45,13 +56,15 @@ def test_route_matrix(app, who):
             Role.BEHEERDER: make_user(Role.BEHEERDER),
         }
         names = {role: user.username for role, user in users.items()}
+        scan_round = make_round(team)
+        scan = make_scan(scan_round, users[Role.PROFESSIONAL], {"GC01": (2, 3)}, submitted=True)
         db.session.commit()
-        team_id = team.id
+        ids = {"own_team": team.id, "round": scan_round.id, "scan": scan.id}
     for endpoint, (method, path, allowed) in MATRIX.items():
         client = app.test_client()
         if who != ANON:
             assert login(client, names[who]).status_code == 302
-        url = path.format(own_team=team_id)
+        url = path.format(**ids)
         if method == "POST":
             response = client.submit(url, page="/inloggen" if who == ANON else "/account/wachtwoord")
         else:

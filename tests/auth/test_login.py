@@ -189,3 +189,10 @@ def test_next_parameter_returns_to_a_local_page(app, client):
         response.headers["Location"], {"username": username, "password": PASSWORD}
     )
     assert response.headers["Location"] == f"/teams/{team_id}"
+
+
+def test_empty_login_form_names_each_missing_field(client):
+    html = client.submit("/inloggen", {"username": "", "password": ""}).get_data(as_text=True)
+    # In the summary (linked to the field) and at the field itself.
+    assert html.count("Vul je gebruikersnaam in.") == 2 and 'href="#username"' in html
+    assert html.count("Vul je wachtwoord in.") == 2 and 'href="#password"' in html

@@ -1,0 +1,341 @@
+"""The self-assessment pages in a real browser: axe (WCAG 2.1 A/AA) in Dutch and English, error states
+included, and the error summary's links moving the focus to the field.
+
+Each test builds a small world on the test Kenniskaart (GC: GC01 GC02; LG01: LG01-A1 LG01-S1; LG02:
+LG02-A1): a team with a leader, the professional under test, a colleague who submitted and one who has
+a draft, and an open round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from scan.access import Role
+from scan.extensions import db
+from tests import factories
+from tests.browser.conftest import assert_accessible, log_in, switch_language
+
+LANGUAGES = ["nl", "en"]
+ERROR_TITLE = {"nl": "Fout:", "en": "Error:"}
+# Every required item of the test Kenniskaart, and the optional specialist one: (level, ambition).
+FULL_ANSWERS: dict[str, tuple[int | None, int | None]] = {
+    "GC01": (2, 3),
+    "GC02": (3, 3),
+    "LG01-A1": (2, 2),
+    "LG01-S1": (3, 4),
+    "LG02-A1": (1, 2),
+}
+
+
+@dataclass(frozen=True)
+class ScanWorld:
+    team: int
+    round: int
+    leader: str
+    pro: str
+    pro_id: int
+    submitted_scan: int  # the colleague's submitted scan, which the leader may reopen
+
+
+def build_world(app: Flask, *, draft: dict[str, tuple[int | None, int | None]] | None = None,
+                submitted: bool = False, previous_round: bool = False) -> ScanWorld:
+    """Commit the world to the database the live server reads. `draft`/`submitted`: the pro's own scan."""
+    with app.app_context():
+        version = factories.make_kenniskaart()
+        team = factories.make_team(name="Wijkteam Proef")
+        leader = factories.make_user(Role.TEAMLEIDER, teams=[team], full_name="Lies Leider")
+        pro = factories.make_user(Role.PROFESSIONAL, team=team, full_name="Piet Professional")
+        colleague = factories.make_user(Role.PROFESSIONAL, team=team, full_name="Cor Collega")
+        drafter = factories.make_user(Role.PROFESSIONAL, team=team, full_name="Dina Draft")
+        factories.make_user(Role.PROFESSIONAL, team=team, full_name="Nora Nogniet")
+        if previous_round:
+            earlier = factories.make_round(team, version, opens_in_days=-200, closes_in_days=-170,
+                                           title="Ontwikkelscan najaar 2026")
+            factories.make_scan(earlier, pro, {"GC01": (1, 2), "GC02": (2, 3), "LG01-A1": (1, 2),
+                                               "LG02-A1": (1, 1)}, submitted=True)
+        scan_round = factories.make_round(team, version)
+        done = factories.make_scan(scan_round, colleague, FULL_ANSWERS, submitted=True)
+        factories.make_scan(scan_round, drafter, {"GC01": (2, 2)})
+        if submitted:
+            factories.make_scan(scan_round, pro, FULL_ANSWERS, submitted=True,
+                                notes={"GC01": "Cursus gesprekstechniek gevolgd"})
+        elif draft is not None:
+            factories.make_scan(scan_round, pro, draft, notes={"GC01": "Concept"})
+        db.session.commit()
+        return ScanWorld(team=team.id, round=scan_round.id, leader=leader.username, pro=pro.username,
+                         pro_id=pro.id, submitted_scan=done.id)
+
+
+@pytest.fixture(params=LANGUAGES)
+def lang(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def log_in_as(page: Any, username: str, lang: str) -> None:
+    """Choose the language on the login page (it sticks to the session), then log in."""
+    response = page.goto("/inloggen")
+    assert response is not None and response.ok, response and response.status
+    switch_language(page, lang)
+    log_in(page, username, factories.PASSWORD)
+    assert "/inloggen" not in page.url, f"login failed for {username}: {page.url}"
+
+
+def visit(page: Any, path: str, status: int = 200) -> None:
+    response = page.goto(path)
+    assert response is not None, path
+    assert response.status == status, f"{path}: HTTP {response.status}"
+    assert page.locator("h1").count() == 1, f"{path}: not exactly one <h1>"
+
+
+def post_and_wait(page: Any, button: str) -> Any:
+    """Click a submit button and return the response of the page the browser lands on."""
+    with page.expect_navigation() as navigation:
+        page.locator(button).click()
+    return navigation.value
+
+
+def assert_error_page(page: Any, lang: str) -> None:
+    assert page.title().startswith(ERROR_TITLE[lang]), page.title()
+    assert page.locator(".app-error-summary").count() == 1
+
+
+# --- Mijn scan ------------------------------------------------------------------------------------
+
+
+def test_my_scan_not_started(page: Any, app: Flask, lang: str) -> None:
+    world = build_world(app)
+    log_in_as(page, world.pro, lang)
+    visit(page, "/scan")
+    assert page.locator(f'a[href="/scan/{world.round}/GC"]').count() >= 1
+    assert_accessible(page, f"Mijn scan, not started ({lang})")
+
+
+def test_my_scan_with_a_draft(page: Any, app: Flask, lang: str) -> None:
+    world = build_world(app, draft={"GC01": (2, 3), "GC02": (2, 2)})
+    log_in_as(page, world.pro, lang)
+    visit(page, "/scan")
+    # Continue where they left off: the first part with required items still open.
+    assert page.locator(f'main .app-actions a[href="/scan/{world.round}/LG01"]').count() == 1
+    assert_accessible(page, f"Mijn scan with a draft ({lang})")
+
+
+def test_my_scan_without_an_open_round(page: Any, app: Flask, lang: str) -> None:
+    with app.app_context():
+        username = factories.make_user(Role.PROFESSIONAL).username
+        db.session.commit()
+    log_in_as(page, username, lang)
+    visit(page, "/scan")
+    assert_accessible(page, f"Mijn scan without a round ({lang})")
+
+
+# --- the section pages ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("section", ["GC", "LG01", "LG02"])
+def test_section_page(page: Any, app: Flask, lang: str, section: str) -> None:
+    world = build_world(app, draft={"GC01": (2, 3), "LG01-S1": (None, None)})
+    log_in_as(page, world.pro, lang)
+    visit(page, f"/scan/{world.round}/{section}")
+    assert page.locator("main form[method=post] input[type=radio]").count() > 0
+    assert page.locator(f'nav a[aria-current="page"][href="/scan/{world.round}/{section}"]').count() == 1
+    assert_accessible(page, f"section {section} ({lang})")
+
+
+def test_section_page_of_a_submitted_scan_is_read_only(page: Any, app: Flask, lang: str) -> None:
+    world = build_world(app, submitted=True)
+    log_in_as(page, world.pro, lang)
+    visit(page, f"/scan/{world.round}/GC")
+    assert page.locator("main form[method=post] input[type=radio]").count() == 0
+    assert page.locator("main dl.app-answers").count() == 1
+    assert_accessible(page, f"read-only section ({lang})")
+
+
+def make_error_on_gc(page: Any, world: ScanWorld) -> Any:
+    """Level 3 and ambition 2 on GC01 (an ambition below the level), a note, saved as a draft."""
+    visit(page, f"/scan/{world.round}/GC")
+    page.locator("#level-GC01-3").click()
+    page.locator("#ambition-GC01-2").click()
+    page.locator("#note-GC01").fill("Intervisie over lastige gesprekken")
+    page.locator("#level-GC02-2").click()
+    page.locator("#ambition-GC02-stay").click()
+    return post_and_wait(page, 'main form button[name="action"][value="save"]')
+
+
+def test_section_page_with_an_error(page: Any, app: Flask, lang: str) -> None:
+    world = build_world(app)
+    log_in_as(page, world.pro, lang)
+    response = make_error_on_gc(page, world)
+    assert response.status == 422, response.status
+    assert page.url.endswith(f"/scan/{world.round}/GC"), page.url
+    assert_error_page(page, lang)
+    assert page.locator('.app-error-summary a[href="#ambition-GC01"]').count() == 1
+    assert page.locator("#ambition-GC01").get_attribute("aria-describedby") == "ambition-GC01-error"
+    assert page.locator("#ambition-GC01-error").is_visible()
+    assert_accessible(page, f"section GC with an error ({lang})")
+
+
+def test_section_page_with_a_note_that_is_too_long(page: Any, app: Flask, lang: str) -> None:
+    world = build_world(app)
+    log_in_as(page, world.pro, lang)
+    visit(page, f"/scan/{world.round}/LG01")
+    page.locator("#level-LG01-A1-2").click()
+    page.locator("#note-LG01-A1").fill("x" * 501)
+    response = post_and_wait(page, 'main form button[name="action"][value="save"]')
+    assert response.status == 422, response.status
+    assert_error_page(page, lang)
+    assert page.locator('.app-error-summary a[href="#note-LG01-A1"]').count() == 1
+    assert page.locator("#note-LG01-A1").get_attribute("aria-invalid") == "true"
+    assert page.locator("#note-LG01-A1").input_value() == "x" * 501
+    assert_accessible(page, f"section LG01 with a too long note ({lang})")
+
+
+# --- the error summary's links --------------------------------------------------------------------
+
+ACTIVE_JS = "() => ({id: document.activeElement.id, tag: document.activeElement.tagName.toLowerCase()})"
+
+
+def test_error_summary_links_move_the_focus_to_the_field_and_keep_the_input(page: Any, app: Flask) -> None:
+    world = build_world(app)
+    log_in_as(page, world.pro, "nl")
+    make_error_on_gc(page, world)
+
+    # The summary takes the focus when the page opens, so a screen reader reads it first.
+    assert page.evaluate("() => document.activeElement.classList.contains('app-error-summary')"), (
+        page.evaluate(ACTIVE_JS)
+    )
+    # Everything entered is still there: the wrong pair, the note and the other item.
+    assert page.locator("#level-GC01-3").is_checked()
+    assert page.locator("#ambition-GC01-2").is_checked()
+    assert page.locator("#note-GC01").input_value() == "Intervisie over lastige gesprekken"
+    assert page.locator("#level-GC02-2").is_checked()
+    assert page.locator("#ambition-GC02-stay").is_checked()
+
+    # A click on the link moves the focus to the radio group, which is in view.
+    link = page.locator('.app-error-summary a[href="#ambition-GC01"]')
+    link.click()
+    page.wait_for_function("() => location.hash === '#ambition-GC01'")
+    assert page.evaluate(ACTIVE_JS) == {"id": "ambition-GC01", "tag": "fieldset"}
+    assert page.locator("#ambition-GC01").is_visible()
+    # The page scrolls smoothly; wait until the group is in the viewport.
+    page.wait_for_function(
+        "() => { const b = document.getElementById('ambition-GC01').getBoundingClientRect();"
+        " return b.top >= 0 && b.top < window.innerHeight; }"
+    )
+    # From the group, Tab reaches its checked radio button: the one chosen before the error.
+    page.keyboard.press("Tab")
+    assert page.evaluate(ACTIVE_JS)["id"] == "ambition-GC01-2"
+
+    # The same with the keyboard: focus the link, press Enter.
+    page.evaluate("() => history.replaceState(null, '', location.pathname)")
+    link.focus()
+    assert page.evaluate(ACTIVE_JS)["tag"] == "a"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash === '#ambition-GC01'")
+    assert page.evaluate(ACTIVE_JS) == {"id": "ambition-GC01", "tag": "fieldset"}
+
+    # Correcting the ambition and saving again works and keeps the rest.
+    page.locator("#ambition-GC01-4").click()
+    response = post_and_wait(page, 'main form button[name="action"][value="save"]')
+    assert response.status == 200, response.status
+    assert page.locator(".app-error-summary").count() == 0
+    assert page.locator("#level-GC01-3").is_checked()
+    assert page.locator("#ambition-GC01-4").is_checked()
+    assert page.locator("#note-GC01").input_value() == "Intervisie over lastige gesprekken"
+
+
+def test_submit_page_links_to_the_missing_items(page: Any, app: Flask) -> None:
+    world = build_world(app, draft={"GC01": (2, 3), "GC02": (2, 2)})
+    log_in_as(page, world.pro, "en")
+    visit(page, f"/scan/{world.round}/indienen")
+    links = page.locator(".app-error-summary a")
+    assert links.count() == 2  # LG01-A1 and LG02-A1; the specialist item is optional
+    href = f"/scan/{world.round}/LG01#level-LG01-A1"
+    with page.expect_navigation():
+        page.locator(f'.app-error-summary a[href="{href}"]').click()
+    assert page.url.endswith(href), page.url
+    page.wait_for_function("() => document.activeElement.id === 'level-LG01-A1'")
+
+
+# --- submitting, the result, Mijn gegevens --------------------------------------------------------
+
+
+def test_submit_page_with_missing_items(page: Any, app: Flask, lang: str) -> None:
+    world = build_world(app, draft={"GC01": (2, 3)})
+    log_in_as(page, world.pro, lang)
+    visit(page, f"/scan/{world.round}/indienen")
+    assert page.locator(".app-error-summary a").count() == 3
+    assert page.locator("main form[method=post]").count() == 0
+    assert_accessible(page, f"submit page with missing items ({lang})")
+
+
+def test_submit_page_when_complete_and_the_result(page: Any, app: Flask, lang: str) -> None:
+    world = build_world(app, draft=FULL_ANSWERS, previous_round=True)
+    log_in_as(page, world.pro, lang)
+    visit(page, f"/scan/{world.round}/indienen")
+    assert page.locator(".app-error-summary").count() == 0
+    assert_accessible(page, f"submit page, complete ({lang})")
+    post_and_wait(page, "main form[method=post] [type=submit]")
+    assert page.url.endswith(f"/mijn/resultaat/{world.round}"), page.url
+    assert page.locator("h1").count() == 1
+    assert page.locator("main svg").count() >= 1
+    assert page.locator("main table").count() >= 1
+    assert_accessible(page, f"result page ({lang})")
+
+
+def test_my_data(page: Any, app: Flask, lang: str) -> None:
+    world = build_world(app, submitted=True)
+    log_in_as(page, world.pro, lang)
+    visit(page, "/mijn/gegevens")
+    assert page.locator('a[href="/mijn/gegevens.json"]').count() == 1
+    assert_accessible(page, f"Mijn gegevens ({lang})")
+
+
+# --- the team leader ------------------------------------------------------------------------------
+
+
+def test_round_status(page: Any, app: Flask, lang: str) -> None:
+    world = build_world(app, draft={"GC01": (2, 2)})
+    log_in_as(page, world.leader, lang)
+    visit(page, f"/teams/{world.team}/rondes/{world.round}")
+    assert page.locator("main tbody tr").count() == 4
+    assert page.locator(f'a[href="/scans/{world.submitted_scan}/heropenen"]').count() == 1
+    assert_accessible(page, f"round status ({lang})")
+
+
+def test_new_round_form_and_its_error(page: Any, app: Flask, lang: str) -> None:
+    world = build_world(app)
+    log_in_as(page, world.leader, lang)
+    visit(page, f"/teams/{world.team}/rondes/nieuw")
+    assert_accessible(page, f"new round form ({lang})")
+
+    page.locator("#title").fill("Ontwikkelscan najaar 2030")
+    page.locator("#opens_on").fill("2030-10-15")
+    page.locator("#closes_on").fill("2030-10-01")
+    response = post_and_wait(page, "main form[method=post] [type=submit]")
+    assert response.status == 422, response.status
+    assert_error_page(page, lang)
+    assert page.locator('.app-error-summary a[href="#closes_on"]').count() == 1
+    assert page.locator("#closes_on").get_attribute("aria-invalid") == "true"
+    # What was typed is still there.
+    assert page.locator("#title").input_value() == "Ontwikkelscan najaar 2030"
+    assert page.locator("#opens_on").input_value() == "2030-10-15"
+    assert page.locator("#closes_on").input_value() == "2030-10-01"
+    assert_accessible(page, f"new round form, closing before opening ({lang})")
+
+
+def test_reopen_form_and_its_error(page: Any, app: Flask, lang: str) -> None:
+    world = build_world(app)
+    log_in_as(page, world.leader, lang)
+    visit(page, f"/scans/{world.submitted_scan}/heropenen")
+    assert_accessible(page, f"reopen form ({lang})")
+
+    response = post_and_wait(page, "main form[method=post] [type=submit]")
+    assert response.status == 422, response.status
+    assert_error_page(page, lang)
+    assert page.locator('.app-error-summary a[href="#reason"]').count() == 1
+    assert page.locator("#reason").get_attribute("aria-invalid") == "true"
+    assert_accessible(page, f"reopen form with an empty reason ({lang})")
