@@ -6,7 +6,7 @@ both sizes in one run. Rows go in with SQLAlchemy Core `insert()` executemany in
 the ORM would take longer than the whole measurement.
 
 To measure another page (the teamschouw matrix, the regional overview), append a `Page` to `PAGES`;
-`Region` carries the ids and accounts such a page needs.
+`BenchRegion` carries the ids and accounts such a page needs (add a field when a page needs more).
 """
 
 from __future__ import annotations
@@ -175,8 +175,9 @@ class RegionBuilder:
             if n % TEAMS_PER_MUNICIPALITY == 0:
                 (municipality_id,) = self._ids(conn, Municipality, 1)
                 municipalities.append({
-                    "id": municipality_id, "region_id": region.region_id, "code": f"GM-B{n // 10:04d}",
-                    "name": f"Gemeente {n // 10 + 1}", "created_at": self.now,
+                    "id": municipality_id, "region_id": region.region_id,
+                    "code": f"GM-B{municipality_id:04d}", "name": f"Gemeente {municipality_id}",
+                    "created_at": self.now,
                 })
             (team_id,) = self._ids(conn, Team, 1)
             teams.append({

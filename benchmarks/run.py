@@ -16,14 +16,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-_INSTANCE = tempfile.mkdtemp(prefix="ontwikkelscan-bench-")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
-os.environ["INSTANCE_PATH"] = _INSTANCE
 
 from flask import Flask  # noqa: E402
 from sqlalchemy import inspect, text  # noqa: E402
@@ -163,34 +158,40 @@ def describe(region: BenchRegion, backend: str, args: argparse.Namespace) -> str
 
 def main() -> int:
     args = parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{_INSTANCE}/bench.sqlite"
+    instance = tempfile.mkdtemp(prefix="ontwikkelscan-bench-")
+    # The app reads these when it is created; the instance folder (and the SQLite file) is thrown away.
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+    os.environ["INSTANCE_PATH"] = instance
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{instance}/bench.sqlite"
     backend = url.split(":", 1)[0]
     started = time.perf_counter()
+    app: Flask | None = None
     try:
         app = make_app(url)
         prepare_schema(app, args.reset)
         builder, password_hash = start_builder(app, args.section)
         print(f"Step 1: {args.small:,} professionals", flush=True)
         small_build, small = run_step(app, builder, args.small, password_hash, args)
+        small_size = builder.region.professionals  # whole teams: rounded up to a multiple of 20
         print(f"Step 2: grow to {args.large:,} professionals", flush=True)
         large_build, large = run_step(app, builder, args.large, password_hash, args)
         region = builder.region
         print()
         print(describe(region, backend, args))
-        print(f"build: {args.small:,} professionals in {small_build:.1f} s, "
+        print(f"build: {small_size:,} professionals in {small_build:.1f} s, "
               f"grown to {region.professionals:,} ({region.teams:,} teams, two rounds, "
               f"{region.answers:,} answers) in {large_build:.1f} s more")
-        print_table(small, large, (args.small, region.professionals))
+        print_table(small, large, (small_size, region.professionals))
         if args.statements:
             print_statements(small, large)
         print(f"total run time: {time.perf_counter() - started:.0f} s")
     finally:
-        _dispose(locals().get("app"))
-        shutil.rmtree(_INSTANCE, ignore_errors=True)
+        _dispose(app)
+        shutil.rmtree(instance, ignore_errors=True)
     return 0
 
 
-def _dispose(app: Any) -> None:
+def _dispose(app: Flask | None) -> None:
     if app is None:
         return
     from scan.extensions import db
