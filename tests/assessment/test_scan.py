@@ -343,13 +343,26 @@ def test_scan_routes_refuse_the_wrong_person(app, world, who):
     urls = [f"/scan/{r}/GC", f"/scan/{r}/indienen", f"/scans/{scan_id}/heropenen"]
     if who != "admin":  # the administrator may manage rounds of any team
         urls += [f"/teams/{world['team']}/rondes/{r}", f"/teams/{world['team']}/rondes/nieuw"]
+    token_page = "/inloggen" if who == "anonymous" else "/account/wachtwoord"
     for url in urls:
-        response = client.get(url)
-        if who == "anonymous":
-            assert response.status_code == 302 and "/inloggen" in response.headers["Location"], url
-        else:
-            assert response.status_code == 403, (url, response.status_code)
-            assert "Piet Professional" not in response.get_data(as_text=True)
+        for method in ("GET",) if "/rondes/" in url and url.endswith(str(r)) else ("GET", "POST"):
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.submit(url, {"level-GC01": "4", "lock_version": "1", "reason": "x",
+                                               "title": "x", "opens_on": "2030-01-01",
+                                               "closes_on": "2030-02-01"}, page=token_page)
+            if who == "anonymous":
+                assert response.status_code == 302 and "/inloggen" in response.headers["Location"], url
+            else:
+                assert response.status_code == 403, (method, url, response.status_code)
+                assert "Piet Professional" not in response.get_data(as_text=True)
+    with app.app_context():
+        # Nothing was changed by any of these attempts.
+        assert db.session.get(Scan, scan_id).status == "submitted"
+        assert db.session.scalar(select(func.count()).select_from(ScanEvent)) == 0
+        from scan.assessment.models import ScanRound
+        assert db.session.scalar(select(func.count()).select_from(ScanRound)) == 1
 
 
 def test_the_administrator_can_open_rounds_for_any_team(app, client):
