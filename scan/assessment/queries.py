@@ -56,6 +56,25 @@ def sections(version_id: int) -> list[Section]:
     )
 
 
+def section_list(version_id: int) -> list[Section]:
+    """The sections alone, for navigation: one query."""
+    return list(
+        db.session.scalars(select(Section).where(Section.version_id == version_id).order_by(Section.position))
+    )
+
+
+def section_items(section_id: int) -> list[Item]:
+    """One section's scanned items with their level descriptors: two queries, whatever the size."""
+    return list(
+        db.session.scalars(
+            select(Item)
+            .where(Item.section_id == section_id, Item.retired.is_(False))
+            .order_by(Item.position)
+            .options(selectinload(Item.descriptors))
+        )
+    )
+
+
 def scale(version_id: int) -> list[ScaleLevel]:
     return list(
         db.session.scalars(

@@ -66,12 +66,12 @@ def overview() -> str:
 def section(round_id: int, section_code: str) -> str | Response | tuple[str, int]:
     scan_round = _own_round(round_id)
     today = clock.today()
-    sections = queries.sections(scan_round.version_id)
+    sections = queries.section_list(scan_round.version_id)
     index = next((i for i, s in enumerate(sections) if s.code == section_code), None)
     if index is None:
         abort(404)
     current = sections[index]
-    items = [item for item in current.items if not item.retired]
+    items = queries.section_items(current.id)
     scale = queries.scale(scan_round.version_id)
     levels = [s.level for s in scale]
     scan = queries.scan_for(scan_round.id, current_user.id)
