@@ -63,8 +63,9 @@ def _register_blueprints(app: Flask) -> None:
     from scan.home import bp as home_bp
     from scan.regio import bp as regio_bp
     from scan.teams import bp as teams_bp
+    from scan.teamschouw import bp as teamschouw_bp
 
-    for bp in (core_bp, auth_bp, home_bp, assessment_bp, teams_bp, regio_bp, beheer_bp):
+    for bp in (core_bp, auth_bp, home_bp, assessment_bp, teams_bp, teamschouw_bp, regio_bp, beheer_bp):
         app.register_blueprint(bp)
 
 

@@ -4,9 +4,12 @@ from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound
 from scan.auth.models import LoginFailure, User, UserSession
 from scan.kenniskaart.models import Item, KenniskaartVersion, LevelDescriptor, ScaleLevel, Section
 from scan.organisation.models import Municipality, Region, Team
+from scan.teamschouw.models import Agreement, Calibration, TeamNorm, TeamPriority, TeamSession
 
 __all__ = [
+    "Agreement",
     "Answer",
+    "Calibration",
     "Item",
     "KenniskaartVersion",
     "LevelDescriptor",
@@ -19,6 +22,9 @@ __all__ = [
     "ScanRound",
     "Section",
     "Team",
+    "TeamNorm",
+    "TeamPriority",
+    "TeamSession",
     "User",
     "UserSession",
 ]

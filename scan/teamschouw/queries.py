@@ -1,0 +1,85 @@
+"""Read functions of the teamschouw. Only submitted scans ever appear here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+
+from scan.assessment.models import Answer, Scan, ScanRound, ScanStatus
+from scan.auth.models import User
+from scan.extensions import db
+from scan.teamschouw.models import Calibration
+
+
+def latest_calibration():  # type: ignore[no-untyped-def]
+    """Subquery: the newest calibration row id per scan and item."""
+    return (
+        select(Calibration.scan_id, Calibration.item_id, func.max(Calibration.id).label("id"))
+        .group_by(Calibration.scan_id, Calibration.item_id)
+        .subquery()
+    )
+
+
+@dataclass(frozen=True)
+class Member:
+    scan_id: int
+    user_id: int
+    name: str
+
+
+def submitted_members(scan_round: ScanRound) -> list[Member]:
+    """Members whose scan in this round is submitted (a reopened scan is not), by name."""
+    rows = db.session.execute(
+        select(Scan.id, User.id, User.full_name)
+        .join(User, User.id == Scan.user_id)
+        .where(Scan.round_id == scan_round.id, Scan.status == ScanStatus.SUBMITTED.value)
+        .order_by(User.full_name, User.id)
+    ).all()
+    return [Member(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class TeamAnswer:
+    scan_id: int
+    item_id: int
+    level: int | None
+    not_applicable: bool
+    ambition: int | None
+    agreed_level: int | None
+
+    @property
+    def effective_level(self) -> int | None:
+        """The agreed level where the team leader recorded one, else the self-assessed level."""
+        return self.agreed_level if self.agreed_level is not None else self.level
+
+
+def team_answers(scan_round: ScanRound) -> list[TeamAnswer]:
+    """Every answer of every submitted scan in the round, with its current agreed level: one query."""
+    latest = latest_calibration()
+    rows = db.session.execute(
+        select(
+            Answer.scan_id,
+            Answer.item_id,
+            Answer.level,
+            Answer.not_applicable,
+            Answer.ambition,
+            Calibration.agreed_level,
+        )
+        .join(Scan, Scan.id == Answer.scan_id)
+        .outerjoin(latest, and_(latest.c.scan_id == Answer.scan_id, latest.c.item_id == Answer.item_id))
+        .outerjoin(Calibration, Calibration.id == latest.c.id)
+        .where(Scan.round_id == scan_round.id, Scan.status == ScanStatus.SUBMITTED.value)
+    ).all()
+    return [TeamAnswer(*row) for row in rows]
+
+
+def agreed_levels(scan_id: int) -> dict[int, int]:
+    """item id -> current agreed level for one scan (withdrawn agreements left out)."""
+    latest = latest_calibration()
+    rows = db.session.execute(
+        select(Calibration.item_id, Calibration.agreed_level)
+        .join(latest, latest.c.id == Calibration.id)
+        .where(Calibration.scan_id == scan_id, Calibration.agreed_level.is_not(None))
+    ).all()
+    return {item_id: level for item_id, level in rows}
