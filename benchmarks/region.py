@@ -5,8 +5,9 @@ both sizes in one run. Rows go in with SQLAlchemy Core `insert()` executemany in
 10,000 professionals with two rounds of scans (well over a million answers) object by object through
 the ORM would take longer than the whole measurement.
 
-To measure another page (the teamschouw matrix, the regional overview), append a `Page` to `PAGES`;
-`BenchRegion` carries the ids and accounts such a page needs (add a field when a page needs more).
+To measure another page (the regional overview), append a `Page` to `PAGES`; `BenchRegion` carries the
+ids and accounts such a page needs (add a field when a page needs more). The teamschouw pages, which
+depend on the size of a team rather than of the region, are in `benchmarks/teamschouw.py`.
 """
 
 from __future__ import annotations
@@ -27,8 +28,18 @@ from scan.access import Role
 from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound, ScanStatus
 from scan.auth.models import User
 from scan.demo.rounds import Entry, Profile, draw_answers, draw_profile, grow, partial
-from scan.kenniskaart.models import SECTION_LEEFGEBIED, Section
+from scan.kenniskaart.models import LEVEL_SPECIALISTISCH, SECTION_LEEFGEBIED, Section
 from scan.organisation.models import Municipality, Region, Team, team_leaders
+from scan.teamschouw.models import (
+    Agreement,
+    AgreementKind,
+    Calibration,
+    ConsentStatus,
+    TeamNorm,
+    TeamPriority,
+    TeamSession,
+    session_attendee,
+)
 
 PASSWORD = "benchmark-wachtwoord-2026"
 TEAM_SIZE = 20
@@ -37,6 +48,8 @@ CHUNK = 20_000
 BATCH_TEAMS = 25
 # Answer patterns are drawn once and shared: drawing 20,000 scans one by one would dominate the build.
 PROFILES = 97
+# Agreed levels per member in a teamschouw (one of them changed twice: the newest row counts).
+CALIBRATIONS_PER_MEMBER = 3
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
 LOCK_RE = re.compile(r'name="lock_version"[^>]*value="([^"]*)"')
@@ -54,13 +67,17 @@ class BenchRegion:
     section_code: str
     # (item code, n.v.t. allowed) of the measured section, in page order
     section_items: list[tuple[str, bool]]
-    accounts: dict[str, str] = field(default_factory=dict)  # role value -> username
+    accounts: dict[str, str] = field(default_factory=dict)  # role value (or "teamschouw") -> username
     region_id: int = 0
     team_id: int = 0  # the measured professional's team
     open_round_id: int = 0  # that team's open round
     professionals: int = 0
     teams: int = 0
     answers: int = 0
+    # The teamschouw pages look at one team of benchmarks/teamschouw.py (10 or 40 members).
+    schouw_team_id: int = 0
+    schouw_round_id: int = 0
+    schouw_members: int = 0
 
 
 class RegionBuilder:
@@ -171,6 +188,7 @@ class RegionBuilder:
         scans: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         answers: list[dict[str, Any]] = []
+        schouw: dict[str, list[dict[str, Any]]] = {}
         for n in range(first_team, first_team + count):
             if n % TEAMS_PER_MUNICIPALITY == 0:
                 (municipality_id,) = self._ids(conn, Municipality, 1)
@@ -201,6 +219,7 @@ class RegionBuilder:
             if n == 0:
                 region.team_id, region.open_round_id = team_id, open_id
                 region.accounts[Role.TEAMLEIDER.value] = leader["username"]
+            closed_scans: list[tuple[int, int, dict[int, Entry]]] = []  # (user, scan, answers)
             for m in range(TEAM_SIZE):
                 user = self._user_row(conn, f"bench.p{n:04d}.{m:02d}", Role.PROFESSIONAL, team_id=team_id)
                 users.append(user)
@@ -238,11 +257,23 @@ class RegionBuilder:
                          "ambition": ambition, "note": note, "updated_at": at}
                         for item_id, (level, na, ambition, note) in entries.items()
                     )
+                    if round_id == closed_id:
+                        closed_scans.append((user["id"], scan_id, entries))
+            # Last spring's teamschouw, so the teamschouw tables hold the whole region's history too.
+            (session_id,) = self._ids(conn, TeamSession, 1)
+            held_on = self.today - timedelta(days=165)
+            for name, rows in teamschouw_rows(
+                random.Random(f"teamschouw-{n}"), self.sections, team_id=team_id, round_id=closed_id,
+                leader_id=leader["id"], scans=closed_scans, session_id=session_id, held_on=held_on,
+                now=self.now,
+            ).items():
+                schouw.setdefault(name, []).extend(rows)
         # Parents before children, for the foreign keys.
         for model, rows in ((Municipality, municipalities), (Team, teams), (User, leaders),
                             (team_leaders, leads), (User, users), (ScanRound, rounds), (Scan, scans),
                             (Answer, answers), (ScanEvent, events)):
             _insert(conn, _rows(model), rows)
+        insert_teamschouw_rows(conn, schouw)
         region.teams += count
         region.professionals += count * TEAM_SIZE
         region.answers += len(answers)
@@ -258,6 +289,75 @@ class RegionBuilder:
         conn.execute(text("ANALYZE"))
 
 
+def teamschouw_rows(rng: random.Random, sections: list[Section], *, team_id: int, round_id: int,
+                    leader_id: int, scans: list[tuple[int, int, dict[int, Entry]]], session_id: int,
+                    held_on: date, now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """A teamschouw of one round, as rows per table: agreed levels for every member, three team norms,
+    five priorities, a vraagbaak per leefgebied (a third still waiting for consent), growth for every
+    fourth member, three other agreements, and the session attended by every member.
+
+    `scans` holds (user id, scan id, answers) of the members' submitted scans in the round.
+    """
+    leefgebieden = [s for s in sections if s.kind == SECTION_LEEFGEBIED]
+    items = [i for s in sections for i in s.items if not i.retired]
+    specialist_items = [i for s in leefgebieden for i in s.items
+                        if i.level_kind == LEVEL_SPECIALISTISCH and not i.retired]
+    rows: dict[str, list[dict[str, Any]]] = {}
+
+    def add(model: Any, row: dict[str, Any]) -> None:
+        rows.setdefault(_rows(model).name, []).append(row)
+
+    def agreement(kind: str, member_id: int | None, section_id: int | None, text: str = "",
+                  consent: str | None = None) -> dict[str, Any]:
+        return {"round_id": round_id, "kind": kind, "member_id": member_id, "item_id": None,
+                "section_id": section_id, "text": text, "consent": consent,
+                "consent_at": now if consent == ConsentStatus.ACCEPTED else None,
+                "created_by_id": leader_id, "created_at": now}
+
+    for _user_id, scan_id, entries in scans:
+        for n, item in enumerate(rng.sample(items, CALIBRATIONS_PER_MEMBER)):
+            level = entries.get(item.id, (2, False, None, ""))[0] or 2
+            for change in range(2 if n == 0 else 1):
+                add(Calibration, {"scan_id": scan_id, "item_id": item.id,
+                                  "agreed_level": max(1, min(4, level - 1 + change)),
+                                  "note": "Besproken in de teamschouw" if change else "",
+                                  "set_by_id": leader_id, "set_at": now})
+    for section in leefgebieden[:3]:
+        add(TeamNorm, {"team_id": team_id, "section_code": section.code, "min_specialists": 3,
+                       "set_by_id": leader_id, "set_at": now})
+    chosen: list[tuple[int | None, int | None]] = [(i.id, None) for i in rng.sample(specialist_items, 3)]
+    chosen += [(None, s.id) for s in rng.sample(leefgebieden, 2)]
+    for position, (item_id, section_id) in enumerate(chosen, start=1):
+        add(TeamPriority, {"round_id": round_id, "item_id": item_id, "section_id": section_id,
+                           "reason": "Rust op één of twee collega's; de vraag in de wijk groeit.",
+                           "position": position, "source": "suggested" if position % 2 else "own",
+                           "created_by_id": leader_id, "created_at": now})
+    members = [user_id for user_id, _scan_id, _entries in scans]
+    if members:
+        for n, section in enumerate(leefgebieden):
+            consent = ConsentStatus.PENDING if n % 3 == 2 else ConsentStatus.ACCEPTED
+            add(Agreement, agreement(AgreementKind.VRAAGBAAK, members[n % len(members)], section.id,
+                                     consent=consent))
+        for user_id in members[::4]:
+            add(Agreement, agreement(AgreementKind.GROW, user_id, rng.choice(leefgebieden).id,
+                                     "Volgt de cursus dit jaar."))
+    for text_ in ("Maandelijkse intervisie", "Casusoverleg op dinsdag", "Inwerkmaatje per starter"):
+        add(Agreement, agreement(AgreementKind.OTHER, None, None, text_))
+    add(TeamSession, {"id": session_id, "round_id": round_id, "held_on": held_on,
+                      "notes": "Goed gesprek over de dekking.\nWonen en schulden zijn dun bezet.",
+                      "decisions": "Twee collega's groeien naar schulden.", "updated_by_id": leader_id,
+                      "updated_at": now})
+    for user_id in members:
+        add(session_attendee, {"session_id": session_id, "user_id": user_id})
+    return rows
+
+
+def insert_teamschouw_rows(conn: Connection, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """After the teams, accounts, rounds and scans they refer to."""
+    for model in (Calibration, TeamNorm, TeamPriority, Agreement, TeamSession, session_attendee):
+        _insert(conn, _rows(model), rows.get(_rows(model).name, []))
+
+
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), CHUNK):
         conn.execute(insert(table), rows[start:start + CHUNK])
@@ -271,7 +371,7 @@ class Page:
     """One page to time. A page with `form` is a POST: its form is first fetched (not timed) from `url`."""
 
     name: str
-    account: str  # a Role value; BenchRegion.accounts says who logs in
+    account: str  # a key of BenchRegion.accounts (a Role value, or "teamschouw"): who logs in
     url: Callable[[BenchRegion], str]
     form: Callable[[BenchRegion, str, int], dict[str, str]] | None = None
     expect: int = 200

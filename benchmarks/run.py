@@ -1,4 +1,5 @@
-"""Build a large region in a throw-away database and time the scan pages at 1,000 and 10,000 professionals.
+"""Build a large region in a throw-away database and time the scan pages at 1,000 and 10,000 professionals,
+and the teamschouw pages for a team of 10 and a team of 40 members on a Kenniskaart of about 100 items.
 
     .venv/bin/python benchmarks/run.py            (or: make benchmark)
     BENCH_DATABASE_URL=postgresql://... .venv/bin/python benchmarks/run.py --reset
@@ -15,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +25,16 @@ sys.path.insert(0, str(ROOT))
 from flask import Flask  # noqa: E402
 from sqlalchemy import inspect, text  # noqa: E402
 
-from benchmarks.region import PAGES, PASSWORD, BenchRegion, Measurement, RegionBuilder, measure  # noqa: E402
+from benchmarks import teamschouw  # noqa: E402
+from benchmarks.region import (  # noqa: E402
+    PAGES,
+    PASSWORD,
+    BenchRegion,
+    Measurement,
+    Page,
+    RegionBuilder,
+    measure,
+)
 from scan import create_app  # noqa: E402
 from scan.config import normalise_database_url  # noqa: E402
 
@@ -92,8 +103,34 @@ def start_builder(app: Flask, section: str | None) -> tuple[RegionBuilder, str]:
     return builder, password_hash
 
 
+def add_teamschouw_teams(app: Flask, builder: RegionBuilder) -> tuple[teamschouw.TeamschouwTeams, float]:
+    """Load the ~100-item benchmark Kenniskaart and build the teams of 10 and 40 on it."""
+    from scan.assessment import queries
+    from scan.core.clock import today
+    from scan.extensions import db
+    from scan.kenniskaart.services import load_kenniskaart
+
+    started = time.perf_counter()
+    with app.app_context():
+        result = load_kenniskaart(text=teamschouw.kenniskaart_text(), source_name="benchmark.yaml")
+        if not result.ok or result.version is None:
+            problems = result.report.lines()
+            raise SystemExit("\n".join(["The benchmark Kenniskaart does not validate:", *problems]))
+        db.session.commit()
+        sections = queries.sections(result.version.id)
+        teams = teamschouw.build_teams(db.engine, builder, result.version.id, sections, today())
+        db.session.remove()
+    return teams, time.perf_counter() - started
+
+
+def schouw_pages(members: int) -> list[Page]:
+    """The teamschouw pages, named with the team size, for the table of the two region sizes."""
+    return [replace(page, name=f"{page.name}, {members} members") for page in teamschouw.PAGES]
+
+
 def run_step(app: Flask, builder: RegionBuilder, professionals: int, password_hash: str,
-             args: argparse.Namespace) -> tuple[float, list[Measurement]]:
+             args: argparse.Namespace, teams: teamschouw.TeamschouwTeams | None = None,
+             ) -> tuple[float, list[Measurement], teamschouw.TeamschouwTeams]:
     from scan.extensions import db
 
     with app.app_context():
@@ -101,8 +138,31 @@ def run_step(app: Flask, builder: RegionBuilder, professionals: int, password_ha
         engine = db.engine
     region = builder.region
     print(f"  built {region.professionals:,} professionals in {region.teams:,} teams "
-          f"({region.answers:,} answers) in {seconds:.1f} s; measuring ...", flush=True)
-    return seconds, list(measure(app, engine, region, PAGES, args.warmup, args.repeat))
+          f"({region.answers:,} answers) in {seconds:.1f} s", flush=True)
+    if teams is None:
+        teams, schouw_seconds = add_teamschouw_teams(app, builder)
+        print(f"  built the teamschouw teams of {' and '.join(map(str, teams.teams))} members "
+              f"({teams.items} items) in {schouw_seconds:.1f} s", flush=True)
+    print("  measuring ...", flush=True)
+    largest = max(teams.teams)
+    teams.use(region, largest)
+    pages = PAGES + schouw_pages(largest)
+    return seconds, list(measure(app, engine, region, pages, args.warmup, args.repeat)), teams
+
+
+def run_teamschouw(app: Flask, region: BenchRegion, teams: teamschouw.TeamschouwTeams,
+                   args: argparse.Namespace) -> list[list[Measurement]]:
+    """The teamschouw pages per team size, one size after the other: a list of measurements per size."""
+    from scan.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    results = []
+    for members in sorted(teams.teams):
+        print(f"  measuring the teamschouw pages for the team of {members} ...", flush=True)
+        teams.use(region, members)
+        results.append(list(measure(app, engine, region, teamschouw.PAGES, args.warmup, args.repeat)))
+    return results
 
 
 def _queries(m: Measurement) -> str:
@@ -116,10 +176,15 @@ def _ratio(small: float, large: float) -> str:
     return f"{large / small:.2f}" if small else "-"
 
 
-def print_table(small: list[Measurement], large: list[Measurement], sizes: tuple[int, int]) -> None:
+def size_label(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else f"{n:,}"
+
+
+def print_table(small: list[Measurement], large: list[Measurement], sizes: tuple[int, int],
+                unit: str = "") -> None:
     """One block per page, one line per figure: easy to extend with pages and to read down a column."""
-    a, b = (f"{n // 1000}k" if n % 1000 == 0 else f"{n:,}" for n in sizes)
-    header = ("page", "figure (median per request)", f"@{a}", f"@{b}", f"ratio {b}/{a}")
+    a, b = (size_label(n) for n in sizes)
+    header = ("page", "figure (median per request)", f"@{a}{unit}", f"@{b}{unit}", f"ratio {b}/{a}")
     rows: list[tuple[str, ...]] = []
     for s, g in zip(small, large, strict=True):
         rows += [
@@ -171,19 +236,29 @@ def main() -> int:
         prepare_schema(app, args.reset)
         builder, password_hash = start_builder(app, args.section)
         print(f"Step 1: {args.small:,} professionals", flush=True)
-        small_build, small = run_step(app, builder, args.small, password_hash, args)
+        small_build, small, teams = run_step(app, builder, args.small, password_hash, args)
         small_size = builder.region.professionals  # whole teams: rounded up to a multiple of 20
         print(f"Step 2: grow to {args.large:,} professionals", flush=True)
-        large_build, large = run_step(app, builder, args.large, password_hash, args)
+        large_build, large, _teams = run_step(app, builder, args.large, password_hash, args, teams)
         region = builder.region
+        print(f"Step 3: the teamschouw pages per team size, at {region.professionals:,} professionals",
+              flush=True)
+        per_size = run_teamschouw(app, region, teams, args)
         print()
         print(describe(region, backend, args))
         print(f"build: {small_size:,} professionals in {small_build:.1f} s, "
               f"grown to {region.professionals:,} ({region.teams:,} teams, two rounds, "
               f"{region.answers:,} answers) in {large_build:.1f} s more")
         print_table(small, large, (small_size, region.professionals))
+        sizes = sorted(teams.teams)
+        print()
+        print(f"teamschouw: team leader {region.accounts[teamschouw.ACCOUNT]}, teams of "
+              f"{' and '.join(map(str, sizes))} members, every member submitted, Kenniskaart of "
+              f"{teams.items} items, region of {region.professionals:,} professionals")
+        print_table(per_size[0], per_size[-1], (sizes[0], sizes[-1]), unit=" members")
         if args.statements:
             print_statements(small, large)
+            print_statements(per_size[0], per_size[-1])
         print(f"total run time: {time.perf_counter() - started:.0f} s")
     finally:
         _dispose(app)

@@ -64,8 +64,19 @@ def _register_blueprints(app: Flask) -> None:
     from scan.regio import bp as regio_bp
     from scan.teams import bp as teams_bp
     from scan.teamschouw import bp as teamschouw_bp
+    from scan.teamschouw.member_routes import team_plan as team_plan_bp
 
-    for bp in (core_bp, auth_bp, home_bp, assessment_bp, teams_bp, teamschouw_bp, regio_bp, beheer_bp):
+    for bp in (
+        core_bp,
+        auth_bp,
+        home_bp,
+        assessment_bp,
+        teams_bp,
+        teamschouw_bp,
+        team_plan_bp,
+        regio_bp,
+        beheer_bp,
+    ):
         app.register_blueprint(bp)
 
 

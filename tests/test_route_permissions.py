@@ -7,10 +7,13 @@ import pytest
 
 from scan.access import Role
 from scan.extensions import db
+from scan.teamschouw.models import Agreement, TeamPriority
 from tests.factories import login, make_round, make_scan, make_team, make_user
 
 ANON = "anonymous"
 ALL_ROLES = (Role.PROFESSIONAL, Role.TEAMLEIDER, Role.REGIOCOORDINATOR, Role.BEHEERDER)
+
+TS = "/teams/{own_team}/rondes/{round}/teamschouw"
 
 # endpoint -> (method, path template, who gets a normal answer). Everyone else: 403, anonymous: to login.
 MATRIX = {
@@ -37,6 +40,26 @@ MATRIX = {
     "assessment.new_round": ("GET", "/teams/{own_team}/rondes/nieuw", {Role.TEAMLEIDER, Role.BEHEERDER}),
     "assessment.round_status": ("GET", "/teams/{own_team}/rondes/{round}", {Role.TEAMLEIDER, Role.BEHEERDER}),
     "assessment.reopen": ("GET", "/scans/{scan}/heropenen", {Role.TEAMLEIDER}),
+    "teamschouw.index": ("GET", f"{TS}/", {Role.TEAMLEIDER}),
+    "teamschouw.matrix": ("GET", f"{TS}/matrix", {Role.TEAMLEIDER}),
+    "teamschouw.coverage": ("GET", f"{TS}/dekking", {Role.TEAMLEIDER}),
+    "teamschouw.norms": ("GET", f"{TS}/normen", {Role.TEAMLEIDER}),
+    "teamschouw.report_pdf": ("GET", f"{TS}/rapport.pdf", {Role.TEAMLEIDER}),
+    "teamschouw.calibration": ("GET", f"{TS}/kalibratie", {Role.TEAMLEIDER}),
+    "teamschouw.calibrate": ("GET", f"{TS}/kalibratie/{{scan}}", {Role.TEAMLEIDER}),
+    "teamschouw.priorities": ("GET", f"{TS}/prioriteiten", {Role.TEAMLEIDER}),
+    "teamschouw.add_priority": ("POST", f"{TS}/prioriteiten/toevoegen", {Role.TEAMLEIDER}),
+    "teamschouw.accept_suggestion": ("POST", f"{TS}/prioriteiten/overnemen", {Role.TEAMLEIDER}),
+    "teamschouw.move_priority": ("POST", f"{TS}/prioriteiten/{{priority}}/verplaatsen", {Role.TEAMLEIDER}),
+    "teamschouw.remove_priority": ("POST", f"{TS}/prioriteiten/{{priority}}/verwijderen", {Role.TEAMLEIDER}),
+    "teamschouw.add_vraagbaak": ("POST", f"{TS}/afspraken/vraagbaak", {Role.TEAMLEIDER}),
+    "teamschouw.add_grow": ("POST", f"{TS}/afspraken/groei", {Role.TEAMLEIDER}),
+    "teamschouw.add_other": ("POST", f"{TS}/afspraken/overig", {Role.TEAMLEIDER}),
+    "teamschouw.remove_agreement": ("POST", f"{TS}/afspraken/{{agreement}}/verwijderen", {Role.TEAMLEIDER}),
+    "teamschouw.session": ("GET", f"{TS}/sessie", {Role.TEAMLEIDER}),
+    "team_plan.mine": ("GET", "/mijn/team", {Role.PROFESSIONAL}),
+    "team_plan.accept": ("POST", "/mijn/team/vraagbaak/{agreement}/accepteren", {Role.PROFESSIONAL}),
+    "team_plan.decline": ("POST", "/mijn/team/vraagbaak/{agreement}/afwijzen", {Role.PROFESSIONAL}),
 }
 
 
@@ -58,8 +81,14 @@ def test_route_matrix(app, who):
         names = {role: user.username for role, user in users.items()}
         scan_round = make_round(team)
         scan = make_scan(scan_round, users[Role.PROFESSIONAL], {"GC01": (2, 3)}, submitted=True)
+        first_section = scan_round.version.sections[0].id
+        priority = TeamPriority(round_id=scan_round.id, section_id=first_section, reason="x")
+        agreement = Agreement(round_id=scan_round.id, kind="vraagbaak", member_id=users[Role.PROFESSIONAL].id,
+                              section_id=scan_round.version.sections[0].id, consent="pending")
+        db.session.add_all([priority, agreement])
         db.session.commit()
-        ids = {"own_team": team.id, "round": scan_round.id, "scan": scan.id}
+        ids = {"own_team": team.id, "round": scan_round.id, "scan": scan.id, "priority": priority.id,
+               "agreement": agreement.id}
     for endpoint, (method, path, allowed) in MATRIX.items():
         client = app.test_client()
         if who != ANON:
@@ -70,7 +99,7 @@ def test_route_matrix(app, who):
         else:
             response = client.get(url)
         if who in allowed:
-            assert response.status_code in (200, 302), (endpoint, who, response.status_code)
+            assert response.status_code in (200, 302, 422), (endpoint, who, response.status_code)
             if response.status_code == 302:
                 assert "/inloggen?next" not in response.headers["Location"], (endpoint, who)
         elif who == ANON:

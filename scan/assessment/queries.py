@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from scan.access import Role
@@ -172,14 +172,18 @@ def member_statuses(scan_round: ScanRound) -> list[MemberStatus]:
             User.id, User.full_name, Scan.id, Scan.status, Scan.updated_at, Scan.submitted_at, answered_count
         )
         .outerjoin(Scan, and_(Scan.user_id == User.id, Scan.round_id == scan_round.id))
+        # Candidates by index lookups (team members, and whoever has a scan in this round), so the
+        # query stays as small as the team however many accounts the region has.
         .where(
-            or_(
-                and_(
-                    User.team_id == scan_round.team_id,
-                    User.role == Role.PROFESSIONAL.value,
-                    User.active.is_(True),
-                ),
-                Scan.id.is_not(None),
+            User.id.in_(
+                union(
+                    select(User.id).where(
+                        User.team_id == scan_round.team_id,
+                        User.role == Role.PROFESSIONAL.value,
+                        User.active.is_(True),
+                    ),
+                    select(Scan.user_id).where(Scan.round_id == scan_round.id),
+                )
             )
         )
         .order_by(User.full_name)

@@ -21,6 +21,7 @@ from scan.auth.models import User
 from scan.core.clock import AMSTERDAM
 from scan.db import utcnow
 from scan.i18n import localized
+from scan.teamschouw import queries as teamschouw_queries
 
 
 @bp.app_template_filter("decimal1")
@@ -80,6 +81,7 @@ def result(round_id: int) -> str | Response:
         queries.answers(scan.id),
         version.norms,
         previous=previous,
+        agreed=teamschouw_queries.agreed_levels(scan.id),
     )
     scale = queries.scale(version.id)
     series, groups = _profile_chart(outcome)
@@ -95,6 +97,7 @@ def result(round_id: int) -> str | Response:
         chart_series=series,
         chart_groups=groups,
         strength_level=STRENGTH_LEVEL,
+        agreed_items=[i for s in outcome.sections for i in s.items if i.agreed_level is not None],
     )
 
 

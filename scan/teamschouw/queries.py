@@ -12,13 +12,17 @@ from scan.extensions import db
 from scan.teamschouw.models import Calibration
 
 
-def latest_calibration():  # type: ignore[no-untyped-def]
-    """Subquery: the newest calibration row id per scan and item."""
-    return (
-        select(Calibration.scan_id, Calibration.item_id, func.max(Calibration.id).label("id"))
-        .group_by(Calibration.scan_id, Calibration.item_id)
-        .subquery()
-    )
+def latest_calibration(*, round_id: int | None = None, scan_id: int | None = None):  # type: ignore[no-untyped-def]
+    """Subquery: the newest calibration row id per scan and item, of one round's or one scan's scans.
+
+    Limiting it to the round keeps the grouping as small as the team, however large the region's history.
+    """
+    stmt = select(Calibration.scan_id, Calibration.item_id, func.max(Calibration.id).label("id"))
+    if scan_id is not None:
+        stmt = stmt.where(Calibration.scan_id == scan_id)
+    elif round_id is not None:
+        stmt = stmt.where(Calibration.scan_id.in_(select(Scan.id).where(Scan.round_id == round_id)))
+    return stmt.group_by(Calibration.scan_id, Calibration.item_id).subquery()
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ class TeamAnswer:
 
 def team_answers(scan_round: ScanRound) -> list[TeamAnswer]:
     """Every answer of every submitted scan in the round, with its current agreed level: one query."""
-    latest = latest_calibration()
+    latest = latest_calibration(round_id=scan_round.id)
     rows = db.session.execute(
         select(
             Answer.scan_id,
@@ -76,7 +80,7 @@ def team_answers(scan_round: ScanRound) -> list[TeamAnswer]:
 
 def agreed_levels(scan_id: int) -> dict[int, int]:
     """item id -> current agreed level for one scan (withdrawn agreements left out)."""
-    latest = latest_calibration()
+    latest = latest_calibration(scan_id=scan_id)
     rows = db.session.execute(
         select(Calibration.item_id, Calibration.agreed_level)
         .join(latest, latest.c.id == Calibration.id)
