@@ -63,8 +63,16 @@ def matrix_columns(version_id: int) -> tuple[list[SectionRow], list[ItemRow]]:
     """
     rows = db.session.execute(
         select(
-            Section.id, Section.code, Section.kind, Section.title_nl, Section.title_en,
-            Item.id, Item.code, Item.level_kind, Item.title_nl, Item.title_en,
+            Section.id,
+            Section.code,
+            Section.kind,
+            Section.title_nl,
+            Section.title_en,
+            Item.id,
+            Item.code,
+            Item.level_kind,
+            Item.title_nl,
+            Item.title_en,
         )
         .outerjoin(Item, and_(Item.section_id == Section.id, Item.retired.is_(False)))
         .where(Section.version_id == version_id)
@@ -113,14 +121,18 @@ def member_section_facts(scan_round: ScanRound) -> list[MemberSectionFacts]:
             func.min(algemeen),
             func.max(grows),
         )
-        .join(Scan, Scan.id == Answer.scan_id)
         .join(Item, Item.id == Answer.item_id)
         .join(Section, Section.id == Item.section_id)
         .outerjoin(latest, and_(latest.c.scan_id == Answer.scan_id, latest.c.item_id == Answer.item_id))
         .outerjoin(Calibration, Calibration.id == latest.c.id)
         .where(
-            Scan.round_id == scan_round.id,
-            Scan.status == ScanStatus.SUBMITTED.value,
+            # Start from this round's submitted scans (index on scan.round_id, then on the answers'
+            # scan_id), so the work follows the team's size and not the region's.
+            Answer.scan_id.in_(
+                select(Scan.id).where(
+                    Scan.round_id == scan_round.id, Scan.status == ScanStatus.SUBMITTED.value
+                )
+            ),
             Item.retired.is_(False),
             Section.kind == SECTION_LEEFGEBIED,
         )
