@@ -46,6 +46,18 @@ STATUS_THIN = "thin"
 STATUS_OK = "ok"
 
 
+def status_labels() -> dict[str, str]:
+    """The words for each status, shared by the coverage page and the team report."""
+    from flask_babel import gettext as _
+
+    return {
+        STATUS_NONE: _("Nobody at specialist level"),
+        STATUS_SINGLE: _("Rests on one person"),
+        STATUS_THIN: _("Thin: fewer specialists than the norm"),
+        STATUS_OK: _("Meets the norm"),
+    }
+
+
 @dataclass(frozen=True)
 class SectionCoverage:
     section_id: int

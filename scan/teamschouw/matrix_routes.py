@@ -28,13 +28,10 @@ from scan.teamschouw import bp, coverage_queries, queries
 from scan.teamschouw.coverage import (
     NORM_MAX,
     NORM_MIN,
-    STATUS_NONE,
-    STATUS_OK,
-    STATUS_SINGLE,
-    STATUS_THIN,
     CoverageNorms,
     load_coverage,
     save_team_norms,
+    status_labels,
 )
 from scan.teamschouw.coverage_queries import SectionRow
 from scan.teamschouw.loading import team_round
@@ -50,15 +47,6 @@ def _level_filters() -> list[tuple[str, str]]:
         (LEVEL_ALGEMEEN, _("General knowledge")),
         (LEVEL_SPECIALISTISCH, _("Specialist knowledge")),
     ]
-
-
-def _status_labels() -> dict[str, str]:
-    return {
-        STATUS_NONE: _("Nobody at specialist level"),
-        STATUS_SINGLE: _("Rests on one person"),
-        STATUS_THIN: _("Thin: fewer specialists than the norm"),
-        STATUS_OK: _("Meets the norm"),
-    }
 
 
 @bp.get("/matrix")
@@ -166,7 +154,7 @@ def _coverage_page(team: Team, scan_round: ScanRound, ctx: _CoverageContext, for
         rows=rows,
         members=members,
         rules=ctx.rules,
-        status_labels=_status_labels(),
+        status_labels=status_labels(),
         chart_max=max([members, *(r.norm for r in rows), 1]),
         form=form,
         field_name=norm_field_name,

@@ -40,13 +40,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from scan.teamschouw.coverage import STATUS_NONE, STATUS_OK, STATUS_SINGLE, STATUS_THIN, status_labels
+
 FONT = "Vera"
 FONT_BOLD = "VeraBd"
 
-STATUS_NONE = "none"
-STATUS_SINGLE = "single"
-STATUS_THIN = "thin"
-STATUS_OK = "ok"
 
 # Printed before the status word, so the status reads the same in black and white. The coverage page
 # shows ✕ ! ▽ ✓; Vera has none of ✕ ▽ ✓, so these are its nearest glyphs (× and √; < for "fewer
@@ -144,14 +142,8 @@ def _text(value: str) -> str:
 
 
 def status_label(status: str) -> str:
-    """The words of the coverage page (the same messages), so paper and screen say the same."""
-    labels = {
-        STATUS_NONE: _("Nobody at specialist level"),
-        STATUS_SINGLE: _("Rests on one person"),
-        STATUS_THIN: _("Thin: fewer specialists than the norm"),
-        STATUS_OK: _("Meets the norm"),
-    }
-    return labels.get(status, status)
+    """The words of the coverage page, so paper and screen say the same."""
+    return status_labels().get(status, status)
 
 
 class _Styles:

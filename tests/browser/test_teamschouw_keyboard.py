@@ -1,0 +1,211 @@
+"""The teamschouw with the keyboard only: the team leader logs in, opens the team, the round and the
+teamschouw, filters the matrix on one section, takes over a suggested priority and moves it up, asks a
+member to be the go-to colleague (vraagbaak) and logs out; the member logs in and accepts. The focus
+must show at every stop; nothing is clicked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from scan.extensions import db
+from scan.teamschouw.models import Agreement, AgreementKind, ConsentStatus, TeamPriority
+from tests import factories
+from tests.browser.test_scan_keyboard import start_from_the_top, tab
+from tests.browser.test_teamschouw_pages import TeamschouwWorld, build_teamschouw_world
+
+MAX_STOPS = 60
+
+# Where the focused element sits: its form (action, direction of a move), row and list item.
+CONTEXT_JS = """() => {
+    const el = document.activeElement;
+    const form = el.form || null;
+    const direction = form && form.querySelector('[name="direction"]');
+    const item = form && form.querySelector('[name="item_id"]');
+    const row = el.closest("tr");
+    const li = el.closest("li");
+    return {
+        action: form ? form.getAttribute("action") : null,
+        method: form ? form.getAttribute("method") : null,
+        direction: direction ? direction.value : null,
+        itemId: item ? item.value : null,
+        row: row ? row.id : null,
+        listItem: li ? (li.dataset.item || li.dataset.agreement || null) : null,
+        inSuggestions: !!el.closest("#suggestions"),
+        inHeader: !!el.closest("header"),
+    };
+}"""
+
+
+def stop(page: Any, key: str = "Tab") -> dict[str, Any]:
+    """One press of Tab (or Shift+Tab), the focus checked as visible; the state with its context."""
+    return tab(page, key) | page.evaluate(CONTEXT_JS)
+
+
+def move_to(page: Any, wanted: Callable[[dict[str, Any]], bool], what: str, key: str = "Tab") -> dict[str, Any]:
+    """Press `key` until `wanted(state)` holds, checking at every stop that the focus shows."""
+    seen = []
+    for _ in range(MAX_STOPS):
+        state = stop(page, key)
+        seen.append(state["id"] or state["href"] or state["action"] or state["name"] or state["tag"])
+        if wanted(state):
+            print("DEBUG", what, key, seen)
+            return state
+    raise AssertionError(f"{what} not reached within {MAX_STOPS} presses of {key}; passed {seen}")
+
+
+def follow(page: Any, key: str = "Enter") -> None:
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def log_in_with_the_keyboard(page: Any, username: str) -> None:
+    page.goto("/inloggen")
+    move_to(page, lambda s: s["id"] == "username", "the username field")
+    page.keyboard.type(username)
+    assert stop(page)["id"] == "password"
+    page.keyboard.type(factories.PASSWORD)
+    follow(page)
+    assert "/inloggen" not in page.url, f"login failed for {username}: {page.url}"
+
+
+def log_out_with_the_keyboard(page: Any) -> None:
+    """Back up (Shift+Tab) to the header's log-out button and press it."""
+    move_to(page, lambda s: s["tag"] == "button" and (s["action"] or "").endswith("/uitloggen"),
+            "the log-out button", key="Shift+Tab")
+    follow(page)
+    assert page.url.endswith("/inloggen"), page.url
+
+
+def choose_in_select(page: Any, select_id: str, typed: str, expected_value: str) -> None:
+    """With the focus on the <select>, type the start of an option's text (type-ahead)."""
+    state = page.evaluate("() => ({id: document.activeElement.id, tag: document.activeElement.tagName})")
+    assert state == {"id": select_id, "tag": "SELECT"}, state
+    page.keyboard.type(typed)
+    value = page.locator(f"#{select_id}").input_value()
+    assert value == expected_value, f"typing {typed!r} in #{select_id} chose {value!r}, not {expected_value!r}"
+
+
+def matrix_columns(page: Any) -> list[str]:
+    return page.locator("#matrix thead th[data-item]").evaluate_all("els => els.map(e => e.dataset.item)")
+
+
+def test_the_teamschouw_with_the_keyboard_only(page: Any, app: Flask) -> None:
+    world: TeamschouwWorld = build_teamschouw_world(app, own_priority=True)
+    base = world.base
+
+    # --- the team leader ---------------------------------------------------------------------------
+    log_in_with_the_keyboard(page, world.leader)
+    assert page.url.endswith("/teams/"), page.url
+
+    # My teams -> the team -> the round -> "Go to the teamschouw".
+    start_from_the_top(page)
+    move_to(page, lambda s: s["href"] == f"/teams/{world.team}", "the team's link")
+    follow(page)
+    assert page.url.endswith(f"/teams/{world.team}"), page.url
+
+    start_from_the_top(page)
+    move_to(page, lambda s: s["href"] == f"/teams/{world.team}/rondes/{world.round}", "the round's link")
+    follow(page)
+    assert page.url.endswith(f"/teams/{world.team}/rondes/{world.round}"), page.url
+
+    start_from_the_top(page)
+    move_to(page, lambda s: s["href"] == f"{base}/", "the link to the teamschouw")
+    follow(page)
+    assert page.url.endswith(f"{base}/"), page.url
+
+    # The matrix: choose one section in the filter form and submit it with Enter.
+    start_from_the_top(page)
+    move_to(page, lambda s: s["href"] == f"{base}/matrix", "the matrix link")
+    follow(page)
+    assert page.url.endswith(f"{base}/matrix"), page.url
+    assert matrix_columns(page) == ["GC01", "GC02", "LG01-A1", "LG01-S1", "LG02-A1"]
+
+    start_from_the_top(page)
+    move_to(page, lambda s: s["id"] == "sectie", "the section filter")
+    choose_in_select(page, "sectie", "LG01", "LG01")
+    move_to(page, lambda s: s["tag"] == "button" and s["method"] == "get", "the filter's Show button")
+    follow(page)
+    assert "sectie=LG01" in page.url, page.url
+    assert matrix_columns(page) == ["LG01-A1", "LG01-S1"]
+    assert page.locator("#sectie").input_value() == "LG01"
+    # The scrolling table region is a stop of its own, and shows its focus.
+    move_to(page, lambda s: s["className"] and "app-matrix-wrap" in s["className"], "the matrix region")
+
+    # Back to the teamschouw, then the priorities.
+    move_to(page, lambda s: s["href"] == f"{base}/", "the back link")
+    follow(page)
+    start_from_the_top(page)
+    move_to(page, lambda s: s["href"] == f"{base}/prioriteiten", "the priorities link")
+    follow(page)
+    assert page.url.endswith(f"{base}/prioriteiten"), page.url
+    assert page.locator("#priorities tbody tr").count() == 1  # the own priority (Wonen)
+
+    # Take over the first suggestion.
+    first = page.locator("#suggestions li").first.get_attribute("data-item")
+    assert first, "no suggestions on the page"
+    start_from_the_top(page)
+    taken = move_to(page, lambda s: s["tag"] == "button" and s["inSuggestions"], "the first Take over button")
+    assert taken["listItem"] == first, f"the first Take over button is not for {first}: {taken}"
+    follow(page)
+    assert page.url.endswith("#suggestions-heading"), page.url
+    assert page.locator("#priorities tbody tr").count() == 2
+    assert page.locator("#priorities tbody tr").nth(1).get_attribute("data-priority") == first
+    assert page.locator(f'#suggestions li[data-item="{first}"] form').count() == 0
+
+    # Move it up: back (Shift+Tab) from the suggestions to its Up button in the table.
+    new_row = page.locator("#priorities tbody tr").nth(1).get_attribute("id")
+    move_to(page, lambda s: s["direction"] == "up" and s["row"] == new_row, "the Up button of the new priority",
+            key="Shift+Tab")
+    follow(page)
+    assert page.url.endswith(f"#{new_row}"), page.url
+    assert page.locator("#priorities tbody tr").first.get_attribute("data-priority") == first
+
+    # Ask Cor to be the go-to colleague for LG01-S1: choose member and theme by typing, submit.
+    move_to(page, lambda s: s["id"] == "vraagbaak-member", "the vraagbaak member field")
+    choose_in_select(page, "vraagbaak-member", "Cor", str(world.cor_id))
+    assert stop(page)["id"] == "vraagbaak-target"
+    choose_in_select(page, "vraagbaak-target", "LG01-S1", f"item:{world.items['LG01-S1']}")
+    move_to(page, lambda s: s["tag"] == "button" and (s["action"] or "").endswith("/afspraken/vraagbaak"),
+            "the vraagbaak form's button")
+    follow(page)
+    assert page.url.endswith("#vraagbaak-heading"), page.url
+    assert page.locator(".app-error-summary").count() == 0
+    row = page.locator("#vraagbaak tbody tr")
+    assert row.count() == 1 and "Cor Claassen" in row.inner_text()
+
+    log_out_with_the_keyboard(page)
+
+    # --- the member accepts on Mijn team -----------------------------------------------------------
+    log_in_with_the_keyboard(page, world.cor)
+    assert page.url.endswith("/mijn"), page.url
+    move_to(page, lambda s: s["href"] == "/mijn/team" and "nav" in (s["className"] or ""), "My team in the menu")
+    follow(page)
+    assert page.url.endswith("/mijn/team"), page.url
+    assert page.locator("#vraagbaak").count() == 0  # nobody has accepted yet
+
+    start_from_the_top(page)
+    move_to(page, lambda s: s["tag"] == "button" and (s["action"] or "").endswith("/accepteren"),
+            "the Accept button")
+    follow(page, "Space")
+    assert page.url.endswith("/mijn/team#requests-heading"), page.url
+    assert page.locator("#vraagbaak tbody th").all_inner_texts() == ["Cor Claassen"]
+    assert page.locator('#requests li form[action$="/afwijzen"]').count() == 1  # take me off the list
+
+    # Stored: the taken-over suggestion first, the own priority second; Cor's request accepted.
+    with app.app_context():
+        priorities = db.session.scalars(
+            select(TeamPriority).where(TeamPriority.round_id == world.round).order_by(TeamPriority.position)
+        ).all()
+        assert [(p.item.code if p.item else p.section.code, p.source) for p in priorities] == [
+            (first, "suggested"),
+            ("LG02", "own"),
+        ]
+        agreements = db.session.scalars(select(Agreement).where(Agreement.round_id == world.round)).all()
+        assert [(a.kind, a.member_id, a.item_id, a.consent) for a in agreements] == [
+            (AgreementKind.VRAAGBAAK, world.cor_id, world.items["LG01-S1"], ConsentStatus.ACCEPTED)
+        ]
