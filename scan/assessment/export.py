@@ -59,6 +59,44 @@ class EventRecord:
 
 
 @dataclass(frozen=True)
+class CalibrationRecord:
+    """A level agreed with the team leader (every change is kept, so every change is exported)."""
+
+    item_code: str
+    item_title_nl: str
+    item_title_en: str
+    agreed_level: int | None  # None: the agreement was withdrawn
+    note: str
+    set_at: datetime
+    set_by: str | None
+
+
+@dataclass(frozen=True)
+class AgreementRecord:
+    """A teamschouw agreement about this person (vraagbaak, growing into a specialism, other)."""
+
+    round_title: str
+    kind: str
+    theme_code: str | None
+    theme_title_nl: str | None
+    theme_title_en: str | None
+    text: str
+    consent: str | None
+    consent_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A login: when it started, was last used and ended, and from which address."""
+
+    started_at: datetime
+    last_seen_at: datetime
+    ended_at: datetime | None
+    address: str | None
+
+
+@dataclass(frozen=True)
 class ScanRecord:
     round_title: str
     team: str
@@ -70,6 +108,7 @@ class ScanRecord:
     submitted_at: datetime | None
     answers: tuple[AnswerRecord, ...] = ()
     events: tuple[EventRecord, ...] = ()
+    calibrations: tuple[CalibrationRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +116,8 @@ class PersonalData:
     account: AccountData
     scans: tuple[ScanRecord, ...]
     exported_at: datetime
+    agreements: tuple[AgreementRecord, ...] = ()
+    sessions: tuple[SessionRecord, ...] = ()
 
 
 def _when(value: datetime | date | None) -> str | None:
@@ -130,8 +171,41 @@ def as_dict(data: PersonalData) -> dict[str, Any]:
                     {"kind": e.kind, "at": _when(e.at), "by": e.actor_name, "reason": e.reason}
                     for e in scan.events
                 ],
+                "agreed_levels": [
+                    {
+                        "item_code": c.item_code,
+                        "item_title": {"nl": c.item_title_nl, "en": c.item_title_en},
+                        "agreed_level": c.agreed_level,
+                        "note": c.note,
+                        "at": _when(c.set_at),
+                        "by": c.set_by,
+                    }
+                    for c in scan.calibrations
+                ],
             }
             for scan in data.scans
+        ],
+        "team_agreements": [
+            {
+                "round": g.round_title,
+                "kind": g.kind,
+                "theme_code": g.theme_code,
+                "theme_title": {"nl": g.theme_title_nl, "en": g.theme_title_en} if g.theme_code else None,
+                "text": g.text,
+                "consent": g.consent,
+                "consent_at": _when(g.consent_at),
+                "created_at": _when(g.created_at),
+            }
+            for g in data.agreements
+        ],
+        "login_sessions": [
+            {
+                "started_at": _when(s.started_at),
+                "last_seen_at": _when(s.last_seen_at),
+                "ended_at": _when(s.ended_at),
+                "address": s.address,
+            }
+            for s in data.sessions
         ],
     }
 
@@ -152,6 +226,15 @@ _ROW_ANSWER = _l("Answer")
 _ROW_EVENT = _l("Scan event")
 _ROW_SCAN = _l("Scan")
 _ROW_ACCOUNT = _l("Account")
+_ROW_CALIBRATION = _l("Agreed level")
+_ROW_AGREEMENT = _l("Team agreement")
+_ROW_SESSION = _l("Login session")
+_AGREEMENT = {
+    "vraagbaak": _l("Go-to colleague (vraagbaak)"),
+    "grow": _l("Grows into a specialism"),
+    "other": _l("Other agreement"),
+}
+_CONSENT = {"pending": _l("awaiting your answer"), "accepted": _l("accepted"), "declined": _l("declined")}
 _STATUS = {"draft": _l("Draft"), "submitted": _l("Submitted")}
 _EVENT = {"submitted": _l("Submitted"), "reopened": _l("Reopened")}
 
@@ -243,10 +326,62 @@ def render_csv(data: PersonalData, lang: str = "nl") -> bytes:
                     event.actor_name,
                 ]
             )
+        for cal in scan.calibrations:
+            title = cal.item_title_en if lang == "en" and cal.item_title_en else cal.item_title_nl
+            rows.append(
+                [
+                    str(_ROW_CALIBRATION),
+                    *account,
+                    *round_cells,
+                    cal.item_code,
+                    title,
+                    cal.agreed_level,
+                    "",
+                    "",
+                    cal.note,
+                    "",
+                    "",
+                    _when(cal.set_at),
+                    cal.set_by,
+                ]
+            )
         if not scan.answers and not scan.events:
             rows.append([str(_ROW_SCAN), *account, *round_cells, *blank_answer, *blank_event])
     if not data.scans:
         rows.append([str(_ROW_ACCOUNT), *account, *blank_round, *blank_answer, *blank_event])
+    for g in data.agreements:
+        theme = (g.theme_title_en if lang == "en" and g.theme_title_en else g.theme_title_nl) or ""
+        round_cells = [g.round_title, "", "", "", "", ""]
+        rows.append(
+            [
+                str(_ROW_AGREEMENT),
+                *account,
+                *round_cells,
+                g.theme_code or "",
+                theme,
+                "",
+                "",
+                "",
+                g.text,
+                str(_AGREEMENT.get(g.kind, g.kind)),
+                str(_CONSENT.get(g.consent or "", "")),
+                _when(g.created_at),
+                "",
+            ]
+        )
+    for s in data.sessions:
+        rows.append(
+            [
+                str(_ROW_SESSION),
+                *account,
+                *blank_round,
+                *blank_answer,
+                str(_ROW_SESSION),
+                s.address,
+                _when(s.started_at),
+                "",
+            ]
+        )
 
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

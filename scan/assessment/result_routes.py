@@ -14,9 +14,19 @@ from werkzeug.wrappers import Response
 
 from scan.access import Role, require
 from scan.assessment import bp, permissions, queries, result_queries
-from scan.assessment.export import AccountData, PersonalData, ScanRecord, render_csv, render_json
+from scan.assessment.export import (
+    AccountData,
+    AgreementRecord,
+    CalibrationRecord,
+    PersonalData,
+    ScanRecord,
+    SessionRecord,
+    render_csv,
+    render_json,
+)
 from scan.assessment.models import ScanStatus
 from scan.assessment.results import STRENGTH_LEVEL, ScanResult, compute_result, section_results
+from scan.auth import queries as auth_queries
 from scan.auth.models import User
 from scan.core.clock import AMSTERDAM
 from scan.db import utcnow
@@ -129,6 +139,9 @@ def _personal_data(user: User) -> PersonalData:
     )
     answers = result_queries.answer_records(user.id)
     events = result_queries.event_records(user.id)
+    calibrations: dict[int, list[CalibrationRecord]] = {}
+    for scan_id, *fields in teamschouw_queries.calibration_history_of(user.id):
+        calibrations.setdefault(scan_id, []).append(CalibrationRecord(*fields))
     scans = tuple(
         ScanRecord(
             round_title=scan.round.title,
@@ -141,10 +154,16 @@ def _personal_data(user: User) -> PersonalData:
             submitted_at=scan.submitted_at,
             answers=tuple(answers.get(scan.id, ())),
             events=tuple(events.get(scan.id, ())),
+            calibrations=tuple(calibrations.get(scan.id, ())),
         )
         for scan in result_queries.scans_of(user.id)
     )
-    return PersonalData(account, scans, utcnow())
+    agreements = tuple(AgreementRecord(*row) for row in teamschouw_queries.agreements_about(user.id))
+    sessions = tuple(
+        SessionRecord(s.created_at, s.last_seen_at, s.revoked_at, s.address)
+        for s in auth_queries.sessions_of(user.id)
+    )
+    return PersonalData(account, scans, utcnow(), agreements, sessions)
 
 
 def _download(body: bytes, mimetype: str, extension: str, exported_at: datetime) -> Response:

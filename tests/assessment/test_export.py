@@ -240,10 +240,60 @@ def test_every_role_can_download_its_own_data(client, world, who):
     if who == "leader":
         assert data["account"]["led_teams"] == ["Wijkteam Export"]
     rows = _read_csv(client.get("/mijn/gegevens.csv").get_data())
-    assert len(rows) == 2
+    # Header, the account, and the login session just started.
+    assert [row[0] for row in rows[1:]] == ["Account", "Inlogsessie"]
+    assert len(data["login_sessions"]) == 1 and data["login_sessions"][0]["ended_at"] is None
 
 
 def test_anonymous_visitors_get_no_data(client, world):
     for url in ("/mijn/gegevens", "/mijn/gegevens.json", "/mijn/gegevens.csv"):
         response = client.get(url)
         assert response.status_code == 302 and response.headers["Location"].startswith("/inloggen?next=")
+
+
+def test_agreed_levels_agreements_and_logins_are_part_of_my_data(app, client):
+    """Everything the teamschouw recorded about me is mine to see too."""
+    from sqlalchemy import select
+
+    from scan.access import Role
+    from scan.extensions import db
+    from scan.kenniskaart.models import Item
+    from scan.teamschouw.models import Agreement, Calibration
+    from tests.factories import make_round, make_scan, make_team, make_user
+
+    with app.app_context():
+        team = make_team()
+        leader = make_user(Role.TEAMLEIDER, teams=[team], full_name="Lies Leider")
+        pro = make_user(Role.PROFESSIONAL, team=team, full_name="Piet Pro")
+        other = make_user(Role.PROFESSIONAL, team=team, full_name="Olga Ander")
+        scan_round = make_round(team)
+        scan = make_scan(scan_round, pro, {"GC01": (2, 3)}, submitted=True)
+        other_scan = make_scan(scan_round, other, {"GC01": (1, 1)}, submitted=True)
+        gc01 = db.session.scalars(select(Item).where(Item.code == "GC01")).one()
+        db.session.add_all([
+            Calibration(scan_id=scan.id, item_id=gc01.id, agreed_level=3, note="samen besproken",
+                        set_by_id=leader.id),
+            Calibration(scan_id=other_scan.id, item_id=gc01.id, agreed_level=2, note="over Olga",
+                        set_by_id=leader.id),
+            Agreement(round_id=scan_round.id, kind="vraagbaak", member_id=pro.id,
+                      section_id=gc01.section_id, consent="pending"),
+            Agreement(round_id=scan_round.id, kind="grow", member_id=other.id, text="Olga groeit"),
+        ])
+        db.session.commit()
+        username = pro.username
+    login(client, username)
+    data = json.loads(client.get("/mijn/gegevens.json").get_data())
+    agreed = data["scans"][0]["agreed_levels"]
+    assert [(a["item_code"], a["agreed_level"], a["note"], a["by"]) for a in agreed] == [
+        ("GC01", 3, "samen besproken", "Lies Leider")
+    ]
+    assert [(g["kind"], g["theme_code"], g["consent"]) for g in data["team_agreements"]] == [
+        ("vraagbaak", "GC", "pending")
+    ]
+    text = json.dumps(data)
+    assert "Olga" not in text and "over Olga" not in text
+    rows = _read_csv(client.get("/mijn/gegevens.csv").get_data())
+    kinds = [row[0] for row in rows[1:]]
+    assert "Afgesproken niveau" in kinds and "Teamafspraak" in kinds and "Inlogsessie" in kinds
+    calibration_row = next(row for row in rows if row[0] == "Afgesproken niveau")
+    assert "GC01" in calibration_row and "samen besproken" in calibration_row and "Lies Leider" in calibration_row
