@@ -46,14 +46,14 @@ def stop(page: Any, key: str = "Tab") -> dict[str, Any]:
     return tab(page, key) | page.evaluate(CONTEXT_JS)
 
 
-def move_to(page: Any, wanted: Callable[[dict[str, Any]], bool], what: str, key: str = "Tab") -> dict[str, Any]:
+def move_to(page: Any, wanted: Callable[[dict[str, Any]], bool], what: str,
+            key: str = "Tab") -> dict[str, Any]:
     """Press `key` until `wanted(state)` holds, checking at every stop that the focus shows."""
     seen = []
     for _ in range(MAX_STOPS):
         state = stop(page, key)
         seen.append(state["id"] or state["href"] or state["action"] or state["name"] or state["tag"])
         if wanted(state):
-            print("DEBUG", what, key, seen)
             return state
     raise AssertionError(f"{what} not reached within {MAX_STOPS} presses of {key}; passed {seen}")
 
@@ -87,7 +87,9 @@ def choose_in_select(page: Any, select_id: str, typed: str, expected_value: str)
     assert state == {"id": select_id, "tag": "SELECT"}, state
     page.keyboard.type(typed)
     value = page.locator(f"#{select_id}").input_value()
-    assert value == expected_value, f"typing {typed!r} in #{select_id} chose {value!r}, not {expected_value!r}"
+    assert value == expected_value, (
+        f"typing {typed!r} in #{select_id} chose {value!r}, not {expected_value!r}"
+    )
 
 
 def matrix_columns(page: Any) -> list[str]:
@@ -159,8 +161,8 @@ def test_the_teamschouw_with_the_keyboard_only(page: Any, app: Flask) -> None:
 
     # Move it up: back (Shift+Tab) from the suggestions to its Up button in the table.
     new_row = page.locator("#priorities tbody tr").nth(1).get_attribute("id")
-    move_to(page, lambda s: s["direction"] == "up" and s["row"] == new_row, "the Up button of the new priority",
-            key="Shift+Tab")
+    move_to(page, lambda s: s["direction"] == "up" and s["row"] == new_row,
+            "the Up button of the new priority", key="Shift+Tab")
     follow(page)
     assert page.url.endswith(f"#{new_row}"), page.url
     assert page.locator("#priorities tbody tr").first.get_attribute("data-priority") == first
@@ -183,7 +185,8 @@ def test_the_teamschouw_with_the_keyboard_only(page: Any, app: Flask) -> None:
     # --- the member accepts on Mijn team -----------------------------------------------------------
     log_in_with_the_keyboard(page, world.cor)
     assert page.url.endswith("/mijn"), page.url
-    move_to(page, lambda s: s["href"] == "/mijn/team" and "nav" in (s["className"] or ""), "My team in the menu")
+    move_to(page, lambda s: s["href"] == "/mijn/team" and "nav" in (s["className"] or ""),
+            "My team in the menu")
     follow(page)
     assert page.url.endswith("/mijn/team"), page.url
     assert page.locator("#vraagbaak").count() == 0  # nobody has accepted yet
