@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from scan.beheer import bp as beheer_bp
     from scan.core import bp as core_bp
     from scan.home import bp as home_bp
+    from scan.pop import bp as pop_bp
     from scan.regio import bp as regio_bp
     from scan.teams import bp as teams_bp
     from scan.teamschouw import bp as teamschouw_bp
@@ -74,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
         teams_bp,
         teamschouw_bp,
         team_plan_bp,
+        pop_bp,
         regio_bp,
         beheer_bp,
     ):

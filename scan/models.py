@@ -4,6 +4,7 @@ from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound
 from scan.auth.models import LoginFailure, User, UserSession
 from scan.kenniskaart.models import Item, KenniskaartVersion, LevelDescriptor, ScaleLevel, Section
 from scan.organisation.models import Municipality, Region, Team
+from scan.pop.models import Pop, PopAction, PopGoal, PopVersion, Training
 from scan.teamschouw.models import Agreement, Calibration, TeamNorm, TeamPriority, TeamSession
 
 __all__ = [
@@ -15,6 +16,10 @@ __all__ = [
     "LevelDescriptor",
     "LoginFailure",
     "Municipality",
+    "Pop",
+    "PopAction",
+    "PopGoal",
+    "PopVersion",
     "Region",
     "ScaleLevel",
     "Scan",
@@ -25,6 +30,7 @@ __all__ = [
     "TeamNorm",
     "TeamPriority",
     "TeamSession",
+    "Training",
     "User",
     "UserSession",
 ]

@@ -1,0 +1,151 @@
+"""The personal development plan (POP): versions, goals, actions, and the training catalogue."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scan.assessment.models import ScanRound
+from scan.auth.models import User
+from scan.db import Base, UTCDateTime, utcnow
+from scan.kenniskaart.models import Item
+
+ACTION_TYPES = ("training", "e-learning", "intervisie", "meelopen", "coaching", "casuistiek", "zelfstudie")
+ACTION_STATUSES = ("gepland", "bezig", "afgerond", "vervallen")
+TRAINING_TYPES = ("training", "e-learning", "intervisie", "meelopen", "coaching")
+
+
+class PopStatus:
+    DRAFT = "draft"  # the professional is writing it
+    PROPOSED = "proposed"  # sent to the team leader
+    RETURNED = "returned"  # sent back with a comment
+    AGREED = "agreed"  # the team leader agreed; waiting for both signatures
+    SIGNED = "signed"  # signed by both: read-only, except progress on actions
+
+
+training_item_code = Table(
+    "training_item_code",
+    Base.metadata,
+    Column("training_id", ForeignKey("training.id", ondelete="CASCADE"), primary_key=True),
+    # By code, not item id: the catalogue outlives Kenniskaart versions.
+    Column("item_code", String(40), primary_key=True),
+)
+
+
+class Training(Base):
+    """An entry of the regional training catalogue."""
+
+    __tablename__ = "training"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    provider: Mapped[str] = mapped_column(String(200), default="")
+    type: Mapped[str] = mapped_column(String(20))  # one of TRAINING_TYPES
+    level: Mapped[str | None] = mapped_column(String(20), default=None)  # algemeen / specialistisch
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 1), default=Decimal("0"))
+    cost_cents: Mapped[int] = mapped_column(default=0)  # per participant, excl. VAT
+    # Accreditation points for the professional registers (SKJ, Registerplein); 0 when none.
+    points: Mapped[int] = mapped_column(default=0)
+    min_group: Mapped[int | None] = mapped_column(default=None)
+    max_group: Mapped[int | None] = mapped_column(default=None)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    item_codes: Mapped[list[TrainingItem]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class TrainingItem(Base):
+    __table__ = training_item_code
+
+    training: Mapped[Training] = relationship(viewonly=True)
+
+
+class Pop(Base):
+    """One professional's POP for one round. Its content lives in versions."""
+
+    __tablename__ = "pop"
+    __table_args__ = (UniqueConstraint("round_id", "user_id", name="uq_pop_round_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("scan_round.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    round: Mapped[ScanRound] = relationship()
+    user: Mapped[User] = relationship()
+    versions: Mapped[list[PopVersion]] = relationship(
+        back_populates="pop", order_by="PopVersion.number", cascade="all, delete-orphan"
+    )
+
+
+class PopVersion(Base):
+    """A version of the plan. A signed version is never changed; a change makes the next version."""
+
+    __tablename__ = "pop_version"
+    __table_args__ = (UniqueConstraint("pop_id", "number", name="uq_pop_version_pop_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pop_id: Mapped[int] = mapped_column(ForeignKey("pop.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default=PopStatus.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    leader_comment: Mapped[str] = mapped_column(Text, default="")
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    professional_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    leader_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    leader_signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+
+    pop: Mapped[Pop] = relationship(back_populates="versions")
+    leader_signed_by: Mapped[User | None] = relationship(foreign_keys=[leader_signed_by_id])
+    goals: Mapped[list[PopGoal]] = relationship(
+        back_populates="version", order_by="PopGoal.position", cascade="all, delete-orphan"
+    )
+
+
+class PopGoal(Base):
+    __tablename__ = "pop_goal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("pop_version.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    item_id: Mapped[int] = mapped_column(ForeignKey("kenniskaart_item.id"))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Why this goal: "team_priority", "ambition" (own gap) or "own" (added by the professional).
+    reason_kind: Mapped[str] = mapped_column(String(20), default="own")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    target_level: Mapped[int | None] = mapped_column(default=None)
+
+    version: Mapped[PopVersion] = relationship(back_populates="goals")
+    item: Mapped[Item] = relationship()
+    actions: Mapped[list[PopAction]] = relationship(
+        back_populates="goal", order_by="PopAction.id", cascade="all, delete-orphan"
+    )
+
+
+class PopAction(Base):
+    __tablename__ = "pop_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("pop_goal.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(20))  # one of ACTION_TYPES
+    description: Mapped[str] = mapped_column(Text, default="")
+    training_id: Mapped[int | None] = mapped_column(ForeignKey("training.id"), default=None)
+    # A vraagbaak colleague for meelopen or coaching.
+    colleague_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    planned_from: Mapped[date | None] = mapped_column(Date, default=None)
+    planned_until: Mapped[date | None] = mapped_column(Date, default=None)
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 1), default=Decimal("0"))
+    points: Mapped[int] = mapped_column(default=0)
+    # Progress: may change after signing without a new version.
+    status: Mapped[str] = mapped_column(String(20), default="gepland")
+    reflection: Mapped[str] = mapped_column(Text, default="")
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    goal: Mapped[PopGoal] = relationship(back_populates="actions")
+    training: Mapped[Training | None] = relationship()
+    colleague: Mapped[User | None] = relationship()

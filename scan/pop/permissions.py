@@ -1,0 +1,26 @@
+"""Who may see and change a POP: the professional and their own team leader, nobody else."""
+
+from __future__ import annotations
+
+from scan.access import Role
+from scan.auth.models import User
+from scan.pop.models import Pop, PopStatus, PopVersion
+
+
+def is_team_leader_of(user: User, pop: Pop) -> bool:
+    return user.role == Role.TEAMLEIDER and any(t.id == pop.round.team_id for t in user.led_teams)
+
+
+def can_view_pop(user: User, pop: Pop) -> bool:
+    """The professional and the team leader of the round's team. Never the regional coordinator."""
+    return pop.user_id == user.id or is_team_leader_of(user, pop)
+
+
+def can_edit_plan(user: User, pop: Pop, version: PopVersion) -> bool:
+    """Goals and actions change only by the professional, while the version is a draft or sent back."""
+    return pop.user_id == user.id and version.status in (PopStatus.DRAFT, PopStatus.RETURNED)
+
+
+def can_update_progress(user: User, pop: Pop) -> bool:
+    """Action status and reflection are progress, not plan changes: allowed to the professional always."""
+    return pop.user_id == user.id
