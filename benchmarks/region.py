@@ -30,6 +30,7 @@ from scan.auth.models import User
 from scan.demo.rounds import Entry, Profile, draw_answers, draw_profile, grow, partial
 from scan.kenniskaart.models import LEVEL_SPECIALISTISCH, SECTION_LEEFGEBIED, Section
 from scan.organisation.models import Municipality, Region, Team, team_leaders
+from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
 from scan.teamschouw.models import (
     Agreement,
     AgreementKind,
@@ -50,6 +51,11 @@ BATCH_TEAMS = 25
 PROFILES = 97
 # Agreed levels per member in a teamschouw (one of them changed twice: the newest row counts).
 CALIBRATIONS_PER_MEMBER = 3
+# POPs: every POP_EVERY-th professional has a signed POP in the closed round of this many goals and
+# actions per goal; the measured professional has a draft POP of MEASURED_POP in the open round.
+POP_EVERY = 2
+REGION_POP = (3, 2)
+MEASURED_POP = (5, 3)
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
 LOCK_RE = re.compile(r'name="lock_version"[^>]*value="([^"]*)"')
@@ -78,6 +84,8 @@ class BenchRegion:
     schouw_team_id: int = 0
     schouw_round_id: int = 0
     schouw_members: int = 0
+    pop_id: int = 0  # the measured professional's POP in the open round
+    pops: int = 0
 
 
 class RegionBuilder:
@@ -99,6 +107,8 @@ class RegionBuilder:
         self._profiles = self._draw_profiles()
         self._password_hash = ""
         self._next_id: dict[str, int] = {}
+        # Catalogue entries the POP actions refer to (set by the caller once the catalogue is loaded).
+        self.training_ids: list[int] = []
 
     @staticmethod
     def _measured_section(sections: list[Section], code: str | None) -> Section:
@@ -189,6 +199,7 @@ class RegionBuilder:
         events: list[dict[str, Any]] = []
         answers: list[dict[str, Any]] = []
         schouw: dict[str, list[dict[str, Any]]] = {}
+        pop_rows: dict[str, list[dict[str, Any]]] = {}
         for n in range(first_team, first_team + count):
             if n % TEAMS_PER_MUNICIPALITY == 0:
                 (municipality_id,) = self._ids(conn, Municipality, 1)
@@ -259,6 +270,12 @@ class RegionBuilder:
                     )
                     if round_id == closed_id:
                         closed_scans.append((user["id"], scan_id, entries))
+                if n == 0 and m == 0:
+                    region.pop_id = self._pop_rows(conn, pop_rows, open_id, user["id"], PopStatus.DRAFT,
+                                                   *MEASURED_POP, seed=0)
+                elif m % POP_EVERY == 0:
+                    self._pop_rows(conn, pop_rows, closed_id, user["id"], PopStatus.SIGNED, *REGION_POP,
+                                   seed=n * TEAM_SIZE + m, leader_id=leader["id"])
             # Last spring's teamschouw, so the teamschouw tables hold the whole region's history too.
             (session_id,) = self._ids(conn, TeamSession, 1)
             held_on = self.today - timedelta(days=165)
@@ -274,9 +291,51 @@ class RegionBuilder:
                             (Answer, answers), (ScanEvent, events)):
             _insert(conn, _rows(model), rows)
         insert_teamschouw_rows(conn, schouw)
+        for model in (Pop, PopVersion, PopGoal, PopAction):
+            _insert(conn, _rows(model), pop_rows.get(_rows(model).name, []))
+        region.pops += len(pop_rows.get(_rows(Pop).name, []))
         region.teams += count
         region.professionals += count * TEAM_SIZE
         region.answers += len(answers)
+
+    def _pop_rows(self, conn: Connection, rows: dict[str, list[dict[str, Any]]], round_id: int, user_id: int,
+                  status: str, goals: int, actions: int, *, seed: int, leader_id: int | None = None) -> int:
+        """One POP of one version with `goals` goals of `actions` actions each, as rows; returns its id."""
+        (pop_id,) = self._ids(conn, Pop, 1)
+        (version_id,) = self._ids(conn, PopVersion, 1)
+        signed = self.now if status == PopStatus.SIGNED else None
+        rows.setdefault(_rows(Pop).name, []).append(
+            {"id": pop_id, "round_id": round_id, "user_id": user_id, "created_at": self.now})
+        rows.setdefault(_rows(PopVersion).name, []).append({
+            "id": version_id, "pop_id": pop_id, "number": 1, "status": status, "created_at": self.now,
+            "proposed_at": signed, "leader_comment": "", "agreed_at": signed,
+            "agreed_by_id": leader_id if signed else None, "professional_signed_at": signed,
+            "leader_signed_at": signed, "leader_signed_by_id": leader_id if signed else None,
+        })
+        goal_ids = self._ids(conn, PopGoal, goals)
+        statuses = ("afgerond", "bezig", "gepland", "vervallen")
+        for g, goal_id in enumerate(goal_ids):
+            item_id = self.item_ids[(seed * 7 + g * 11) % len(self.item_ids)]
+            rows.setdefault(_rows(PopGoal).name, []).append({
+                "id": goal_id, "version_id": version_id, "position": g + 1, "item_id": item_id,
+                "description": "Verder groeien op dit onderdeel.",
+                "reason_kind": ("ambition", "team_priority", "own")[g % 3],
+                "reason": "Ambitie hoger dan het huidige niveau.", "target_level": 3,
+            })
+            for a in range(actions):
+                training_id = (self.training_ids[(seed + g * actions + a) % len(self.training_ids)]
+                               if self.training_ids and a % 3 != 2 else None)
+                status_ = statuses[(seed + g + a) % 4] if status == PopStatus.SIGNED else "gepland"
+                rows.setdefault(_rows(PopAction).name, []).append({
+                    "goal_id": goal_id, "type": "training" if training_id else "zelfstudie",
+                    "description": "Cursus volgen en toepassen in het werk.", "training_id": training_id,
+                    "colleague_id": None, "planned_from": self.today + timedelta(days=30 * a),
+                    "planned_until": self.today + timedelta(days=30 * a + 45), "hours": 4 + a, "points": 4,
+                    "status": status_,
+                    "reflection": "Geleerd om door te vragen." if status_ == "afgerond" else "",
+                    "status_changed_at": None,
+                })
+        return pop_id
 
     def _finish(self, conn: Connection) -> None:
         if conn.dialect.name == "postgresql":
@@ -406,6 +465,10 @@ def _section_url(region: BenchRegion) -> str:
 PAGES: list[Page] = [
     Page("scan section (GET)", Role.PROFESSIONAL.value, _section_url),
     Page("scan section save (POST)", Role.PROFESSIONAL.value, _section_url, form=section_form, expect=302),
+    # The measured professional's POP: 5 goals of 3 actions each (MEASURED_POP), in the open round.
+    Page("POP detail", Role.PROFESSIONAL.value, lambda region: f"/pop/{region.pop_id}"),
+    Page("my POP (/mijn/pop)", Role.PROFESSIONAL.value, lambda region: "/mijn/pop"),
+    Page("POP (PDF)", Role.PROFESSIONAL.value, lambda region: f"/pop/{region.pop_id}/pop.pdf"),
 ]
 
 

@@ -1,5 +1,6 @@
-"""Build a large region in a throw-away database and time the scan pages at 1,000 and 10,000 professionals,
-and the teamschouw pages for a team of 10 and a team of 40 members on a Kenniskaart of about 100 items.
+"""Build a large region in a throw-away database and time the scan and POP pages at 1,000 and 10,000
+professionals, and the teamschouw pages for a team of 10 and a team of 40 members on a Kenniskaart of about
+100 items.
 
     .venv/bin/python benchmarks/run.py            (or: make benchmark)
     BENCH_DATABASE_URL=postgresql://... .venv/bin/python benchmarks/run.py --reset
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask import Flask  # noqa: E402
-from sqlalchemy import inspect, text  # noqa: E402
+from sqlalchemy import inspect, select, text  # noqa: E402
 
 from benchmarks import teamschouw  # noqa: E402
 from benchmarks.region import (  # noqa: E402
@@ -90,13 +91,17 @@ def start_builder(app: Flask, section: str | None) -> tuple[RegionBuilder, str]:
     from scan.extensions import db
     from scan.kenniskaart.queries import current_version
     from scan.kenniskaart.services import ensure_default_kenniskaart
+    from scan.pop.catalogue import seed_catalogue
+    from scan.pop.models import Training
 
     with app.app_context():
         ensure_default_kenniskaart()
+        seed_catalogue()
         db.session.commit()
         version = current_version()
         assert version is not None
         builder = RegionBuilder(db.engine, version.id, queries.sections(version.id), today(), section)
+        builder.training_ids = list(db.session.scalars(select(Training.id).order_by(Training.code)))
         # One hash for every account: hashing 10,000 passwords would be most of the build.
         password_hash = hash_password(PASSWORD)
         db.session.remove()
@@ -138,7 +143,7 @@ def run_step(app: Flask, builder: RegionBuilder, professionals: int, password_ha
         engine = db.engine
     region = builder.region
     print(f"  built {region.professionals:,} professionals in {region.teams:,} teams "
-          f"({region.answers:,} answers) in {seconds:.1f} s", flush=True)
+          f"({region.answers:,} answers, {region.pops:,} POPs) in {seconds:.1f} s", flush=True)
     if teams is None:
         teams, schouw_seconds = add_teamschouw_teams(app, builder)
         print(f"  built the teamschouw teams of {' and '.join(map(str, teams.teams))} members "
@@ -248,7 +253,7 @@ def main() -> int:
         print(describe(region, backend, args))
         print(f"build: {small_size:,} professionals in {small_build:.1f} s, "
               f"grown to {region.professionals:,} ({region.teams:,} teams, two rounds, "
-              f"{region.answers:,} answers) in {large_build:.1f} s more")
+              f"{region.answers:,} answers, {region.pops:,} POPs) in {large_build:.1f} s more")
         print_table(small, large, (small_size, region.professionals))
         sizes = sorted(teams.teams)
         print()

@@ -53,6 +53,7 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("home.professional", _l("My development")),
         NavItem("assessment.overview", _l("My scan")),
         NavItem("assessment.latest_result", _l("My result")),
+        NavItem("pop.mine", _l("My POP")),
         NavItem("team_plan.mine", _l("My team")),
         NavItem("assessment.my_data", _l("My data")),
     ),

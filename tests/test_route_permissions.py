@@ -7,6 +7,7 @@ import pytest
 
 from scan.access import Role
 from scan.extensions import db
+from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
 from scan.teamschouw.models import Agreement, TeamPriority
 from tests.factories import login, make_round, make_scan, make_team, make_user
 
@@ -60,6 +61,25 @@ MATRIX = {
     "team_plan.mine": ("GET", "/mijn/team", {Role.PROFESSIONAL}),
     "team_plan.accept": ("POST", "/mijn/team/vraagbaak/{agreement}/accepteren", {Role.PROFESSIONAL}),
     "team_plan.decline": ("POST", "/mijn/team/vraagbaak/{agreement}/afwijzen", {Role.PROFESSIONAL}),
+    # The POP: the professional and their own team leader; edits and progress by the owner only.
+    "pop.mine": ("GET", "/mijn/pop", {Role.PROFESSIONAL}),
+    "pop.start": ("POST", "/mijn/pop/starten", {Role.PROFESSIONAL}),
+    "pop.detail": ("GET", "/pop/{pop}", {Role.PROFESSIONAL, Role.TEAMLEIDER}),
+    "pop.pdf": ("GET", "/pop/{pop}/pop.pdf", {Role.PROFESSIONAL, Role.TEAMLEIDER}),
+    "pop.team_overview": ("GET", "/teams/{own_team}/pops", {Role.TEAMLEIDER}),
+    "pop.review": ("GET", "/pop/{pop}/beoordelen", {Role.TEAMLEIDER}),
+    "pop.sign": ("GET", "/pop/{pop}/ondertekenen", {Role.PROFESSIONAL, Role.TEAMLEIDER}),
+    "pop.edit_goal": ("GET", "/pop/{pop}/doelen/{goal}/wijzigen", {Role.PROFESSIONAL}),
+    "pop.new_action": ("GET", "/pop/{pop}/doelen/{goal}/acties/nieuw", {Role.PROFESSIONAL}),
+    "pop.edit_action": ("GET", "/pop/{pop}/acties/{action}/wijzigen", {Role.PROFESSIONAL}),
+    "pop.progress": ("POST", "/pop/{pop}/acties/{action}/voortgang", {Role.PROFESSIONAL}),
+    "pop.adopt": ("POST", "/pop/{pop}/voorgestelde-doelen/overnemen", {Role.PROFESSIONAL}),
+    "pop.add_goal": ("POST", "/pop/{pop}/doelen", {Role.PROFESSIONAL}),
+    # Removing and proposing change the plan, so they come last.
+    "pop.remove_action": ("POST", "/pop/{pop}/acties/{action}/verwijderen", {Role.PROFESSIONAL}),
+    "pop.remove_goal": ("POST", "/pop/{pop}/doelen/{goal}/verwijderen", {Role.PROFESSIONAL}),
+    "pop.propose": ("POST", "/pop/{pop}/voorstellen", {Role.PROFESSIONAL}),
+    "pop.new_version": ("POST", "/pop/{pop}/nieuwe-versie", {Role.PROFESSIONAL}),
 }
 
 
@@ -86,9 +106,15 @@ def test_route_matrix(app, who):
         agreement = Agreement(round_id=scan_round.id, kind="vraagbaak", member_id=users[Role.PROFESSIONAL].id,
                               section_id=scan_round.version.sections[0].id, consent="pending")
         db.session.add_all([priority, agreement])
+        gc01 = next(i for i in scan_round.version.sections[0].items if i.code == "GC01")
+        pop = Pop(round=scan_round, user=users[Role.PROFESSIONAL])
+        version = PopVersion(pop=pop, number=1)
+        goal = PopGoal(version=version, item=gc01, description="Beter contact")
+        action = PopAction(goal=goal, type="zelfstudie", description="Boek lezen")
+        db.session.add_all([pop, version, goal, action])
         db.session.commit()
         ids = {"own_team": team.id, "round": scan_round.id, "scan": scan.id, "priority": priority.id,
-               "agreement": agreement.id}
+               "agreement": agreement.id, "pop": pop.id, "goal": goal.id, "action": action.id}
     for endpoint, (method, path, allowed) in MATRIX.items():
         client = app.test_client()
         if who != ANON:

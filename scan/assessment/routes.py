@@ -25,6 +25,9 @@ from scan.db import load_or_404
 from scan.extensions import db
 from scan.kenniskaart.models import Section
 from scan.organisation.models import Team
+from scan.pop import queries as pop_queries
+from scan.pop.forms import ACTION_STATUS_LABELS, ACTION_TYPE_LABELS
+from scan.pop.versions import version_with_content
 
 
 def _own_round(round_id: int) -> ScanRound:
@@ -48,6 +51,8 @@ def overview() -> str:
     # Continue where the professional left off: the first part with required items still open.
     unfinished = [p for p in progress if p.required_answered < p.required]
     continue_code = (unfinished or progress)[0].code if progress else None
+    # The cycle closes: the POP of the previous round beside the new scan.
+    previous_pop = pop_queries.previous_pop(current_user.id, scan_round) if scan_round else None
     return render_template(
         "assessment/overview.html",
         scan_round=scan_round,
@@ -58,6 +63,10 @@ def overview() -> str:
         continue_code=continue_code,
         history=queries.submitted_scans_of(current_user.id),
         submitted=scan is not None and scan.status == ScanStatus.SUBMITTED.value,
+        previous_pop=previous_pop,
+        previous_plan=version_with_content(previous_pop.versions[-1].id) if previous_pop else None,
+        action_types=ACTION_TYPE_LABELS,
+        action_statuses=ACTION_STATUS_LABELS,
     )
 
 

@@ -10,8 +10,10 @@ from scan.access import role_label
 from scan.core.cli_util import fail
 from scan.core.clock import today
 from scan.demo import seed
+from scan.demo.pops import seed_demo_pops
 from scan.demo.rounds import seed_demo_rounds
 from scan.extensions import db
+from scan.pop.catalogue import seed_catalogue
 
 
 @click.group("demo", help="The fictional demo region (Regio Lindewaard).")
@@ -37,6 +39,8 @@ def seed_command(if_empty: bool) -> None:
         fail(_("The database already has an organisation; the demo region is only loaded into an empty one."))
     count = seed.seed_demo_region()
     loaded_rounds = seed_demo_rounds(today())
+    trainings = seed_catalogue()
+    loaded_pops = seed_demo_pops(today())
     db.session.commit()
     click.echo(_("Demo region loaded: %(n)d accounts.", n=count))
     click.echo(
@@ -45,6 +49,14 @@ def seed_command(if_empty: bool) -> None:
             "%(earlier_submitted)d scans submitted. Open rounds: %(submitted)d submitted, "
             "%(drafts)d drafts, %(not_started)d not started.",
             **loaded_rounds.counts(),
+        )
+    )
+    click.echo(
+        _(
+            "Training catalogue: %(trainings)d entries added. POPs loaded: %(pops)d (%(signed)d signed, "
+            "%(proposed)d proposed, %(returned)d sent back, %(drafts)d drafts) with %(actions)d actions.",
+            trainings=trainings,
+            **loaded_pops.counts(),
         )
     )
 

@@ -1,1 +1,26 @@
-"""(being written)"""
+"""The POP as a PDF download: for the professional and their own team leader only."""
+
+from __future__ import annotations
+
+from flask import make_response, request
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from scan.core import clock
+from scan.pop import bp
+from scan.pop.pdf import pop_filename, render_pop
+from scan.pop.pdf_data import chosen_version, pop_pdf_data
+from scan.pop.versions import load_pop
+
+
+@bp.get("/pop/<int:pop_id>/pop.pdf")
+def pdf(pop_id: int) -> Response:
+    pop = load_pop(pop_id)
+    version = chosen_version(pop, request.args.get("versie", type=int))
+    data = pop_pdf_data(pop, version, clock.today())
+    response = make_response(render_pop(data, str(get_locale() or "nl")[:2]))
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{pop_filename(data)}"'
+    # A person's development plan: never kept by a browser or a proxy.
+    response.headers["Cache-Control"] = "no-store"
+    return response

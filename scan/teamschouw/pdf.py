@@ -4,14 +4,11 @@ Pure: plain data in, bytes out; no database, no request. Labels go through flask
 `force_locale(lang)`, so call `render_team_report` inside an application context; the same `lang`
 picks the Dutch or English titles of the Kenniskaart and is written into the PDF as its language.
 
-The text uses Bitstream Vera, which ships with ReportLab and is embedded as a subset: it covers Dutch
-diacritics (Financiën, coördinator), curly quotes and names such as Ayşe Yılmaz, and keeps the text
-selectable and extractable. PDFs from ReportLab are not tagged; every part has an HTML page too.
+Fonts, the page-number canvas and the document metadata are shared with the POP in `scan.core.pdf`.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -25,26 +22,19 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from scan.core.pdf import FONT, FONT_BOLD, HEADER_FILL, INK, RULE, build_document, pick, user_text
+from scan.core.pdf import register_fonts as _register_fonts
 from scan.teamschouw.coverage import STATUS_NONE, STATUS_OK, STATUS_SINGLE, STATUS_THIN, status_labels
-
-FONT = "Vera"
-FONT_BOLD = "VeraBd"
-
 
 # Printed before the status word, so the status reads the same in black and white. The coverage page
 # shows ✕ ! ▽ ✓; Vera has none of ✕ ▽ ✓, so these are its nearest glyphs (× and √; < for "fewer
@@ -58,9 +48,6 @@ KIND_OTHER = "other"
 # High-contrast series colours (dark blue, orange, grey-blue); the legend, the value at the end of each
 # bar and the table below carry the same numbers, so colour is never the only carrier.
 SERIES_COLOURS = (colors.HexColor("#1f3d7a"), colors.HexColor("#c25400"), colors.HexColor("#5b7f95"))
-INK = colors.HexColor("#1a1a1a")
-RULE = colors.HexColor("#8a8a8a")
-HEADER_FILL = colors.HexColor("#e8ecf2")
 
 
 @dataclass(frozen=True)
@@ -124,21 +111,8 @@ class TeamReportData:
     session: SessionRecord | None = None
 
 
-def _register_fonts() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        # Found on ReportLab's own font path: nothing to ship or install.
-        pdfmetrics.registerFont(TTFont(FONT, "Vera.ttf"))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, "VeraBd.ttf"))
-        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
-
-
-def _pick(lang: str, nl: str, en: str) -> str:
-    return en if lang == "en" and en else nl
-
-
-def _text(value: str) -> str:
-    """User text as Paragraph markup: escaped, line breaks kept."""
-    return "<br/>".join(escape(line) for line in value.strip().splitlines())
+_pick = pick
+_text = user_text
 
 
 def status_label(status: str) -> str:
@@ -357,31 +331,6 @@ def _session(data: TeamReportData, s: _Styles) -> list[Any]:
     return parts
 
 
-def _numbered_canvas(footer: Callable[[int, int], str]) -> type[pdfcanvas.Canvas]:
-    """A canvas that holds its pages until the end, so each can say "page n of total"."""
-
-    class NumberedCanvas(pdfcanvas.Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(FONT, 8)
-                self.setFillColor(INK)
-                self.drawRightString(A4[0] - 2 * cm, 1.2 * cm, footer(self._pageNumber, total))
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
 def render_team_report(data: TeamReportData, lang: str) -> bytes:
     """The team report as PDF bytes, in `lang` ("nl" or "en"). Needs an application context."""
     _register_fonts()
@@ -415,24 +364,5 @@ def render_team_report(data: TeamReportData, lang: str) -> bytes:
         story += [Paragraph(escape(_("Agreements")), s.h2), *_agreements(data, lang, s)]
         story += [Paragraph(escape(_("The session")), s.h2), *_session(data, s)]
 
-        def on_page(canv: pdfcanvas.Canvas, doc: Any) -> None:
-            canv.saveState()
-            canv.setFont(FONT, 8)
-            canv.setFillColor(INK)
-            canv.drawString(2 * cm, 1.2 * cm, footer_left)
-            canv.restoreState()
-
-        buffer = io.BytesIO()
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm, bottomMargin=2 * cm,
-            title=title,
-            subject=_("Teamschouw"),
-            author="Ontwikkelscan",
-            creator="Ontwikkelscan",
-            lang=lang,
-            displayDocTitle=True,
-        )
-        doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_numbered_canvas(footer))
-        return buffer.getvalue()
+        return build_document(story, title=title, subject=_("Teamschouw"), lang=lang,
+                              footer_left=footer_left, footer=footer)

@@ -1,0 +1,104 @@
+"""Shared pieces of the app's ReportLab PDFs: the embedded font, colours, user text as markup, the
+"page n of N" canvas and the document with its title and language in the metadata.
+
+The text uses Bitstream Vera, which ships with ReportLab and is embedded as a subset: it covers Dutch
+diacritics (Financiën, coördinator), curly quotes and names such as Ayşe Yılmaz, and keeps the text
+selectable and extractable. PDFs from ReportLab are not tagged; every PDF has an HTML page too.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import SimpleDocTemplate
+
+FONT = "Vera"
+FONT_BOLD = "VeraBd"
+INK = colors.HexColor("#1a1a1a")
+RULE = colors.HexColor("#8a8a8a")
+HEADER_FILL = colors.HexColor("#e8ecf2")
+
+
+def register_fonts() -> None:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        # Found on ReportLab's own font path: nothing to ship or install.
+        pdfmetrics.registerFont(TTFont(FONT, "Vera.ttf"))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, "VeraBd.ttf"))
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+
+
+def pick(lang: str, nl: str, en: str) -> str:
+    """The Dutch or English title, falling back on the Dutch one."""
+    return en if lang == "en" and en else nl
+
+
+def user_text(value: str) -> str:
+    """User text as Paragraph markup: escaped, line breaks kept."""
+    return "<br/>".join(escape(line) for line in value.strip().splitlines())
+
+
+def numbered_canvas(footer: Callable[[int, int], str]) -> type[pdfcanvas.Canvas]:
+    """A canvas that holds its pages until the end, so each can say "page n of total"."""
+
+    class NumberedCanvas(pdfcanvas.Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(FONT, 8)
+                self.setFillColor(INK)
+                self.drawRightString(A4[0] - 2 * cm, 1.2 * cm, footer(self._pageNumber, total))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def build_document(story: list[Any], *, title: str, subject: str, lang: str, footer_left: str,
+                   footer: Callable[[int, int], str]) -> bytes:
+    """An A4 document with `title` and `lang` in its metadata; `footer_left` and "page n of N" on each
+    page."""
+
+    def on_page(canv: pdfcanvas.Canvas, doc: Any) -> None:
+        canv.saveState()
+        canv.setFont(FONT, 8)
+        canv.setFillColor(INK)
+        canv.drawString(2 * cm, 1.2 * cm, footer_left)
+        canv.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm, bottomMargin=2 * cm,
+        title=title,
+        subject=subject,
+        author="Ontwikkelscan",
+        creator="Ontwikkelscan",
+        lang=lang,
+        displayDocTitle=True,
+    )
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=numbered_canvas(footer))
+    return buffer.getvalue()
+
+
+def attachment_name_part(value: str, fallback: str) -> str:
+    """A value as it may appear in a header's quoted file name (letters, digits, - and _)."""
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-" for ch in value) or fallback

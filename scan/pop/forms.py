@@ -1,0 +1,153 @@
+"""Forms of the POP drafting pages, and the labels of the POP's fixed values. Forms validate, never write.
+
+A page may hold several small forms; none carries its own CSRF field: CSRFProtect checks every POST
+app-wide and each form on the page gets one token (without an id, so ids stay unique).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, Field, HiddenField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+
+from scan.pop.models import ACTION_STATUSES, ACTION_TYPES, PopStatus
+
+DESCRIPTION_MAX_LENGTH = 1000
+REFLECTION_MAX_LENGTH = 2000
+MAX_HOURS = Decimal("999")
+
+ACTION_TYPE_LABELS: dict[str, Any] = {
+    "training": _l("Training"),
+    "e-learning": _l("E-learning"),
+    "intervisie": _l("Peer consultation (intervisie)"),
+    "meelopen": _l("Job shadowing (meelopen)"),
+    "coaching": _l("Coaching"),
+    "casuistiek": _l("Case discussion (casuïstiekbespreking)"),
+    "zelfstudie": _l("Self-study"),
+}
+ACTION_STATUS_LABELS: dict[str, Any] = {
+    "gepland": _l("planned"),
+    "bezig": _l("in progress"),
+    "afgerond": _l("done"),
+    "vervallen": _l("dropped"),
+}
+REASON_KIND_LABELS: dict[str, Any] = {
+    "team_priority": _l("team priority"),
+    "ambition": _l("your own ambition"),
+    "own": _l("own goal"),
+}
+VERSION_STATUS_LABELS: dict[str, Any] = {
+    PopStatus.DRAFT: _l("Draft"),
+    PopStatus.PROPOSED: _l("Proposed to the team leader"),
+    PopStatus.RETURNED: _l("Sent back by the team leader"),
+    PopStatus.AGREED: _l("Agreed, waiting for signatures"),
+    PopStatus.SIGNED: _l("Signed"),
+}
+# Actions with a colleague: the picker suggests the team's vraagbaak colleagues for these.
+COLLEAGUE_TYPES = ("meelopen", "coaching")
+assert set(ACTION_TYPE_LABELS) == set(ACTION_TYPES) and set(ACTION_STATUS_LABELS) == set(ACTION_STATUSES)
+
+
+class MaxChars:
+    """At most `n` characters (after trimming), with the number used in the message."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        used = len((field.data or "").strip().replace("\r\n", "\n"))
+        if used > self.n:
+            raise ValidationError(_("Use at most %(n)d characters; you used %(used)d.", n=self.n, used=used))
+
+
+class _Date(DateField):
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_("Give a valid date.")) from error
+
+
+class _Hours(DecimalField):
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].replace(",", ".")]  # Dutch decimal comma
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_("Give a number of hours from 0 to 999.")) from error
+
+
+class _PageForm(FlaskForm):
+    class Meta:
+        csrf = False  # CSRFProtect checks the token of every POST; see the module docstring
+
+
+class ButtonForm(_PageForm):
+    """A button only (start, remove)."""
+
+
+class AdoptForm(_PageForm):
+    item_id = HiddenField(validators=[DataRequired()])
+
+
+class GoalForm(_PageForm):
+    item = SelectField(
+        _l("Kenniskaart item"),
+        validate_choice=False,
+        validators=[DataRequired(_l("Choose a Kenniskaart item."))],
+    )
+    description = TextAreaField(
+        _l("What do you want to learn?"),
+        validators=[DataRequired(_l("Describe your goal.")), MaxChars(DESCRIPTION_MAX_LENGTH)],
+    )
+
+
+class ActionForm(_PageForm):
+    type = SelectField(
+        _l("Kind of activity"),
+        choices=[
+            SelectChoice("", _l("Choose a kind of activity")),
+            *(SelectChoice(k, v) for k, v in ACTION_TYPE_LABELS.items()),
+        ],
+        validators=[DataRequired(_l("Choose a kind of activity."))],
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[DataRequired(_l("Describe the activity.")), MaxChars(DESCRIPTION_MAX_LENGTH)],
+    )
+    training = SelectField(_l("Training from the catalogue (optional)"), validate_choice=False)
+    colleague = SelectField(_l("Colleague (optional)"), validate_choice=False)
+    planned_from = _Date(_l("Planned from"), validators=[Optional()])
+    planned_until = _Date(_l("Planned until"), validators=[Optional()])
+    hours = _Hours(
+        _l("Hours (optional)"),
+        places=1,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_HOURS, message=_l("Give a number of hours from 0 to 999.")),
+        ],
+    )
+
+    def validate_planned_until(self, field: Field) -> None:
+        if field.data and self.planned_from.data and field.data < self.planned_from.data:
+            raise ValidationError(_("The end date cannot be before the start date."))
+
+
+class ProgressForm(_PageForm):
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice(k, v) for k, v in ACTION_STATUS_LABELS.items()],
+        validators=[DataRequired(_l("Choose a status."))],
+    )
+    reflection = TextAreaField(_l("Reflection"), validators=[MaxChars(REFLECTION_MAX_LENGTH)])
+
+    def validate_reflection(self, field: Field) -> None:
+        if self.status.data == "afgerond" and not (field.data or "").strip():
+            raise ValidationError(_("Write a short reflection: what did you learn?"))

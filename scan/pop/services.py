@@ -1,0 +1,209 @@
+"""Drafting rules of the POP: starting it, goals, actions and progress. Plain functions; flush, never commit.
+
+Which version is changed is decided here, not in the routes: goals and actions change only in the latest
+version while it is a draft or sent back (permissions.can_edit_plan); progress (an action's status and
+reflection) changes in the latest version whatever its status, without a new version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from scan.assessment.models import ScanRound
+from scan.auth.models import User
+from scan.db import utcnow
+from scan.extensions import db
+from scan.kenniskaart.models import Item
+from scan.pop.forms import ACTION_TYPE_LABELS
+from scan.pop.models import (
+    ACTION_STATUSES,
+    ACTION_TYPES,
+    Pop,
+    PopAction,
+    PopGoal,
+    PopStatus,
+    PopVersion,
+    Training,
+)
+from scan.pop.proposals import AMBITION, OWN, TEAM_PRIORITY, Proposal
+from scan.pop.queries import submitted_scan
+
+DONE = "afgerond"
+
+
+class PopError(ValueError):
+    """A rule was broken; `field` names the form field the message belongs to, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def start_pop(scan_round: ScanRound, user: User) -> Pop:
+    """The professional's POP for the round, with version 1 as a draft. Needs a submitted scan."""
+    if submitted_scan(scan_round.id, user.id) is None:
+        raise PopError(_("Submit your scan first: your POP starts from its result."))
+    if db.session.query(Pop.id).filter_by(round_id=scan_round.id, user_id=user.id).first() is not None:
+        raise PopError(_("You already have a POP for this round."))
+    pop = Pop(round_id=scan_round.id, user_id=user.id)
+    pop.versions.append(PopVersion(number=1, status=PopStatus.DRAFT))
+    db.session.add(pop)
+    db.session.flush()
+    return pop
+
+
+def _require_editable(version: PopVersion) -> None:
+    if version.status not in (PopStatus.DRAFT, PopStatus.RETURNED):
+        raise PopError(_("This version can no longer be changed."))
+
+
+def _next_position(version: PopVersion) -> int:
+    return max((g.position for g in version.goals), default=0) + 1
+
+
+def proposal_reason(proposal: Proposal) -> str:
+    """Why the app proposes this goal, in words (also stored with the goal when adopted)."""
+    if proposal.reason_kind == TEAM_PRIORITY:
+        return proposal.priority_reason
+    if proposal.agreed:
+        return _(
+            "Your ambition is level %(ambition)d; the level agreed with your team leader is %(level)d.",
+            ambition=proposal.ambition or 0,
+            level=proposal.level or 0,
+        )
+    return _(
+        "Your ambition is level %(ambition)d; you rated yourself at level %(level)d.",
+        ambition=proposal.ambition or 0,
+        level=proposal.level or 0,
+    )
+
+
+def adopt(version: PopVersion, proposal: Proposal, description: str = "") -> PopGoal:
+    """Adopt a proposed goal; adopting one already in the plan adds nothing."""
+    _require_editable(version)
+    existing = next((g for g in version.goals if g.item_id == proposal.item_id), None)
+    if existing is not None:
+        raise PopError(_("This goal is already in your POP."))
+    goal = PopGoal(
+        item_id=proposal.item_id,
+        position=_next_position(version),
+        description=description,
+        reason_kind=proposal.reason_kind if proposal.reason_kind in (TEAM_PRIORITY, AMBITION) else OWN,
+        reason=proposal_reason(proposal),
+        target_level=proposal.target_level,
+    )
+    version.goals.append(goal)
+    db.session.flush()
+    return goal
+
+
+def _check_item(version: PopVersion, item: Item | None) -> Item:
+    if item is None or item.version_id != version.pop.round.version_id or item.retired:
+        raise PopError(_("Choose a Kenniskaart item."), field="item")
+    return item
+
+
+def add_own_goal(version: PopVersion, item: Item | None, description: str) -> PopGoal:
+    _require_editable(version)
+    item = _check_item(version, item)
+    goal = PopGoal(
+        item_id=item.id,
+        position=_next_position(version),
+        description=description.strip(),
+        reason_kind=OWN,
+        reason="",
+    )
+    version.goals.append(goal)
+    db.session.flush()
+    return goal
+
+
+def update_goal(goal: PopGoal, item: Item | None, description: str) -> None:
+    _require_editable(goal.version)
+    item = _check_item(goal.version, item)
+    goal.item_id = item.id
+    goal.description = description.strip()
+    db.session.flush()
+
+
+def remove_goal(goal: PopGoal) -> None:
+    _require_editable(goal.version)
+    goal.version.goals.remove(goal)
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    type: str
+    description: str
+    training: Training | None = None
+    colleague: User | None = None
+    planned_from: date | None = None
+    planned_until: date | None = None
+    hours: Decimal | None = None  # None: the training's hours (or 0)
+
+
+def _apply(action: PopAction, data: ActionInput) -> None:
+    if data.type not in ACTION_TYPES:
+        raise PopError(_("Choose a kind of activity."), field="type")
+    if data.planned_from and data.planned_until and data.planned_until < data.planned_from:
+        raise PopError(_("The end date cannot be before the start date."), field="planned_until")
+    if data.training is not None and not data.training.active and action.training_id != data.training.id:
+        raise PopError(_("This training is no longer in the catalogue."), field="training")
+    action.type = data.type
+    action.description = data.description.strip()
+    action.training_id = data.training.id if data.training else None
+    action.colleague_id = data.colleague.id if data.colleague else None
+    action.planned_from = data.planned_from
+    action.planned_until = data.planned_until
+    if data.hours is not None:
+        action.hours = data.hours
+    else:
+        action.hours = data.training.hours if data.training else Decimal("0")
+    # Accreditation points come from the catalogue: only a registered training earns them.
+    action.points = data.training.points if data.training else 0
+
+
+def add_action(goal: PopGoal, data: ActionInput) -> PopAction:
+    _require_editable(goal.version)
+    action = PopAction(goal=goal, type=data.type, status="gepland")
+    _apply(action, data)
+    db.session.add(action)
+    db.session.flush()
+    return action
+
+
+def update_action(action: PopAction, data: ActionInput) -> None:
+    _require_editable(action.goal.version)
+    _apply(action, data)
+    db.session.flush()
+
+
+def remove_action(action: PopAction) -> None:
+    _require_editable(action.goal.version)
+    action.goal.actions.remove(action)
+    db.session.delete(action)
+    db.session.flush()
+
+
+def update_progress(action: PopAction, status: str, reflection: str) -> None:
+    """Progress, not a plan change: allowed in any status of the version, and never a new version."""
+    if status not in ACTION_STATUSES:
+        raise PopError(_("Choose a status."), field="status")
+    reflection = reflection.strip()
+    if status == DONE and not reflection:
+        raise PopError(_("Write a short reflection: what did you learn?"), field="reflection")
+    if status != action.status:
+        action.status_changed_at = utcnow()
+    action.status = status
+    action.reflection = reflection
+    db.session.flush()
+
+
+def action_type_label(kind: str) -> str:
+    return str(ACTION_TYPE_LABELS.get(kind, kind))
