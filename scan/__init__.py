@@ -59,6 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from scan.assessment import bp as assessment_bp
     from scan.auth import bp as auth_bp
     from scan.beheer import bp as beheer_bp
+    from scan.catalogue import bp as catalogue_bp
     from scan.core import bp as core_bp
     from scan.home import bp as home_bp
     from scan.pop import bp as pop_bp
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         pop_bp,
         regio_bp,
         beheer_bp,
+        catalogue_bp,
     ):
         app.register_blueprint(bp)
 

@@ -58,8 +58,14 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("assessment.my_data", _l("My data")),
     ),
     Role.TEAMLEIDER: (NavItem("teams.index", _l("My teams")),),
-    Role.REGIOCOORDINATOR: (NavItem("regio.index", _l("Region")),),
-    Role.BEHEERDER: (NavItem("beheer.index", _l("Administration")),),
+    Role.REGIOCOORDINATOR: (
+        NavItem("regio.index", _l("Region")),
+        NavItem("catalogue.index", _l("Training catalogue")),
+    ),
+    Role.BEHEERDER: (
+        NavItem("beheer.index", _l("Administration")),
+        NavItem("catalogue.index", _l("Training catalogue")),
+    ),
 }
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from scan.access import Role
 from scan.extensions import db
-from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
+from scan.pop.models import Pop, PopAction, PopGoal, PopVersion, Training
 from scan.teamschouw.models import Agreement, TeamPriority
 from tests.factories import login, make_round, make_scan, make_team, make_user
 
@@ -15,6 +15,7 @@ ANON = "anonymous"
 ALL_ROLES = (Role.PROFESSIONAL, Role.TEAMLEIDER, Role.REGIOCOORDINATOR, Role.BEHEERDER)
 
 TS = "/teams/{own_team}/rondes/{round}/teamschouw"
+CATALOGUE = {Role.REGIOCOORDINATOR, Role.BEHEERDER}
 
 # endpoint -> (method, path template, who gets a normal answer). Everyone else: 403, anonymous: to login.
 MATRIX = {
@@ -29,6 +30,16 @@ MATRIX = {
     "teams.detail": ("GET", "/teams/{own_team}", {Role.TEAMLEIDER, Role.BEHEERDER}),
     "regio.index": ("GET", "/regio/", {Role.REGIOCOORDINATOR}),
     "beheer.index": ("GET", "/beheer/", {Role.BEHEERDER}),
+    # The training catalogue: the regional coordinator and the administrator.
+    "catalogue.index": ("GET", "/catalogus/", CATALOGUE),
+    "catalogue.new": ("GET", "/catalogus/nieuw", CATALOGUE),
+    "catalogue.edit": ("GET", "/catalogus/{training}/wijzigen", CATALOGUE),
+    "catalogue.activate": ("POST", "/catalogus/{training}/activeren", CATALOGUE),
+    "catalogue.deactivate": ("POST", "/catalogus/{training}/deactiveren", CATALOGUE),
+    "catalogue.export_csv": ("GET", "/catalogus/export.csv", CATALOGUE),
+    "catalogue.export_xlsx": ("GET", "/catalogus/export.xlsx", CATALOGUE),
+    "catalogue.import_file": ("GET", "/catalogus/import", CATALOGUE),
+    "catalogue.confirm_import": ("POST", "/catalogus/import/bevestigen", CATALOGUE),
     "static": ("GET", "/static/css/app.css", {ANON, *ALL_ROLES}),
     "assessment.overview": ("GET", "/scan", {Role.PROFESSIONAL}),
     "assessment.section": ("GET", "/scan/{round}/GC", {Role.PROFESSIONAL}),
@@ -111,10 +122,12 @@ def test_route_matrix(app, who):
         version = PopVersion(pop=pop, number=1)
         goal = PopGoal(version=version, item=gc01, description="Beter contact")
         action = PopAction(goal=goal, type="zelfstudie", description="Boek lezen")
-        db.session.add_all([pop, version, goal, action])
+        training = Training(code="TR01", title="Motiverende gespreksvoering", type="training")
+        db.session.add_all([pop, version, goal, action, training])
         db.session.commit()
         ids = {"own_team": team.id, "round": scan_round.id, "scan": scan.id, "priority": priority.id,
-               "agreement": agreement.id, "pop": pop.id, "goal": goal.id, "action": action.id}
+               "agreement": agreement.id, "pop": pop.id, "goal": goal.id, "action": action.id,
+               "training": training.id}
     for endpoint, (method, path, allowed) in MATRIX.items():
         client = app.test_client()
         if who != ANON:

@@ -1,0 +1,43 @@
+"""Reading the training catalogue."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from scan.extensions import db
+from scan.kenniskaart.models import Item
+from scan.kenniskaart.queries import current_version
+from scan.pop.models import Training
+
+FILTERS = ("active", "inactive", "all")
+
+
+def trainings(show: str = "active") -> list[Training]:
+    stmt = select(Training).order_by(Training.code)
+    if show == "active":
+        stmt = stmt.where(Training.active.is_(True))
+    elif show == "inactive":
+        stmt = stmt.where(Training.active.is_(False))
+    return list(db.session.scalars(stmt))
+
+
+def trainings_by_code(codes: list[str] | None = None) -> dict[str, Training]:
+    stmt = select(Training)
+    if codes is not None:
+        stmt = stmt.where(Training.code.in_(codes))
+    return {t.code: t for t in db.session.scalars(stmt)}
+
+
+def code_taken(code: str, except_id: int | None = None) -> bool:
+    stmt = select(Training.id).where(Training.code == code)
+    if except_id is not None:
+        stmt = stmt.where(Training.id != except_id)
+    return db.session.scalars(stmt.limit(1)).first() is not None
+
+
+def known_item_codes() -> set[str]:
+    """The item codes of the current Kenniskaart version (empty when none is loaded)."""
+    version = current_version()
+    if version is None:
+        return set()
+    return set(db.session.scalars(select(Item.code).where(Item.version_id == version.id)))
