@@ -14,7 +14,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -26,6 +28,28 @@ FONT_BOLD = "VeraBd"
 INK = colors.HexColor("#1a1a1a")
 RULE = colors.HexColor("#8a8a8a")
 HEADER_FILL = colors.HexColor("#e8ecf2")
+
+
+class Styles:
+    """The paragraph styles every report uses, so all PDFs of the app look alike."""
+
+    def __init__(self) -> None:
+        base = ParagraphStyle(
+            "body", fontName=FONT, fontSize=10, leading=13.5, textColor=INK, alignment=TA_LEFT, spaceAfter=4
+        )
+        self.body = base
+        self.small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=11)
+        self.cell = ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5, spaceAfter=0)
+        self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=FONT_BOLD)
+        self.title = ParagraphStyle(
+            "title", parent=base, fontName=FONT_BOLD, fontSize=18, leading=22, spaceAfter=10
+        )
+        self.h2 = ParagraphStyle(
+            "h2", parent=base, fontName=FONT_BOLD, fontSize=13.5, leading=17, spaceBefore=14, spaceAfter=6
+        )
+        self.h3 = ParagraphStyle(
+            "h3", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=10, spaceAfter=4
+        )
 
 
 def register_fonts() -> None:
@@ -71,8 +95,15 @@ def numbered_canvas(footer: Callable[[int, int], str]) -> type[pdfcanvas.Canvas]
     return NumberedCanvas
 
 
-def build_document(story: list[Any], *, title: str, subject: str, lang: str, footer_left: str,
-                   footer: Callable[[int, int], str]) -> bytes:
+def build_document(
+    story: list[Any],
+    *,
+    title: str,
+    subject: str,
+    lang: str,
+    footer_left: str,
+    footer: Callable[[int, int], str],
+) -> bytes:
     """An A4 document with `title` and `lang` in its metadata; `footer_left` and "page n of N" on each
     page."""
 
@@ -87,7 +118,10 @@ def build_document(story: list[Any], *, title: str, subject: str, lang: str, foo
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm, bottomMargin=2 * cm,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
         title=title,
         subject=subject,
         author="Ontwikkelscan",

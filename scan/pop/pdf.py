@@ -19,18 +19,16 @@ from babel.dates import format_time as babel_time
 from babel.numbers import format_decimal
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from scan.core.clock import AMSTERDAM
 from scan.core.pdf import (
     FONT,
-    FONT_BOLD,
     HEADER_FILL,
     INK,
     RULE,
+    Styles,
     attachment_name_part,
     build_document,
     pick,
@@ -134,20 +132,6 @@ def pop_status_labels() -> dict[str, str]:
     return _labels(VERSION_STATUS_LABELS)
 
 
-class _Styles:
-    def __init__(self) -> None:
-        base = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13.5, textColor=INK,
-                              alignment=TA_LEFT, spaceAfter=4)
-        self.body = base
-        self.small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=11)
-        self.cell = ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5, spaceAfter=0)
-        self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=FONT_BOLD)
-        self.title = ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=18, leading=22,
-                                    spaceAfter=10)
-        self.h2 = ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=13.5, leading=17,
-                                 spaceBefore=14, spaceAfter=6)
-        self.h3 = ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14,
-                                 spaceBefore=10, spaceAfter=4)
 
 
 class _Format:
@@ -171,7 +155,7 @@ class _Format:
         return format_decimal(value, "#,##0.#", locale=self.locale)
 
 
-def _label_table(rows: list[tuple[str, str]], s: _Styles) -> Table:
+def _label_table(rows: list[tuple[str, str]], s: Styles) -> Table:
     table = Table(
         [[Paragraph(escape(label), s.cell_bold), Paragraph(user_text(value) or "–", s.cell)]
          for label, value in rows],
@@ -186,7 +170,7 @@ def _label_table(rows: list[tuple[str, str]], s: _Styles) -> Table:
     return table
 
 
-def _meta(data: PopPdfData, lang: str, s: _Styles, f: _Format) -> Table:
+def _meta(data: PopPdfData, lang: str, s: Styles, f: _Format) -> Table:
     kenniskaart = _("%(title)s – %(code)s, version %(number)d (%(label)s)",
                     title=pick(lang, data.kenniskaart_title_nl, data.kenniskaart_title_en),
                     code=data.kenniskaart_code, number=data.kenniskaart_number, label=data.kenniskaart_label)
@@ -214,7 +198,7 @@ def _period(action: ActionRow, f: _Format) -> str:
     return start or end or "–"
 
 
-def _action_cell(action: ActionRow, s: _Styles) -> list[Any]:
+def _action_cell(action: ActionRow, s: Styles) -> list[Any]:
     type_label = action_type_labels().get(action.type, action.type)
     parts: list[Any] = [Paragraph(escape(type_label), s.cell_bold)]
     if action.description:
@@ -235,7 +219,7 @@ def _action_cell(action: ActionRow, s: _Styles) -> list[Any]:
     return parts
 
 
-def _actions_table(goal: GoalRow, s: _Styles, f: _Format) -> Table:
+def _actions_table(goal: GoalRow, s: Styles, f: _Format) -> Table:
     header = [_("Action"), _("Planned period"), _("Hours"), _("Points"), _("Status")]
     rows: list[list[Any]] = [[Paragraph(escape(h), s.cell_bold) for h in header]]
     statuses = action_status_labels()
@@ -263,7 +247,7 @@ def _actions_table(goal: GoalRow, s: _Styles, f: _Format) -> Table:
     return table
 
 
-def _goals(data: PopPdfData, lang: str, s: _Styles, f: _Format) -> list[Any]:
+def _goals(data: PopPdfData, lang: str, s: Styles, f: _Format) -> list[Any]:
     if not data.goals:
         return [Paragraph(escape(_("No goals in this version.")), s.body)]
     reasons = reason_labels()
@@ -293,7 +277,7 @@ def _goals(data: PopPdfData, lang: str, s: _Styles, f: _Format) -> list[Any]:
     return parts
 
 
-def _totals(data: PopPdfData, s: _Styles, f: _Format) -> list[Any]:
+def _totals(data: PopPdfData, s: Styles, f: _Format) -> list[Any]:
     hours, points = totals(data.goals)
     return [
         _label_table([(_("Planned hours"), f.hours(hours)), (_("Accreditation points"), str(points))], s),
@@ -302,7 +286,7 @@ def _totals(data: PopPdfData, s: _Styles, f: _Format) -> list[Any]:
     ]
 
 
-def _signatures(data: PopPdfData, s: _Styles, f: _Format) -> list[Any]:
+def _signatures(data: PopPdfData, s: Styles, f: _Format) -> list[Any]:
     rows = []
     for role, signature in ((_("Professional"), data.professional_signature),
                             (_("Team leader"), data.leader_signature)):
@@ -319,7 +303,7 @@ def render_pop(data: PopPdfData, lang: str) -> bytes:
     """One POP version as PDF bytes, in `lang` ("nl" or "en"). Needs an application context."""
     register_fonts()
     with force_locale(lang):
-        s = _Styles()
+        s = Styles()
         f = _Format(lang)
         title = _("Personal development plan %(name)s – %(round)s", name=data.professional,
                   round=data.round_title)

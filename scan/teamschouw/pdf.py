@@ -21,8 +21,6 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import (
     KeepTogether,
@@ -32,7 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from scan.core.pdf import FONT, FONT_BOLD, HEADER_FILL, INK, RULE, build_document, pick, user_text
+from scan.core.pdf import FONT, HEADER_FILL, INK, RULE, Styles, build_document, pick, user_text
 from scan.core.pdf import register_fonts as _register_fonts
 from scan.teamschouw.coverage import STATUS_NONE, STATUS_OK, STATUS_SINGLE, STATUS_THIN, status_labels
 
@@ -120,20 +118,6 @@ def status_label(status: str) -> str:
     return status_labels().get(status, status)
 
 
-class _Styles:
-    def __init__(self) -> None:
-        base = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13.5, textColor=INK,
-                              alignment=TA_LEFT, spaceAfter=4)
-        self.body = base
-        self.small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=11)
-        self.cell = ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5, spaceAfter=0)
-        self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=FONT_BOLD)
-        self.title = ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=18, leading=22,
-                                    spaceAfter=10)
-        self.h2 = ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=13.5, leading=17,
-                                 spaceBefore=14, spaceAfter=6)
-        self.h3 = ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14,
-                                 spaceBefore=8, spaceAfter=4)
 
 
 def _table(rows: list[list[Any]], widths: list[float], numeric_from: int | None = None) -> Table:
@@ -154,7 +138,7 @@ def _table(rows: list[list[Any]], widths: list[float], numeric_from: int | None 
     return table
 
 
-def _meta(data: TeamReportData, lang: str, s: _Styles) -> Table:
+def _meta(data: TeamReportData, lang: str, s: Styles) -> Table:
     kenniskaart = _("%(title)s, version %(label)s", title=_pick(lang, data.kenniskaart_title_nl,
                                                                 data.kenniskaart_title_en),
                     label=data.kenniskaart_label)
@@ -183,7 +167,7 @@ def _meta(data: TeamReportData, lang: str, s: _Styles) -> Table:
     return table
 
 
-def _coverage_table(data: TeamReportData, lang: str, s: _Styles) -> Table:
+def _coverage_table(data: TeamReportData, lang: str, s: Styles) -> Table:
     header = [_("Leefgebied"), _("Specialists"), _("General level"), _("Want to grow"), _("Norm"),
               _("Status")]
     rows: list[list[Any]] = [[Paragraph(escape(h), s.cell_bold) for h in header]]
@@ -261,7 +245,7 @@ def coverage_chart(data: TeamReportData, lang: str, width: float = 17 * cm) -> D
     return drawing
 
 
-def _priorities(data: TeamReportData, lang: str, s: _Styles) -> list[Any]:
+def _priorities(data: TeamReportData, lang: str, s: Styles) -> list[Any]:
     if not data.priorities:
         return [Paragraph(escape(_("No priorities chosen yet.")), s.body)]
     rows: list[list[Any]] = [[Paragraph(escape(h), s.cell_bold)
@@ -280,7 +264,7 @@ def _agreement_subject(a: AgreementRow, lang: str) -> str:
     return f"{a.code} {_pick(lang, a.title_nl, a.title_en)}"
 
 
-def _agreements(data: TeamReportData, lang: str, s: _Styles) -> list[Any]:
+def _agreements(data: TeamReportData, lang: str, s: Styles) -> list[Any]:
     parts: list[Any] = []
     groups: tuple[tuple[str, str, str, Callable[[AgreementRow], list[str]]], ...] = (
         (KIND_VRAAGBAAK, _("Go-to colleagues (vraagbaak)"), _("Theme"),
@@ -311,7 +295,7 @@ def _agreements(data: TeamReportData, lang: str, s: _Styles) -> list[Any]:
     return parts
 
 
-def _session(data: TeamReportData, s: _Styles) -> list[Any]:
+def _session(data: TeamReportData, s: Styles) -> list[Any]:
     session = data.session
     if session is None:
         return [Paragraph(escape(_("No session recorded yet.")), s.body)]
@@ -335,7 +319,7 @@ def render_team_report(data: TeamReportData, lang: str) -> bytes:
     """The team report as PDF bytes, in `lang` ("nl" or "en"). Needs an application context."""
     _register_fonts()
     with force_locale(lang):
-        s = _Styles()
+        s = Styles()
         title = _("Team report %(team)s – %(round)s", team=data.team_name, round=data.round_title)
         footer_left = f"{data.team_name} · {data.round_title}"
 
