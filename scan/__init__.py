@@ -24,6 +24,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from scan.regio.suppression import check_k
+
+    # Refuse to start with a k that would not protect anyone (below 3), rather than show small counts.
+    check_k(app.config["REGIO_MIN_CELL"])
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -51,6 +51,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "LANGUAGES": ("nl", "en"),
         "HSTS": not development,
+        # Regional overview: counts resting on fewer than this many professionals are shown as "<k".
+        "REGIO_MIN_CELL": _int("REGIO_MIN_CELL", 5),
         # Behind a reverse proxy, trust this many X-Forwarded-* hops (0: none).
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
     }

@@ -115,9 +115,6 @@ def suppress_table(
     for j in range(n_cols):
         value[("k", j)] = ct[j]
 
-    hidden = {pos for pos, v in value.items() if is_small(v, k)}
-    primary = frozenset((p[1], p[2]) for p in hidden if p[0] == "c")
-
     lines: list[tuple[list[_Pos], _Pos]] = []
     for i in range(n_rows):
         lines.append(([("c", i, j) for j in range(n_cols)], ("r", i)))
@@ -125,33 +122,8 @@ def suppress_table(
         lines.append(([("c", i, j) for i in range(n_rows)], ("k", j)))
     lines.append(([("r", i) for i in range(n_rows)], ("g",)))
     lines.append(([("k", j) for j in range(n_cols)], ("g",)))
-
-    def crossing_hidden(pos: _Pos) -> bool:
-        """Whether a crossing line already has a hidden member: then one more hide protects both."""
-        if pos[0] == "c":
-            _, i, j = pos
-            return any(("c", x, j) in hidden for x in range(n_rows) if x != i) or any(
-                ("c", i, y) in hidden for y in range(n_cols) if y != j
-            )
-        return False
-
-    changed = True
-    while changed:
-        changed = False
-        for members, total in lines:
-            if total in hidden:
-                continue
-            if sum(m in hidden for m in members) != 1:
-                continue
-            visible = [m for m in members if m not in hidden]
-            nonzero = [m for m in visible if value[m] > 0]
-            pool = nonzero or visible
-            if pool:
-                choice = min(pool, key=lambda m: (value[m], not crossing_hidden(m)))
-                hidden.add(choice)
-            else:
-                hidden.add(total)
-            changed = True
+    hidden = suppress_lines(value, lines, k=k)
+    primary = frozenset((p[1], p[2]) for p, v in value.items() if p[0] == "c" and is_small(v, k))
 
     def show(pos: _Pos) -> Cell:
         return Suppressed(k) if pos in hidden else value[pos]
@@ -164,6 +136,53 @@ def suppress_table(
         grand_total=show(("g",)),
         primary=primary,
     )
+
+
+def suppress_lines(
+    values: Mapping[Hashable, int],
+    lines: Sequence[tuple[Sequence[Hashable], Hashable]],
+    *,
+    k: int = DEFAULT_K,
+) -> set[Hashable]:
+    """The positions to hide, for any set of additive relations ("lines": members that add up to a total).
+
+    `values` maps every position to its count; `lines` lists (members, total) pairs. A position may sit in
+    several lines (a team cell adds up along its row and into its municipality's cell): this is how linked
+    tables (team, municipality and region rows of one leefgebied table) are protected together, so that a
+    cell hidden in one cannot be recovered from another. Method as in `suppress_table`: hide every small
+    position, then, while a line with a visible total has exactly one hidden member, hide one more member
+    (the smallest non-zero visible one, preferring one that sits in another line with a hidden member; then
+    a zero; then the total).
+    """
+    check_k(k)
+    hidden = {pos for pos, v in values.items() if is_small(v, k)}
+    lines = [(list(members), total) for members, total in lines]
+    lines_of: dict[Hashable, list[int]] = {}
+    for n, (members, _total) in enumerate(lines):
+        for m in members:
+            lines_of.setdefault(m, []).append(n)
+
+    def crossing_hidden(pos: Hashable, line: int) -> bool:
+        """Whether another line through pos already has a hidden member: one more hide protects both."""
+        return any(
+            any(m in hidden for m in lines[n][0] if m != pos) for n in lines_of.get(pos, ()) if n != line
+        )
+
+    changed = True
+    while changed:
+        changed = False
+        for n, (members, total) in enumerate(lines):
+            if total in hidden or sum(m in hidden for m in members) != 1:
+                continue
+            visible = [m for m in members if m not in hidden]
+            nonzero = [m for m in visible if values[m] > 0]
+            pool = nonzero or visible
+            if pool:
+                hidden.add(min(pool, key=lambda m, n=n: (values[m], not crossing_hidden(m, n))))
+            else:
+                hidden.add(total)
+            changed = True
+    return hidden
 
 
 def suppress_values(values: Mapping[Hashable, int], *, k: int = DEFAULT_K) -> dict[Hashable, Cell]:

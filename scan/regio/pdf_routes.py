@@ -1,0 +1,3 @@
+"""The regional scholingsplan as PDF."""
+
+from __future__ import annotations
