@@ -29,6 +29,13 @@ MATRIX = {
     "teams.index": ("GET", "/teams/", {Role.TEAMLEIDER}),
     "teams.detail": ("GET", "/teams/{own_team}", {Role.TEAMLEIDER, Role.BEHEERDER}),
     "regio.index": ("GET", "/regio/", {Role.REGIOCOORDINATOR}),
+    # The regional overview and its exports: the regional coordinator only (counts, never names).
+    "regio.needs": ("GET", "/regio/behoefte", {Role.REGIOCOORDINATOR}),
+    "regio.items": ("GET", "/regio/behoefte/items", {Role.REGIOCOORDINATOR}),
+    "regio.plan": ("GET", "/regio/scholingsplan", {Role.REGIOCOORDINATOR}),
+    "regio.export_xlsx": ("GET", "/regio/scholingsplan.xlsx", {Role.REGIOCOORDINATOR}),
+    "regio.export_csv": ("GET", "/regio/export/scholingsplan.csv", {Role.REGIOCOORDINATOR}),
+    "regio.export_pdf": ("GET", "/regio/scholingsplan.pdf", {Role.REGIOCOORDINATOR}),
     "beheer.index": ("GET", "/beheer/", {Role.BEHEERDER}),
     # The training catalogue: the regional coordinator and the administrator.
     "catalogue.index": ("GET", "/catalogus/", CATALOGUE),
