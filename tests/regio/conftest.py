@@ -1,0 +1,66 @@
+"""Shared fixtures of the regional tests: the demo region with rounds, POPs and the catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from scan.auth.models import User
+from scan.demo import seed
+from scan.demo.pops import seed_demo_pops
+from scan.demo.rounds import seed_demo_rounds
+from scan.extensions import db
+from scan.kenniskaart.services import ensure_default_kenniskaart
+from scan.organisation.models import Region
+from scan.pop.catalogue import seed_catalogue
+
+# The demo's two rounds per team (closed autumn, open spring) both open within this period.
+DEMO_TODAY = date(2027, 3, 15)
+BOTH_ROUNDS = {"rounds": "period", "first": "2026-01-01", "last": "2027-12-31"}
+
+
+@dataclass(frozen=True)
+class DemoRegion:
+    region_id: int
+    # Every string that would identify a professional: full names, first and last names, usernames, emails.
+    names: frozenset[str]
+
+
+def load_demo_region(today: date = DEMO_TODAY) -> DemoRegion:
+    ensure_default_kenniskaart()
+    seed.seed_demo_region()
+    seed_demo_rounds(today)
+    seed_catalogue()
+    seed_demo_pops(today)
+    db.session.commit()
+    region_id = db.session.scalars(select(Region.id)).one()
+    names: set[str] = set()
+    for user in db.session.scalars(select(User)):
+        for value in (user.username, getattr(user, "full_name", ""), getattr(user, "email", "")):
+            if value:
+                names.add(value)
+                names.update(part for part in value.split() if len(part) > 3)
+    return DemoRegion(region_id, frozenset(names))
+
+
+@pytest.fixture
+def demo_region(app_ctx: Any, monkeypatch: pytest.MonkeyPatch) -> DemoRegion:
+    """The demo region as of DEMO_TODAY (the regional pages then select rounds relative to that day)."""
+    monkeypatch.setattr("scan.regio.needs.clock_today", lambda: DEMO_TODAY)
+    return load_demo_region()
+
+
+def names_in(text: str, names: frozenset[str]) -> list[str]:
+    """The names that occur in text as whole words (case-sensitive: "Jong" is a name, "jongeren" is not)."""
+    import re
+
+    return sorted(n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text))
+
+
+def small_numbers(values: list[Any], k: int = 5) -> list[Any]:
+    """Numbers that must never be shown: 1 .. k−1."""
+    return [v for v in values if isinstance(v, int | float) and not isinstance(v, bool) and 0 < v < k]
