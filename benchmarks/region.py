@@ -462,6 +462,9 @@ def _section_url(region: BenchRegion) -> str:
     return f"/scan/{region.open_round_id}/{region.section_code}"
 
 
+REGIO = Role.REGIOCOORDINATOR.value
+ALL_ROUNDS = "rounds=period&first=2000-01-01&last=2099-12-31"
+
 PAGES: list[Page] = [
     Page("scan section (GET)", Role.PROFESSIONAL.value, _section_url),
     Page("scan section save (POST)", Role.PROFESSIONAL.value, _section_url, form=section_form, expect=302),
@@ -469,6 +472,13 @@ PAGES: list[Page] = [
     Page("POP detail", Role.PROFESSIONAL.value, lambda region: f"/pop/{region.pop_id}"),
     Page("my POP (/mijn/pop)", Role.PROFESSIONAL.value, lambda region: "/mijn/pop"),
     Page("POP (PDF)", Role.PROFESSIONAL.value, lambda region: f"/pop/{region.pop_id}/pop.pdf"),
+    # The regional coordinator: every round of the region (both rounds of every team), all municipalities.
+    Page("region: need per leefgebied", REGIO, lambda region: f"/regio/behoefte?{ALL_ROUNDS}"),
+    Page("region: need per item", REGIO, lambda region: f"/regio/behoefte/items?{ALL_ROUNDS}"),
+    Page("region: scholingsplan", REGIO, lambda region: f"/regio/scholingsplan?{ALL_ROUNDS}"),
+    Page("region: export XLSX", REGIO, lambda region: f"/regio/scholingsplan.xlsx?{ALL_ROUNDS}"),
+    Page("region: export CSV", REGIO, lambda region: f"/regio/export/scholingsplan.csv?{ALL_ROUNDS}"),
+    Page("region: export PDF", REGIO, lambda region: f"/regio/scholingsplan.pdf?{ALL_ROUNDS}"),
 ]
 
 
