@@ -1,5 +1,7 @@
 """Reading and writing catalogue files: CSV and XLSX as plain rows. No database, no request.
 
+The writers (write_csv, write_workbook) are shared with the regional exports (scan/regio/export_routes.py).
+
 Messages go through gettext, so call these inside an application context.
 """
 
@@ -7,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,6 +19,7 @@ from typing import Any
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -129,20 +134,66 @@ def write_csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet: a header row and rows of plain values (str, int, Decimal, None).
+
+    `number_formats`: column index -> Excel number format for the numbers in that column.
+    `bold_rows`: indexes into `rows` (e.g. total rows) written in bold; `bold_header` the header too."""
+
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+    number_formats: dict[int, str] = field(default_factory=dict)
+    bold_rows: frozenset[int] = frozenset()
+    bold_header: bool = False
+
+
+# Excel does not allow these in a sheet title, nor more than 31 characters.
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(title: str, taken: set[str] | None = None) -> str:
+    """A valid, unique sheet title: forbidden characters replaced, at most 31 characters."""
+    base = _BAD_TITLE.sub("-", title).strip("' ")[:31] or "Sheet"
+    taken = taken if taken is not None else set()
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
 def write_xlsx(header: list[str], rows: list[list[Any]], title: str,
                number_formats: dict[int, str] | None = None) -> bytes:
     """One sheet; numbers as numbers (Decimal written as float, formatted per column); the header
     frozen and filters on. Text is always text, so "=..." is never a formula."""
-    formats = number_formats or {}
+    return write_workbook([Sheet(title, header, rows, number_formats or {})])
+
+
+def write_workbook(sheets: list[Sheet]) -> bytes:
+    """One worksheet per Sheet, each with the header frozen, filters on and numbers as numbers."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
+    taken: set[str] = set()
+    for spec in sheets:
+        _write_sheet(book, spec, sheet_title(spec.title, taken))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _write_sheet(book: Workbook, spec: Sheet, title: str) -> None:
+    header, rows, formats = spec.header, spec.rows, spec.number_formats
+    sheet = book.create_sheet(title=title)
     sheet.freeze_panes = "A2"
     last = get_column_letter(max(len(header), 1))
     sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
     for i, h in enumerate(header):
         sheet.column_dimensions[get_column_letter(i + 1)].width = max(10, min(50, len(h) + 4))
+    bold = Font(bold=True)
 
-    def cell(value: Any, column: int) -> WriteOnlyCell:
+    def cell(value: Any, column: int, strong: bool = False) -> WriteOnlyCell:
         if isinstance(value, Decimal):
             value = float(value)
         c = WriteOnlyCell(sheet, value=value)
@@ -150,11 +201,11 @@ def write_xlsx(header: list[str], rows: list[list[Any]], title: str,
             c.data_type = "s"  # text, even when it starts with "="
         elif column in formats and value is not None:
             c.number_format = formats[column]
+        if strong:
+            c.font = bold
         return c
 
-    sheet.append([cell(h, -1) for h in header])
-    for row in rows:
-        sheet.append([cell(v, i) for i, v in enumerate(row)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    sheet.append([cell(h, -1, spec.bold_header) for h in header])
+    for n, row in enumerate(rows):
+        strong = n in spec.bold_rows
+        sheet.append([cell(v, i, strong) for i, v in enumerate(row)])

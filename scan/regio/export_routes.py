@@ -1,3 +1,85 @@
-"""Exports of the regional overview and scholingsplan: XLSX and CSV."""
+"""Exports of the regional overview and scholingsplan: XLSX and CSV.
+
+Both read the same filter as the pages (rounds/period, municipality, level) and show exactly what the pages
+show: the suppressed tables and plan of `services.scholingsplan`, laid out by scan.regio.tables. A hidden
+cell is "<k" as text; no file holds a name of a person.
+
+- GET /regio/scholingsplan.xlsx: one workbook, one sheet per view; header frozen, filters on, numbers
+  as numbers (euros in a euro format).
+- GET /regio/export/<view>.csv: one view; UTF-8 with a BOM and ";" (Dutch Excel), formulas neutralised.
+"""
 
 from __future__ import annotations
+
+import re
+
+from flask import Response, abort
+from flask_login import current_user
+
+from scan.access import Role, require
+from scan.catalogue.io import Sheet, write_csv, write_workbook
+from scan.core.clock import today
+from scan.regio import bp, services
+from scan.regio.forms import filter_form
+from scan.regio.tables import COUNT, HOURS, MONEY, NUMBER, VIEW_NAMES, About, View, build_view, build_views
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = {
+    COUNT: "0",
+    NUMBER: "0",
+    HOURS: "#,##0.0",
+    MONEY: '"€" #,##0.00',
+}
+
+
+def _number_formats(view: View) -> dict[int, str]:
+    return {n: FORMATS[kind] for n, kind in enumerate(view.kinds) if kind in FORMATS}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
+
+
+def _prepare() -> tuple[services.Selection, About, str]:
+    """The selection from the query string, what the "about" sheet says of it, and the file name's stem."""
+    form, selection, valid = filter_form(current_user.region_id)
+    region = current_user.region
+    names = {value: str(label) for value, label in form.municipality.choices}
+    municipality = names.get(selection.municipality_id, "") if selection.municipality_id else ""
+    exported_on = today()
+    about = About(region.name if region else "", selection, municipality, valid, exported_on)
+    parts = [_slug(region.code) if region else "", _slug(municipality), exported_on.isoformat()]
+    return selection, about, "-".join(p for p in parts if p)
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.get("/scholingsplan.xlsx")
+@require(Role.REGIOCOORDINATOR)
+def export_xlsx() -> Response:
+    """The scholingsplan and the overview tables as one workbook."""
+    selection, about, stem = _prepare()
+    overview, plan = services.scholingsplan(current_user.region_id, selection)
+    sheets = [
+        Sheet(v.title, v.header, v.rows, _number_formats(v), v.total_rows, bold_header=True)
+        for v in build_views(overview, plan, about)
+    ]
+    return _download(write_workbook(sheets), XLSX_MIME, f"scholingsplan-{stem}.xlsx")
+
+
+@bp.get("/export/<view>.csv")
+@require(Role.REGIOCOORDINATOR)
+def export_csv(view: str) -> Response:
+    """One view as CSV (the names in scan.regio.tables.VIEW_NAMES)."""
+    if view not in VIEW_NAMES:
+        abort(404)
+    selection, about, stem = _prepare()
+    overview, plan = services.scholingsplan(current_user.region_id, selection)
+    table = build_view(view, overview, plan, about)
+    return _download(write_csv(table.header, table.rows), "text/csv", f"{view}-{stem}.csv")
