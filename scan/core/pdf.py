@@ -70,7 +70,9 @@ def user_text(value: str) -> str:
     return "<br/>".join(escape(line) for line in value.strip().splitlines())
 
 
-def numbered_canvas(footer: Callable[[int, int], str]) -> type[pdfcanvas.Canvas]:
+def numbered_canvas(
+    footer: Callable[[int, int], str], pagesize: tuple[float, float] = A4
+) -> type[pdfcanvas.Canvas]:
     """A canvas that holds its pages until the end, so each can say "page n of total"."""
 
     class NumberedCanvas(pdfcanvas.Canvas):
@@ -88,7 +90,7 @@ def numbered_canvas(footer: Callable[[int, int], str]) -> type[pdfcanvas.Canvas]
                 self.__dict__.update(state)
                 self.setFont(FONT, 8)
                 self.setFillColor(INK)
-                self.drawRightString(A4[0] - 2 * cm, 1.2 * cm, footer(self._pageNumber, total))
+                self.drawRightString(pagesize[0] - 2 * cm, 1.2 * cm, footer(self._pageNumber, total))
                 super().showPage()
             super().save()
 
@@ -103,9 +105,10 @@ def build_document(
     lang: str,
     footer_left: str,
     footer: Callable[[int, int], str],
+    pagesize: tuple[float, float] = A4,
 ) -> bytes:
-    """An A4 document with `title` and `lang` in its metadata; `footer_left` and "page n of N" on each
-    page."""
+    """An A4 document (or `pagesize`, e.g. `landscape(A4)` for wide tables) with `title` and `lang` in its
+    metadata; `footer_left` and "page n of N" on each page."""
 
     def on_page(canv: pdfcanvas.Canvas, doc: Any) -> None:
         canv.saveState()
@@ -117,7 +120,7 @@ def build_document(
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=pagesize,
         leftMargin=2 * cm,
         rightMargin=2 * cm,
         topMargin=2 * cm,
@@ -129,7 +132,7 @@ def build_document(
         lang=lang,
         displayDocTitle=True,
     )
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=numbered_canvas(footer))
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=numbered_canvas(footer, pagesize))
     return buffer.getvalue()
 
 
