@@ -420,7 +420,7 @@ def test_plan_municipality_filter(coordinator: Any, demo_region: DemoRegion, tow
     shown = {
         attrs["data-municipality"]
         for e in elements(page)
-        if (attrs := ancestor(e, "section", **{"class": "app-plan-municipality"}))
+        if (attrs := ancestor(e, "details", **{"class": "app-plan-municipality"}))
     }
     assert shown == {str(chosen)}
     assert names[chosen] in visible_text(page)
