@@ -125,7 +125,7 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 def export_csv() -> Response:
     _check()
     header, rows = services.export_rows(queries.trainings("all"))
-    return _download(io.write_csv(header, rows), "text/csv; charset=utf-8", "catalogus.csv")
+    return _download(io.write_csv(header, rows), "text/csv", "catalogus.csv")
 
 
 @bp.get("/export.xlsx")

@@ -19,6 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import SimpleDocTemplate
@@ -66,8 +67,22 @@ def pick(lang: str, nl: str, en: str) -> str:
 
 
 def user_text(value: str) -> str:
-    """User text as Paragraph markup: escaped, line breaks kept."""
-    return "<br/>".join(escape(line) for line in value.strip().splitlines())
+    """User text as Paragraph markup: escaped, line breaks kept, characters the font lacks replaced."""
+    return "<br/>".join(escape(printable(line)) for line in value.strip().splitlines())
+
+
+# Vera has no arrows or comparison signs; Kenniskaart titles use some ("Wmo→Wlz"). Without this they would
+# print as an empty box and be lost to a text extractor.
+FALLBACKS = {"→": "->", "←": "<-", "↔": "<->", "≥": ">=", "≤": "<=", "≠": "!=", "✓": "v", "✔": "v", "✕": "x"}
+
+
+def printable(text: str) -> str:
+    """The text with every character the embedded font lacks replaced (by a look-alike, else "?")."""
+    register_fonts()
+    glyphs = getFont(FONT).face.charToGlyph
+    if all(ord(ch) in glyphs or ch.isspace() for ch in text):
+        return text
+    return "".join(ch if ord(ch) in glyphs or ch.isspace() else FALLBACKS.get(ch, "?") for ch in text)
 
 
 def numbered_canvas(

@@ -27,10 +27,20 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from scan.core.pdf import FONT, FONT_BOLD, HEADER_FILL, INK, RULE, Styles, build_document, register_fonts
+from scan.core.pdf import (
+    FONT,
+    FONT_BOLD,
+    HEADER_FILL,
+    INK,
+    RULE,
+    Styles,
+    build_document,
+    printable,
+    register_fonts,
+)
 from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_GENERIC, LEVEL_SPECIALISTISCH
 from scan.regio.overview import GAP, GOAL, CountRow, LeefgebiedTable, Overview
 from scan.regio.plan import PlanLine, PlanScope, Scholingsplan
@@ -84,20 +94,6 @@ def _euros(cents: int | None) -> str:
 
 def _hours(value: Decimal | None) -> str:
     return "–" if value is None else format_decimal(value, "#,##0.#")
-
-
-# Vera has no arrows or comparison signs; Kenniskaart titles use some ("Wmo→Wlz"). Without this they would
-# print as an empty box and be lost to a text extractor.
-FALLBACKS = {"→": "->", "←": "<-", "↔": "<->", "≥": ">=", "≤": "<=", "≠": "!=", "✓": "v", "✔": "v", "✕": "x"}
-
-
-def printable(text: str) -> str:
-    """The text with every character the embedded font lacks replaced (by a look-alike, else "?")."""
-    register_fonts()
-    glyphs = getFont(FONT).face.charToGlyph
-    if all(ord(ch) in glyphs or ch.isspace() for ch in text):
-        return text
-    return "".join(ch if ord(ch) in glyphs or ch.isspace() else FALLBACKS.get(ch, "?") for ch in text)
 
 
 def _p(text: str, style: Any) -> Paragraph:
