@@ -61,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from scan.assessment import bp as assessment_bp
+    from scan.audit import bp as audit_bp
     from scan.auth import bp as auth_bp
     from scan.beheer import bp as beheer_bp
     from scan.catalogue import bp as catalogue_bp
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
         pop_bp,
         regio_bp,
         beheer_bp,
+        audit_bp,
         catalogue_bp,
     ):
         app.register_blueprint(bp)

@@ -1,6 +1,7 @@
 """Imports every feature's models, so the metadata (and Alembic) knows all tables."""
 
 from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound
+from scan.audit.models import AuditEvent
 from scan.auth.models import LoginFailure, User, UserSession
 from scan.kenniskaart.models import Item, KenniskaartVersion, LevelDescriptor, ScaleLevel, Section
 from scan.organisation.models import Municipality, Region, Team
@@ -10,6 +11,7 @@ from scan.teamschouw.models import Agreement, Calibration, TeamNorm, TeamPriorit
 __all__ = [
     "Agreement",
     "Answer",
+    "AuditEvent",
     "Calibration",
     "Item",
     "KenniskaartVersion",

@@ -28,6 +28,8 @@ class User(CreatedMixin, Base):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), default=None)
     locale: Mapped[str | None] = mapped_column(String(5), default=None)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # Set when a leaver's account was erased: name and username anonymised, notes removed, counts kept.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
     region: Mapped[Region | None] = relationship()

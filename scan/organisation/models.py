@@ -40,6 +40,8 @@ class Municipality(CreatedMixin, Base):
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Archived municipalities keep their teams' history; they are never deleted.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     region: Mapped[Region] = relationship(back_populates="municipalities")
     teams: Mapped[list[Team]] = relationship(back_populates="municipality", order_by="Team.name")
