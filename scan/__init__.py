@@ -95,6 +95,7 @@ def _register_cli(app: Flask) -> None:
     from scan.demo.cli import demo_cli
     from scan.kenniskaart.cli import kenniskaart_cli
     from scan.organisation.cli import regions_cli, teams_cli
+    from scan.retention.cli import retention_cli
 
-    for group in (users_cli, demo_cli, kenniskaart_cli, regions_cli, teams_cli):
+    for group in (users_cli, demo_cli, kenniskaart_cli, regions_cli, teams_cli, retention_cli):
         app.cli.add_command(group)

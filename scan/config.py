@@ -53,6 +53,10 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "HSTS": not development,
         # Regional overview: counts resting on fewer than this many professionals are shown as "<k".
         "REGIO_MIN_CELL": _int("REGIO_MIN_CELL", 5),
+        # Retention (AVG): closed rounds lose their individual records, and the audit log its entries, after
+        # this many months (`flask retention apply`).
+        "RETENTION_MONTHS": _int("RETENTION_MONTHS", 24),
+        "AUDIT_RETENTION_MONTHS": _int("AUDIT_RETENTION_MONTHS", 24),
         # Behind a reverse proxy, trust this many X-Forwarded-* hops (0: none).
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
     }

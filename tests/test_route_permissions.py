@@ -37,6 +37,7 @@ MATRIX = {
     "regio.export_csv": ("GET", "/regio/export/scholingsplan.csv", {Role.REGIOCOORDINATOR}),
     "regio.export_pdf": ("GET", "/regio/scholingsplan.pdf", {Role.REGIOCOORDINATOR}),
     "beheer.index": ("GET", "/beheer/", {Role.BEHEERDER}),
+    "beheer.account_erase": ("GET", "/beheer/accounts/{leaver}/wissen", {Role.BEHEERDER}),
     # The training catalogue: the regional coordinator and the administrator.
     "catalogue.index": ("GET", "/catalogus/", CATALOGUE),
     "catalogue.new": ("GET", "/catalogus/nieuw", CATALOGUE),
@@ -135,6 +136,7 @@ def test_route_matrix(app, who):
         ids = {"own_team": team.id, "round": scan_round.id, "scan": scan.id, "priority": priority.id,
                "agreement": agreement.id, "pop": pop.id, "goal": goal.id, "action": action.id,
                "training": training.id}
+        ids["leaver"] = users[Role.PROFESSIONAL].id
     for endpoint, (method, path, allowed) in MATRIX.items():
         client = app.test_client()
         if who != ANON:

@@ -1,0 +1,76 @@
+"""`flask retention apply [--dry-run]` and `flask retention erase USERNAME`."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+
+from scan.auth import services as account_services
+from scan.core.cli_util import fail
+from scan.core.clock import today
+from scan.extensions import db
+from scan.retention import services
+from scan.retention.services import KIND_LABELS, OTHER_KINDS, ROUND_KINDS
+
+
+@click.group("retention", help="Retention (AVG): remove old personal data; erase a leaver's account.")
+def retention_cli() -> None:
+    pass
+
+
+def _describe(plan: services.RetentionPlan) -> list[str]:
+    lines = [
+        _("Rounds that closed before %(day)s lose their scans, POPs and teamschouw records.",
+          day=format_date(plan.round_cutoff, "long")),
+    ]
+    if not plan.rounds:
+        lines.append(_("No rounds to clear."))
+    for r in plan.rounds:
+        counts = ", ".join(f"{r.counts[k]} {KIND_LABELS[k]}" for k in ROUND_KINDS if r.counts[k])
+        lines.append(_("Round %(title)s (team %(team)s, closed %(day)s): %(counts)s",
+                       title=r.title, team=r.team_code, day=format_date(r.closes_on, "long"), counts=counts))
+    lines.append(_("In total:"))
+    totals = plan.totals()
+    for kind in (*ROUND_KINDS, *OTHER_KINDS):
+        lines.append(f"  {KIND_LABELS[kind]}: {totals[kind]}")
+    return lines
+
+
+@retention_cli.command("apply")
+@click.option("--dry-run", is_flag=True, help="Only show what would be removed; remove nothing.")
+@with_appcontext
+def apply_command(dry_run: bool) -> None:
+    """Say what retention removes (closed rounds, audit log, sessions, failed logins), then remove it."""
+    plan = services.plan_retention(today())
+    for line in _describe(plan):
+        click.echo(line)
+    if dry_run:
+        db.session.rollback()
+        click.echo(_("Dry run: nothing has been removed."))
+        return
+    removed = services.apply_retention(plan)
+    db.session.commit()
+    total = sum(removed.values())
+    click.echo(ngettext("Removed %(num)d record.", "Removed %(num)d records.", total))
+
+
+@retention_cli.command("erase")
+@click.argument("username")
+@with_appcontext
+def erase_command(username: str) -> None:
+    """Erase a leaver's account: name and notes removed, counts kept."""
+    user = account_services.find_user(username)
+    if user is None:
+        fail(_("No account with username %(username)s.", username=username))
+        return
+    try:
+        services.erase_account(user, None)
+    except services.ErasureRefused as refused:
+        db.session.rollback()
+        fail(str(refused))
+        return
+    db.session.commit()
+    click.echo(_("Account %(username)s erased; it is now %(new)s.", username=username,
+                 new=user.username))
