@@ -37,6 +37,23 @@ MATRIX = {
     "regio.export_csv": ("GET", "/regio/export/scholingsplan.csv", {Role.REGIOCOORDINATOR}),
     "regio.export_pdf": ("GET", "/regio/scholingsplan.pdf", {Role.REGIOCOORDINATOR}),
     "beheer.index": ("GET", "/beheer/", {Role.BEHEERDER}),
+    # Municipalities, teams and accounts: the administrator only. Changes hit a spare team and the
+    # coordinator's account, so the rest of the matrix is unaffected.
+    "beheer.organisation": ("GET", "/beheer/organisatie", {Role.BEHEERDER}),
+    "beheer.municipality_new": ("GET", "/beheer/gemeenten/nieuw", {Role.BEHEERDER}),
+    "beheer.municipality_edit": ("GET", "/beheer/gemeenten/{municipality}", {Role.BEHEERDER}),
+    "beheer.municipality_archive": ("POST", "/beheer/gemeenten/{municipality}/archiveren", {Role.BEHEERDER}),
+    "beheer.team_new": ("GET", "/beheer/teams/nieuw", {Role.BEHEERDER}),
+    "beheer.team_edit": ("GET", "/beheer/teams/{spare_team}", {Role.BEHEERDER}),
+    "beheer.team_archive": ("POST", "/beheer/teams/{spare_team}/archiveren", {Role.BEHEERDER}),
+    "beheer.accounts": ("GET", "/beheer/accounts", {Role.BEHEERDER}),
+    "beheer.account_new": ("GET", "/beheer/accounts/nieuw", {Role.BEHEERDER}),
+    "beheer.account_edit": ("GET", "/beheer/accounts/{account}", {Role.BEHEERDER}),
+    "beheer.account_password": ("POST", "/beheer/accounts/{account}/tijdelijk-wachtwoord", {Role.BEHEERDER}),
+    "beheer.account_deactivate": ("POST", "/beheer/accounts/{account}/deactiveren", {Role.BEHEERDER}),
+    "beheer.account_activate": ("POST", "/beheer/accounts/{account}/activeren", {Role.BEHEERDER}),
+    "beheer.accounts_import": ("GET", "/beheer/accounts/import", {Role.BEHEERDER}),
+    "beheer.accounts_import_confirm": ("POST", "/beheer/accounts/import/bevestigen", {Role.BEHEERDER}),
     "beheer.account_erase": ("GET", "/beheer/accounts/{leaver}/wissen", {Role.BEHEERDER}),
     # The training catalogue: the regional coordinator and the administrator.
     "catalogue.index": ("GET", "/catalogus/", CATALOGUE),
@@ -136,6 +153,10 @@ def test_route_matrix(app, who):
         ids = {"own_team": team.id, "round": scan_round.id, "scan": scan.id, "priority": priority.id,
                "agreement": agreement.id, "pop": pop.id, "goal": goal.id, "action": action.id,
                "training": training.id}
+        ids["municipality"] = team.municipality_id
+        ids["account"] = users[Role.REGIOCOORDINATOR].id
+        ids["spare_team"] = make_team(team.municipality).id
+        db.session.commit()
         ids["leaver"] = users[Role.PROFESSIONAL].id
     for endpoint, (method, path, allowed) in MATRIX.items():
         client = app.test_client()

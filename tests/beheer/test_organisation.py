@@ -1,0 +1,196 @@
+"""Municipalities and teams as the administrator manages them: services without HTTP, then the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from scan.access import Role
+from scan.audit import actions
+from scan.audit.models import AuditEvent
+from scan.extensions import db
+from scan.organisation import services
+from scan.organisation.models import Municipality, Team
+from tests.factories import login, make_municipality, make_region, make_round, make_team, make_user
+
+
+def _audit(action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+# --- services, without HTTP -----------------------------------------------------------------------
+
+
+def test_add_municipality_and_team_are_audited(app_ctx: Any) -> None:
+    region = make_region()
+    m = services.add_municipality(region, " gm0001 ", "  Lindewaard  ")
+    t = services.add_team(m, "lw-centrum", "Wijkteam  Centrum")
+    assert (m.code, m.name, t.code, t.name) == ("GM0001", "Lindewaard", "LW-CENTRUM", "Wijkteam Centrum")
+    assert [e.object_id for e in _audit(actions.MUNICIPALITY_CREATE)] == [str(m.id)]
+    assert [e.object_id for e in _audit(actions.TEAM_CREATE)] == [str(t.id)]
+
+
+def test_codes_are_unique_and_names_required(app_ctx: Any) -> None:
+    m = make_municipality()
+    make_team(m, code="T-ONE")
+    with pytest.raises(services.OrganisationError) as error:
+        services.add_team(m, "t-one", "Nog een")
+    assert error.value.field == "code"
+    with pytest.raises(services.OrganisationError) as error:
+        services.add_team(m, "T-TWO", "   ")
+    assert error.value.field == "name"
+    with pytest.raises(services.OrganisationError) as error:
+        services.add_municipality(m.region, m.code, "Dubbel")
+    assert error.value.field == "code"
+    with pytest.raises(services.OrganisationError):
+        services.add_team(m, "met spatie", "Team")
+
+
+def test_rename_records_only_a_real_change(app_ctx: Any) -> None:
+    m = make_municipality(name="Oud")
+    assert services.rename_municipality(m, "Oud") is False
+    assert _audit(actions.MUNICIPALITY_UPDATE) == []
+    assert services.rename_municipality(m, "Nieuw") is True
+    assert m.name == "Nieuw" and len(_audit(actions.MUNICIPALITY_UPDATE)) == 1
+
+
+def test_move_a_team_within_its_region_keeps_its_rounds(app_ctx: Any) -> None:
+    region = make_region()
+    a, b = make_municipality(region), make_municipality(region)
+    other_region = make_municipality(make_region())
+    team = make_team(a)
+    scan_round = make_round(team)
+    assert services.update_team(team, team.name, b) == ["municipality"]
+    assert team.municipality_id == b.id and scan_round.team_id == team.id
+    event = _audit(actions.TEAM_UPDATE)[0]
+    assert f"from {a.code} to {b.code}" in event.detail
+    with pytest.raises(services.OrganisationError) as error:
+        services.update_team(team, team.name, other_region)
+    assert error.value.field == "municipality" and "same region" in error.value.message
+    assert services.update_team(team, team.name, b) == []
+    assert len(_audit(actions.TEAM_UPDATE)) == 1
+
+
+def test_archive_rules(app_ctx: Any) -> None:
+    m = make_municipality()
+    t1, t2 = make_team(m), make_team(m)
+    with pytest.raises(services.OrganisationError) as error:
+        services.archive_municipality(m)
+    assert t1.name in error.value.message and m.archived_at is None
+    services.archive_team(t1)
+    with pytest.raises(services.OrganisationError):
+        services.archive_team(t1)
+    with pytest.raises(services.OrganisationError):
+        services.archive_municipality(m)
+    services.archive_team(t2)
+    services.archive_municipality(m)
+    assert m.archived_at is not None
+    assert len(_audit(actions.TEAM_ARCHIVE)) == 2 and len(_audit(actions.MUNICIPALITY_ARCHIVE)) == 1
+    # Nothing is deleted; no team is added to or moved into an archived municipality.
+    assert db.session.scalar(select(func.count(Team.id))) == 2
+    with pytest.raises(services.OrganisationError):
+        services.add_team(m, "NEW", "Nieuw team")
+    with pytest.raises(services.OrganisationError):
+        services.update_team(make_team(make_municipality(m.region)), "x", m)
+
+
+# --- the pages ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin(app: Any, client: Any) -> Any:
+    with app.app_context():
+        region = make_region(name="Regio Lindewaard")
+        m = make_municipality(region, name="Lindewaard")
+        make_municipality(region, name="Beekdal")
+        make_team(m, name="Wijkteam Centrum", code="LW-CENTRUM")
+        user = make_user(Role.BEHEERDER)
+        db.session.commit()
+        name = user.username
+    login(client, name)
+    return client
+
+
+def _ids(app: Any) -> tuple[int, int, int]:
+    with app.app_context():
+        lw = db.session.scalar(select(Municipality.id).where(Municipality.name == "Lindewaard"))
+        bd = db.session.scalar(select(Municipality.id).where(Municipality.name == "Beekdal"))
+        team = db.session.scalar(select(Team.id).where(Team.code == "LW-CENTRUM"))
+        return lw, bd, team
+
+
+def test_organisation_page_lists_municipalities_and_teams(admin: Any) -> None:
+    page = admin.get("/beheer/organisatie").get_data(as_text=True)
+    assert "Gemeenten en teams" in page or "Municipalities and teams" in page
+    assert "Lindewaard" in page and "Wijkteam Centrum" in page and "LW-CENTRUM" in page
+
+
+def test_add_a_municipality_through_the_page(app: Any, admin: Any) -> None:
+    with app.app_context():
+        region_id = make_region().id
+        db.session.commit()
+    form = {"region": region_id, "code": "gm9", "name": "Nieuwdorp"}
+    response = admin.submit("/beheer/gemeenten/nieuw", form)
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Municipality.name).where(Municipality.code == "GM9")) == "Nieuwdorp"
+        assert len(_audit(actions.MUNICIPALITY_CREATE)) == 1
+
+
+def test_a_wrong_form_keeps_what_was_typed(app: Any, admin: Any) -> None:
+    lw, _bd, _team = _ids(app)
+    response = admin.submit("/beheer/teams/nieuw", {"municipality": lw, "code": "LW-CENTRUM",
+                                                    "name": "Wijkteam Tweede"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "app-error-summary" in page and 'href="#code"' in page
+    assert 'value="Wijkteam Tweede"' in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Team.id))) == 1
+        assert _audit(actions.TEAM_CREATE) == []
+
+
+def test_rename_and_move_a_team_through_the_page(app: Any, admin: Any) -> None:
+    _lw, bd, team = _ids(app)
+    page = admin.get(f"/beheer/teams/{team}").get_data(as_text=True)
+    assert "Beekdal" in page and 'value="Wijkteam Centrum"' in page
+    response = admin.submit(f"/beheer/teams/{team}", {"name": "Wijkteam Beekdal-Centrum", "municipality": bd})
+    assert response.status_code == 302
+    with app.app_context():
+        t = db.session.get(Team, team)
+        assert (t.name, t.municipality_id) == ("Wijkteam Beekdal-Centrum", bd)
+        assert "fields: municipality, name" in _audit(actions.TEAM_UPDATE)[0].detail
+
+
+def test_archive_a_municipality_with_open_teams_is_refused(app: Any, admin: Any) -> None:
+    lw, _bd, team = _ids(app)
+    page = admin.submit(f"/beheer/gemeenten/{lw}/archiveren", page=f"/beheer/gemeenten/{lw}",
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Wijkteam Centrum" in page and ("Archiveer eerst" in page or "Archive its teams first" in page)
+    admin.submit(f"/beheer/teams/{team}/archiveren", page=f"/beheer/teams/{team}")
+    admin.submit(f"/beheer/gemeenten/{lw}/archiveren", page=f"/beheer/gemeenten/{lw}")
+    with app.app_context():
+        assert db.session.get(Team, team).archived_at is not None
+        assert db.session.get(Municipality, lw).archived_at is not None
+    # Archived ones are listed separately, and an archived municipality is no longer a choice.
+    page = admin.get("/beheer/organisatie").get_data(as_text=True)
+    assert 'id="archived-heading"' in page
+    new_team = admin.get("/beheer/teams/nieuw").get_data(as_text=True)
+    assert f'value="{lw}"' not in new_team
+
+
+def test_english_after_choosing_the_language(admin: Any) -> None:
+    admin.submit("/taal", {"lang": "en", "next": "/beheer/organisatie"}, page="/beheer/organisatie")
+    page = admin.get("/beheer/organisatie").get_data(as_text=True)
+    assert "Municipalities and teams" in page and "Add a municipality" in page
+
+
+def test_only_the_administrator(app: Any, client: Any) -> None:
+    with app.app_context():
+        name = make_user(Role.REGIOCOORDINATOR).username
+        db.session.commit()
+    login(client, name)
+    assert client.get("/beheer/organisatie").status_code == 403
+    assert client.get("/beheer/teams/nieuw").status_code == 403
