@@ -48,7 +48,15 @@ def check_text(text: str | bytes, source_name: str = "<text>") -> Checked:
 
 
 def _check(text: str, source_name: str) -> Checked:
-    parsed = parse(text)
+    return check_parsed(parse(text), source_name)
+
+
+def check_parsed(parsed: ParsedYaml, source_name: str) -> Checked:
+    """Check data that was read elsewhere (YAML, or a spreadsheet turned into the same structure).
+
+    `parsed.lines` maps a path to a number that orders and locates problems: the YAML line, or for a
+    spreadsheet a cell number that the caller maps back to its sheet, row and column.
+    """
     problems = list(parsed.problems)
     data = parsed.data
     if data is None and problems:

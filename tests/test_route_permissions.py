@@ -37,6 +37,10 @@ MATRIX = {
     "regio.export_csv": ("GET", "/regio/export/scholingsplan.csv", {Role.REGIOCOORDINATOR}),
     "regio.export_pdf": ("GET", "/regio/scholingsplan.pdf", {Role.REGIOCOORDINATOR}),
     "beheer.index": ("GET", "/beheer/", {Role.BEHEERDER}),
+    "beheer.kenniskaart": ("GET", "/beheer/kenniskaart", {Role.BEHEERDER}),
+    "beheer.kenniskaart_upload": ("POST", "/beheer/kenniskaart", {Role.BEHEERDER}),
+    "beheer.kenniskaart_publish": ("POST", "/beheer/kenniskaart/publiceren", {Role.BEHEERDER}),
+    "beheer.kenniskaart_download": ("GET", "/beheer/kenniskaart/{kk_version}.case.json", {Role.BEHEERDER}),
     # Municipalities, teams and accounts: the administrator only. Changes hit a spare team and the
     # coordinator's account, so the rest of the matrix is unaffected.
     "beheer.organisation": ("GET", "/beheer/organisatie", {Role.BEHEERDER}),
@@ -158,6 +162,7 @@ def test_route_matrix(app, who):
         ids["spare_team"] = make_team(team.municipality).id
         db.session.commit()
         ids["leaver"] = users[Role.PROFESSIONAL].id
+        ids["kk_version"] = scan_round.version_id
     for endpoint, (method, path, allowed) in MATRIX.items():
         client = app.test_client()
         if who != ANON:

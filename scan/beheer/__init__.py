@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("beheer", __name__, url_prefix="/beheer")
 
-from scan.beheer import accounts_routes, erase_routes, organisation_routes, routes  # noqa: E402, F401
+from scan.beheer import accounts_routes, erase_routes, kenniskaart_routes, organisation_routes, routes  # noqa: E402, F401

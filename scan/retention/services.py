@@ -156,7 +156,7 @@ def erase_account(user: User, by: User | None) -> None:
     # The account itself: no name, no way to log in. The role stays (the counts select professionals).
     db.session.expire(user, ["led_teams"])
     user.username = new_name
-    user.full_name = ""
+    user.full_name = new_name  # team lists of past rounds show this instead of an empty name
     # Not an Argon2 hash: no password ever verifies against it.
     user.password_hash = "!erased"
     user.active = False

@@ -70,7 +70,8 @@ def test_typed_username_erases_and_redirects(app: Any, client: Any) -> None:
     assert f"verwijderd-{ids['person']}" in html
     with app.app_context():
         user = db.session.get(User, ids["person"])
-        assert (user.username, user.full_name, user.active) == (f"verwijderd-{ids['person']}", "", False)
+        erased = f"verwijderd-{ids['person']}"
+        assert (user.username, user.full_name, user.active) == (erased, erased, False)
         assert user.erased_at is not None
         assert db.session.scalar(select(User).where(User.username == "s.vertrek")) is None
     # Erased once: the page now says so and offers no form.
