@@ -80,7 +80,8 @@ def test_erasing_a_professional_keeps_every_regional_count(demo: int) -> None:
 
     assert _needs(demo) == before
     user = db.session.get(User, person_id)
-    assert (user.username, user.full_name, user.active) == (f"verwijderd-{person_id}", f"verwijderd-{person_id}", False)
+    erased = f"verwijderd-{person_id}"
+    assert (user.username, user.full_name, user.active) == (erased, erased, False)
     assert user.erased_at is not None and user.team_id is None and user.role == Role.PROFESSIONAL.value
     scans = select(Scan.id).where(Scan.user_id == person_id)
     assert not _n(Answer.scan_id.in_(scans), Answer.note != "")
