@@ -59,6 +59,9 @@ MATRIX = {
     "beheer.accounts_import": ("GET", "/beheer/accounts/import", {Role.BEHEERDER}),
     "beheer.accounts_import_confirm": ("POST", "/beheer/accounts/import/bevestigen", {Role.BEHEERDER}),
     "beheer.account_erase": ("GET", "/beheer/accounts/{leaver}/wissen", {Role.BEHEERDER}),
+    "audit.index": ("GET", "/beheer/logboek/", {Role.BEHEERDER}),
+    "audit.export_csv": ("GET", "/beheer/logboek/export.csv", {Role.BEHEERDER}),
+    "audit.export_xlsx": ("GET", "/beheer/logboek/export.xlsx", {Role.BEHEERDER}),
     # The training catalogue: the regional coordinator and the administrator.
     "catalogue.index": ("GET", "/catalogus/", CATALOGUE),
     "catalogue.new": ("GET", "/catalogus/nieuw", CATALOGUE),

@@ -26,10 +26,13 @@ from scan.assessment.export import (
 )
 from scan.assessment.models import ScanStatus
 from scan.assessment.results import STRENGTH_LEVEL, ScanResult, compute_result, section_results
+from scan.audit import actions as audit_actions
+from scan.audit.services import record
 from scan.auth import queries as auth_queries
 from scan.auth.models import User
 from scan.core.clock import AMSTERDAM
 from scan.db import utcnow
+from scan.extensions import db
 from scan.i18n import localized
 from scan.teamschouw import queries as teamschouw_queries
 
@@ -188,11 +191,17 @@ def my_data() -> str:
 @bp.get("/mijn/gegevens.json")
 def my_data_json() -> Response:
     data = _personal_data(current_user)
-    return _download(render_json(data), "application/json", "json", data.exported_at)
+    body = render_json(data)
+    record(audit_actions.EXPORT, object_type="mijn-gegevens.json", object_id=current_user.id)
+    db.session.commit()
+    return _download(body, "application/json", "json", data.exported_at)
 
 
 @bp.get("/mijn/gegevens.csv")
 def my_data_csv() -> Response:
     data = _personal_data(current_user)
     lang = str(get_locale() or "nl")[:2]
-    return _download(render_csv(data, lang), "text/csv", "csv", data.exported_at)
+    body = render_csv(data, lang)
+    record(audit_actions.EXPORT, object_type="mijn-gegevens.csv", object_id=current_user.id)
+    db.session.commit()
+    return _download(body, "text/csv", "csv", data.exported_at)

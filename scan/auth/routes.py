@@ -8,6 +8,8 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from scan.access import public, start_endpoint
+from scan.audit import actions as audit_actions
+from scan.audit.services import record
 from scan.auth import bp, services, sessions
 from scan.auth.forms import ChangePasswordForm, LoginForm
 from scan.core.safety import client_address, safe_next
@@ -50,6 +52,7 @@ def login() -> str | Response:
 
 @bp.post("/uitloggen")
 def logout() -> Response:
+    record(audit_actions.LOGOUT)
     sessions.end_session(session.get("sid"))
     db.session.commit()
     logout_user()

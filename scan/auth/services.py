@@ -8,6 +8,8 @@ from enum import Enum
 from sqlalchemy import func, select
 
 from scan.access import Role
+from scan.audit import actions as audit_actions
+from scan.audit.services import record
 from scan.auth import sessions, throttle
 from scan.auth.models import User
 from scan.auth.passwords import burn_verification_time, hash_password, password_problem, verify_password
@@ -50,7 +52,9 @@ def log_in(username: str, password: str, address: str) -> LoginResult:
 
     Every failure looks the same to the caller whether or not the username exists.
     """
+    typed = username.strip()[:80]
     if throttle.is_throttled(username, address):
+        record(audit_actions.LOGIN_FAILED, actor=find_user(username), actor_name=typed, detail="throttled")
         return LoginResult(LoginOutcome.THROTTLED)
     user = find_user(username)
     if user is None:
@@ -60,8 +64,10 @@ def log_in(username: str, password: str, address: str) -> LoginResult:
         ok = verify_password(user.password_hash, password) and user.active
     if not ok or user is None:
         throttle.record_failure(username, address)
+        record(audit_actions.LOGIN_FAILED, actor=user, actor_name=typed)
         return LoginResult(LoginOutcome.INVALID)
     throttle.clear_account_failures(username)
+    record(audit_actions.LOGIN, actor=user)
     return LoginResult(LoginOutcome.OK, user, sessions.start_session(user, address))
 
 

@@ -14,6 +14,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from scan.access import Role, require
+from scan.audit import actions as audit_actions
+from scan.audit.services import record
 from scan.catalogue import bp, io, queries, services
 from scan.catalogue.forms import ActiveForm, ConfirmImportForm, ImportForm, TrainingForm
 from scan.catalogue.permissions import can_manage_catalogue
@@ -55,6 +57,8 @@ def new() -> str | BaseResponse:
                         data={"active": True} if request.method == "GET" else None)
     if form.validate_on_submit():
         training = services.write_training(form.entry())
+        record(audit_actions.CATALOGUE_CHANGE, object_type="training", object_id=training.id,
+               detail=f"created, code {training.code}")
         db.session.commit()
         flash(_("The entry %(code)s has been added to the catalogue.", code=training.code), "success")
         return redirect(url_for("catalogue.index"))
@@ -80,7 +84,12 @@ def edit(training_id: int) -> str | BaseResponse:
     form = TrainingForm(training_id=training.id, known_items=queries.known_item_codes(),
                         data=_form_data(training) if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.write_training(form.entry(), training)
+        entry, before = form.entry(), services.data_of(training)
+        changed = [name for name in services.COMPARED if getattr(before, name) != getattr(entry, name)]
+        code_changed = ["code"] if before.code != entry.code else []
+        services.write_training(entry, training)
+        record(audit_actions.CATALOGUE_CHANGE, object_type="training", object_id=training.id,
+               detail=f"code {training.code}, fields: " + (", ".join(code_changed + changed) or "none"))
         db.session.commit()
         flash(_("The entry %(code)s has been changed.", code=training.code), "success")
         return redirect(url_for("catalogue.index", toon="all"))
@@ -93,6 +102,8 @@ def _set_active(training_id: int, active: bool) -> BaseResponse:
     if not ActiveForm().validate_on_submit():
         abort(400)
     services.set_active(training, active)
+    record(audit_actions.CATALOGUE_CHANGE, object_type="training", object_id=training.id,
+           detail=f"{'activated' if active else 'deactivated'}, code {training.code}")
     db.session.commit()
     if active:
         flash(_("The entry %(code)s is active again.", code=training.code), "success")
@@ -125,7 +136,10 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 def export_csv() -> Response:
     _check()
     header, rows = services.export_rows(queries.trainings("all"))
-    return _download(io.write_csv(header, rows), "text/csv", "catalogus.csv")
+    body = io.write_csv(header, rows)
+    record(audit_actions.EXPORT, object_type="catalogue.csv", detail=f"{len(rows)} rows")
+    db.session.commit()
+    return _download(body, "text/csv", "catalogus.csv")
 
 
 @bp.get("/export.xlsx")
@@ -133,8 +147,10 @@ def export_csv() -> Response:
 def export_xlsx() -> Response:
     _check()
     header, rows = services.export_rows(queries.trainings("all"))
-    return _download(io.write_xlsx(header, rows, _("Training catalogue"), XLSX_FORMATS), XLSX_MIME,
-                     "catalogus.xlsx")
+    body = io.write_xlsx(header, rows, _("Training catalogue"), XLSX_FORMATS)
+    record(audit_actions.EXPORT, object_type="catalogue.xlsx", detail=f"{len(rows)} rows")
+    db.session.commit()
+    return _download(body, XLSX_MIME, "catalogus.xlsx")
 
 
 def _import_page(form: ImportForm, problems: list[str] | None = None, status: int = 200) -> tuple[str, int]:
@@ -188,6 +204,8 @@ def confirm_import() -> BaseResponse | tuple[str, int]:
         return _import_page(ImportForm(), [str(p) for p in checked.problems], status=422)
     plan = services.apply_import(checked.entries,
                                  queries.trainings_by_code([e.code for e in checked.entries]))
+    record(audit_actions.CATALOGUE_CHANGE, object_type="catalogue.import",
+           detail=f"{len(plan.added)} added, {len(plan.changed)} changed, {plan.unchanged} unchanged")
     db.session.commit()
     flash(
         _("Import done: %(added)s, %(changed)s.",

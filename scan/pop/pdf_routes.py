@@ -6,7 +6,10 @@ from flask import make_response, request
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from scan.audit import actions as audit_actions
+from scan.audit.services import record
 from scan.core import clock
+from scan.extensions import db
 from scan.pop import bp
 from scan.pop.pdf import pop_filename, render_pop
 from scan.pop.pdf_data import chosen_version, pop_pdf_data
@@ -18,7 +21,10 @@ def pdf(pop_id: int) -> Response:
     pop = load_pop(pop_id)
     version = chosen_version(pop, request.args.get("versie", type=int))
     data = pop_pdf_data(pop, version, clock.today())
-    response = make_response(render_pop(data, str(get_locale() or "nl")[:2]))
+    body = render_pop(data, str(get_locale() or "nl")[:2])
+    record(audit_actions.EXPORT, object_type="pop.pdf", object_id=pop.id, detail=f"version {version.number}")
+    db.session.commit()
+    response = make_response(body)
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{pop_filename(data)}"'
     # A person's development plan: never kept by a browser or a proxy.

@@ -17,6 +17,8 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 
+from scan.audit import actions as audit_actions
+from scan.audit.services import record
 from scan.auth import throttle
 from scan.auth.models import User
 from scan.auth.passwords import verify_password
@@ -197,6 +199,9 @@ def sign(pop: Pop, signer: User, password: str, address: str, now: datetime | No
         version.leader_signed_by_id = signer.id
     if version.professional_signed_at and version.leader_signed_at:
         version.status = PopStatus.SIGNED
+    signed_as = "professional" if owner else "team leader"
+    record(audit_actions.POP_SIGN, object_type="pop", object_id=pop.id,
+           detail=f"version {version.number}, as {signed_as}", actor=signer)
     db.session.flush()
     return version
 

@@ -17,8 +17,11 @@ from flask import Response, abort
 from flask_login import current_user
 
 from scan.access import Role, require
+from scan.audit import actions as audit_actions
+from scan.audit.services import record
 from scan.catalogue.io import Sheet, write_csv, write_workbook
 from scan.core.clock import today
+from scan.extensions import db
 from scan.regio import bp, services
 from scan.regio.forms import filter_form
 from scan.regio.tables import COUNT, HOURS, MONEY, NUMBER, VIEW_NAMES, About, View, build_view, build_views
@@ -52,6 +55,19 @@ def _prepare() -> tuple[services.Selection, About, str]:
     return selection, about, "-".join(p for p in parts if p)
 
 
+def _selection_facts(selection: services.Selection) -> str:
+    """The filter as short facts for the audit log, e.g. "rounds: period, first: 2027-01-01"."""
+    facts = ", ".join(f"{key}: {value}" for key, value in selection.query_args().items())
+    return facts or "default selection"
+
+
+def record_export(kind: str, selection: services.Selection) -> None:
+    """Every regional export is recorded in the audit log (and committed: these are GET requests)."""
+    record(audit_actions.EXPORT, object_type=kind, object_id=current_user.region_id,
+           detail=_selection_facts(selection))
+    db.session.commit()
+
+
 def _download(data: bytes, mimetype: str, filename: str) -> Response:
     return Response(
         data,
@@ -70,7 +86,9 @@ def export_xlsx() -> Response:
         Sheet(v.title, v.header, v.rows, _number_formats(v), v.total_rows, bold_header=True)
         for v in build_views(overview, plan, about)
     ]
-    return _download(write_workbook(sheets), XLSX_MIME, f"scholingsplan-{stem}.xlsx")
+    body = write_workbook(sheets)
+    record_export("regio.xlsx", selection)
+    return _download(body, XLSX_MIME, f"scholingsplan-{stem}.xlsx")
 
 
 @bp.get("/export/<view>.csv")
@@ -82,4 +100,6 @@ def export_csv(view: str) -> Response:
     selection, about, stem = _prepare()
     overview, plan = services.scholingsplan(current_user.region_id, selection)
     table = build_view(view, overview, plan, about)
-    return _download(write_csv(table.header, table.rows), "text/csv", f"{view}-{stem}.csv")
+    body = write_csv(table.header, table.rows)
+    record_export(f"regio.{view}.csv", selection)
+    return _download(body, "text/csv", f"{view}-{stem}.csv")

@@ -13,6 +13,7 @@ from scan.core.pdf import attachment_name_part
 from scan.extensions import db
 from scan.organisation.models import Municipality
 from scan.regio import bp, services
+from scan.regio.export_routes import record_export
 from scan.regio.forms import filter_form
 from scan.regio.pdf import PlanPdfData, render_scholingsplan
 
@@ -41,6 +42,7 @@ def export_pdf() -> Response:
         plan=plan,
     )
     body = render_scholingsplan(data, str(get_locale() or "nl")[:2])
+    record_export("regio.pdf", selection)
     response = make_response(body)
     response.mimetype = "application/pdf"
     code = attachment_name_part(data.region_code, "regio")

@@ -7,7 +7,10 @@ from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from scan.access import Role, require
+from scan.audit import actions as audit_actions
+from scan.audit.services import record
 from scan.core import clock
+from scan.extensions import db
 from scan.teamschouw import bp
 from scan.teamschouw.loading import team_round
 from scan.teamschouw.pdf import render_team_report
@@ -21,6 +24,9 @@ def report_pdf(team_id: int, round_id: int) -> Response:
     today = clock.today()
     data = team_report_data(team, scan_round, today)
     body = render_team_report(data, str(get_locale() or "nl")[:2])
+    record(audit_actions.EXPORT, object_type="teamschouw.pdf", object_id=team.id,
+           detail=f"round {scan_round.id}")
+    db.session.commit()
     response = make_response(body)
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = (

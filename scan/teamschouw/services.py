@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 
 from scan.access import Role
 from scan.assessment.models import NOTE_MAX_LENGTH, Scan, ScanRound, ScanStatus
+from scan.audit import actions as audit_actions
+from scan.audit.services import record
 from scan.auth.models import User
 from scan.db import utcnow
 from scan.extensions import db
@@ -145,6 +147,9 @@ def calibrate(scan: Scan, checked: dict[int, CheckedCalibration], actor: User, e
             )
         )
         changed += 1
+    if changed:
+        record(audit_actions.CALIBRATE, object_type="scan", object_id=scan.id, detail=f"items: {changed}",
+               actor=actor)
     db.session.flush()
     return changed
 
