@@ -15,7 +15,7 @@ from scan.audit import actions
 from scan.extensions import db
 from scan.pop.models import PopStatus, Training, TrainingItem
 from tests.audit.helpers import events, one
-from tests.factories import PASSWORD, login, make_kenniskaart, make_region, make_scan, make_user
+from tests.factories import PASSWORD, login, make_kenniskaart, make_region, make_round, make_scan, make_user
 from tests.pop.world import build as pop_world
 from tests.pop.world import make_pop
 from tests.teamschouw.plan_world import base
@@ -180,15 +180,8 @@ def test_the_pop_pdf_download_is_recorded(app: Any, client: Any, pw: dict[str, A
 @pytest.mark.parametrize("kind", ["json", "csv"])
 def test_downloading_my_data_is_recorded(app: Any, client: Any, kind: str) -> None:
     with app.app_context():
-        from scan.auth.models import User
-
-        w_round = None
-        version = make_kenniskaart()
         user = make_user(Role.PROFESSIONAL)
-        from tests.factories import make_round
-
-        w_round = make_round(user.team, version)
-        make_scan(w_round, db.session.get(User, user.id), {"GC01": (2, 3)}, submitted=True,
+        make_scan(make_round(user.team, make_kenniskaart()), user, {"GC01": (2, 3)}, submitted=True,
                   notes={"GC01": "Heel persoonlijke notitie"})
         db.session.commit()
         username, user_id = user.username, user.id
