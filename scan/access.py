@@ -64,6 +64,10 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
     ),
     Role.BEHEERDER: (
         NavItem("beheer.index", _l("Administration")),
+        NavItem("beheer.accounts", _l("Accounts")),
+        NavItem("beheer.organisation", _l("Organisation")),
+        NavItem("beheer.kenniskaart", _l("Kenniskaart")),
+        NavItem("audit.index", _l("Audit log")),
         NavItem("catalogue.index", _l("Training catalogue")),
     ),
 }
