@@ -63,7 +63,7 @@ def test_the_audit_log_filtered_on_a_later_page(page: Any, admin: str, lang: str
     visit(page, "/beheer/logboek/?first=2026-03-01&page=2")
     # 60 events in March and the administrator's own login today: 50 on page 1, 11 on page 2.
     assert page.locator("main tbody tr").count() == 11
-    assert page.locator("nav [aria-current=page]").inner_text() == "2"
+    assert page.locator("main nav [aria-current=page]").inner_text() == "2"
     assert page.locator("nav a[rel=prev]").get_attribute("href") == "/beheer/logboek/?page=1&first=2026-03-01"
     assert page.locator("#first").input_value() == "2026-03-01"
     assert_accessible(page, f"audit log, filtered, page 2 ({lang})")
