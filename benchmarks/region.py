@@ -26,6 +26,8 @@ from sqlalchemy.engine import Connection
 
 from scan.access import Role
 from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound, ScanStatus
+from scan.audit import actions
+from scan.audit.models import AuditEvent
 from scan.auth.models import User
 from scan.demo.rounds import Entry, Profile, draw_answers, draw_profile, grow, partial
 from scan.kenniskaart.models import LEVEL_SPECIALISTISCH, SECTION_LEEFGEBIED, Section
@@ -77,6 +79,7 @@ class BenchRegion:
     region_id: int = 0
     team_id: int = 0  # the measured professional's team
     open_round_id: int = 0  # that team's open round
+    closed_round_id: int = 0  # and its closed round, where the professional has a submitted scan
     professionals: int = 0
     teams: int = 0
     answers: int = 0
@@ -162,8 +165,10 @@ class RegionBuilder:
                 coordinator = self._user_row(
                     conn, "bench.regio", Role.REGIOCOORDINATOR, region_id=region.region_id
                 )
-                conn.execute(insert(_rows(User)), [coordinator])
+                administrator = self._user_row(conn, "bench.beheer", Role.BEHEERDER)
+                conn.execute(insert(_rows(User)), [coordinator, administrator])
                 region.accounts[Role.REGIOCOORDINATOR.value] = coordinator["username"]
+                region.accounts[Role.BEHEERDER.value] = administrator["username"]
             self._add_teams(conn, new_teams)
             self._finish(conn)
         return time.perf_counter() - started
@@ -177,6 +182,13 @@ class RegionBuilder:
         }
         row.update(extra)
         return row
+
+    @staticmethod
+    def _audit_row(at: datetime, user: dict[str, Any], action: str, object_type: str,
+                   object_id: int) -> dict[str, Any]:
+        return {"at": at, "actor_id": user["id"], "actor_name": user["username"], "action": action,
+                "object_type": object_type, "object_id": str(object_id), "detail": "",
+                "address": "192.0.2.1"}
 
     def _add_teams(self, conn: Connection, count: int) -> None:
         # In batches, so a million answers never sit in memory at once.
@@ -198,6 +210,7 @@ class RegionBuilder:
         scans: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         answers: list[dict[str, Any]] = []
+        audit: list[dict[str, Any]] = []
         schouw: dict[str, list[dict[str, Any]]] = {}
         pop_rows: dict[str, list[dict[str, Any]]] = {}
         for n in range(first_team, first_team + count):
@@ -228,7 +241,7 @@ class RegionBuilder:
                     "created_by_id": leader["id"], "created_at": self.now,
                 })
             if n == 0:
-                region.team_id, region.open_round_id = team_id, open_id
+                region.team_id, region.open_round_id, region.closed_round_id = team_id, open_id, closed_id
                 region.accounts[Role.TEAMLEIDER.value] = leader["username"]
             closed_scans: list[tuple[int, int, dict[int, Entry]]] = []  # (user, scan, answers)
             for m in range(TEAM_SIZE):
@@ -263,6 +276,10 @@ class RegionBuilder:
                     if submitted:
                         events.append({"scan_id": scan_id, "kind": "submitted", "actor_id": user["id"],
                                        "reason": "", "at": at})
+                    # The audit log a region builds up: a login before each scan, the submit itself.
+                    audit.append(self._audit_row(at, user, actions.LOGIN, "user", user["id"]))
+                    if submitted:
+                        audit.append(self._audit_row(at, user, actions.SCAN_SUBMIT, "scan", scan_id))
                     answers.extend(
                         {"scan_id": scan_id, "item_id": item_id, "level": level, "not_applicable": na,
                          "ambition": ambition, "note": note, "updated_at": at}
@@ -288,7 +305,7 @@ class RegionBuilder:
         # Parents before children, for the foreign keys.
         for model, rows in ((Municipality, municipalities), (Team, teams), (User, leaders),
                             (team_leaders, leads), (User, users), (ScanRound, rounds), (Scan, scans),
-                            (Answer, answers), (ScanEvent, events)):
+                            (Answer, answers), (ScanEvent, events), (AuditEvent, audit)):
             _insert(conn, _rows(model), rows)
         insert_teamschouw_rows(conn, schouw)
         for model in (Pop, PopVersion, PopGoal, PopAction):
@@ -465,7 +482,23 @@ def _section_url(region: BenchRegion) -> str:
 REGIO = Role.REGIOCOORDINATOR.value
 ALL_ROUNDS = "rounds=period&first=2000-01-01&last=2099-12-31"
 
+PRO = Role.PROFESSIONAL.value
+LEADER = Role.TEAMLEIDER.value
+ADMIN = Role.BEHEERDER.value
+
+
+def _team(region: BenchRegion, rest: str = "") -> str:
+    return f"/teams/{region.team_id}{rest}"
+
+
 PAGES: list[Page] = [
+    # Every role's start page and the professional's own pages.
+    Page("professional: start page (/mijn)", PRO, lambda region: "/mijn"),
+    Page("professional: Mijn scan (/scan)", PRO, lambda region: "/scan"),
+    Page("professional: Mijn resultaat", PRO, lambda region: f"/mijn/resultaat/{region.closed_round_id}"),
+    Page("professional: my team (/mijn/team)", PRO, lambda region: "/mijn/team"),
+    Page("professional: Mijn gegevens", PRO, lambda region: "/mijn/gegevens"),
+    Page("professional: Mijn gegevens (JSON export)", PRO, lambda region: "/mijn/gegevens.json"),
     Page("scan section (GET)", Role.PROFESSIONAL.value, _section_url),
     Page("scan section save (POST)", Role.PROFESSIONAL.value, _section_url, form=section_form, expect=302),
     # The measured professional's POP: 5 goals of 3 actions each (MEASURED_POP), in the open round.
@@ -479,7 +512,31 @@ PAGES: list[Page] = [
     Page("region: export XLSX", REGIO, lambda region: f"/regio/scholingsplan.xlsx?{ALL_ROUNDS}"),
     Page("region: export CSV", REGIO, lambda region: f"/regio/export/scholingsplan.csv?{ALL_ROUNDS}"),
     Page("region: export PDF", REGIO, lambda region: f"/regio/scholingsplan.pdf?{ALL_ROUNDS}"),
+    Page("regional coordinator: start page (/regio/)", REGIO, lambda region: "/regio/"),
+    # The team leader of the measured professional's team (20 members), in its open round.
+    Page("team leader: start page (/teams/)", LEADER, lambda region: "/teams/"),
+    Page("team leader: team page", LEADER, lambda region: _team(region)),
+    Page("team leader: round status", LEADER,
+         lambda region: _team(region, f"/rondes/{region.open_round_id}")),
+    Page("team leader: POPs of the team", LEADER, lambda region: _team(region, "/pops")),
+    Page("team leader: teamschouw overview", LEADER,
+         lambda region: _team(region, f"/rondes/{region.open_round_id}/teamschouw/")),
+    # The administrator: lists that are paged or grow with the organisation, and the audit log.
+    Page("administrator: start page (/beheer/)", ADMIN, lambda region: "/beheer/"),
+    Page("administrator: accounts", ADMIN, lambda region: "/beheer/accounts"),
+    Page("administrator: accounts, search", ADMIN, lambda region: "/beheer/accounts?q=bench.p0003"),
+    Page("administrator: organisation", ADMIN, lambda region: "/beheer/organisatie"),
+    Page("administrator: Kenniskaart", ADMIN, lambda region: "/beheer/kenniskaart"),
+    Page("administrator: audit log", ADMIN, lambda region: "/beheer/logboek/"),
+    Page("administrator: audit log, one person", ADMIN, lambda region: "/beheer/logboek/?person=bench.p0000"),
+    Page("training catalogue", ADMIN, lambda region: "/catalogus/"),
+    Page("training catalogue (XLSX export)", ADMIN, lambda region: "/catalogus/export.xlsx"),
 ]
+
+# The checks the issue sets: the same number of queries at both sizes on every page, and the regional
+# overview at 10,000 professionals at most three times its time at 1,000.
+REGIONAL_OVERVIEW = "region: need per leefgebied"
+REGIONAL_OVERVIEW_MAX_RATIO = 3.0
 
 
 # --- measuring --------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ from benchmarks import teamschouw  # noqa: E402
 from benchmarks.region import (  # noqa: E402
     PAGES,
     PASSWORD,
+    REGIONAL_OVERVIEW,
+    REGIONAL_OVERVIEW_MAX_RATIO,
     BenchRegion,
     Measurement,
     Page,
@@ -220,6 +222,25 @@ def print_statements(small: list[Measurement], large: list[Measurement]) -> None
             print(f"  {small_ms:7.2f} {large_ms:7.2f}  {' '.join(statement.split())[:120]}")
 
 
+def checks(small: list[Measurement], large: list[Measurement]) -> list[str]:
+    """The issue's limits, checked on this run's figures; an empty list means every check held."""
+    failures = [
+        f"{s.page}: {_queries(s)} SQL queries at the small size, {_queries(g)} at the large size"
+        for s, g in zip(small, large, strict=True)
+        if (s.queries_min, s.queries_max) != (g.queries_min, g.queries_max)
+    ]
+    overview = {m.page: m for m in small}[REGIONAL_OVERVIEW], {m.page: m for m in large}[REGIONAL_OVERVIEW]
+    ratio = overview[1].median_ms / overview[0].median_ms
+    verdict = "within" if ratio <= REGIONAL_OVERVIEW_MAX_RATIO else "ABOVE"
+    print(f"check: the regional overview takes {ratio:.2f} times as long at the large size "
+          f"({verdict} the limit of {REGIONAL_OVERVIEW_MAX_RATIO:.0f})")
+    if ratio > REGIONAL_OVERVIEW_MAX_RATIO:
+        failures.append(f"{REGIONAL_OVERVIEW}: time ratio {ratio:.2f} > {REGIONAL_OVERVIEW_MAX_RATIO}")
+    same = len(small) - sum(1 for f in failures if "SQL queries" in f)
+    print(f"check: {same} of {len(small)} pages run the same number of SQL queries at both sizes")
+    return failures
+
+
 def describe(region: BenchRegion, backend: str, args: argparse.Namespace) -> str:
     return (f"database: {backend}; section {region.section_code} ({len(region.section_items)} items); "
             f"median of {args.repeat} requests after {args.warmup} warm-up; logged in as "
@@ -255,6 +276,7 @@ def main() -> int:
               f"grown to {region.professionals:,} ({region.teams:,} teams, two rounds, "
               f"{region.answers:,} answers, {region.pops:,} POPs) in {large_build:.1f} s more")
         print_table(small, large, (small_size, region.professionals))
+        failures = checks(small, large)
         sizes = sorted(teams.teams)
         print()
         print(f"teamschouw: team leader {region.accounts[teamschouw.ACCOUNT]}, teams of "
@@ -265,10 +287,12 @@ def main() -> int:
             print_statements(small, large)
             print_statements(per_size[0], per_size[-1])
         print(f"total run time: {time.perf_counter() - started:.0f} s")
+        for failure in failures:
+            print(f"CHECK FAILED: {failure}")
     finally:
         _dispose(app)
         shutil.rmtree(instance, ignore_errors=True)
-    return 0
+    return 1 if failures else 0
 
 
 def _dispose(app: Flask | None) -> None:
