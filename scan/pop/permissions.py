@@ -22,5 +22,11 @@ def can_edit_plan(user: User, pop: Pop, version: PopVersion) -> bool:
 
 
 def can_update_progress(user: User, pop: Pop) -> bool:
-    """Action status and reflection are progress, not plan changes: allowed to the professional always."""
-    return pop.user_id == user.id
+    """Action status and reflection of the latest version: progress, not plan changes.
+
+    Only the professional, and only once the POP has been signed (in any version): a plan not yet agreed
+    has nothing to make progress on. While a re-plan is drafted, proposed or agreed, progress goes on in
+    the new version (start_new_version copies status and reflection), so it never waits for re-signing.
+    Uses the loaded `pop.versions`, no query. The plan page and the progress POST both ask this.
+    """
+    return pop.user_id == user.id and any(v.status == PopStatus.SIGNED for v in pop.versions)

@@ -36,7 +36,7 @@ from scan.pop.forms import (
     GoalForm,
     ProgressForm,
 )
-from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion, Training
+from scan.pop.models import Pop, PopAction, PopGoal, PopVersion, Training
 from scan.pop.permissions import can_edit_plan, can_update_progress
 from scan.pop.versions import latest_version, load_pop, version_with_content
 
@@ -138,7 +138,7 @@ def _detail_page(
     is_latest = version.id == latest_version(pop).id
     can_edit = is_latest and can_edit_plan(current_user, pop, version)
     content = version_with_content(version.id)
-    can_progress = is_latest and can_update_progress(current_user, pop) and version.status == PopStatus.SIGNED
+    can_progress = is_latest and can_update_progress(current_user, pop)
     proposal_views: list[ProposalView] = []
     goal_form = given.get("goal_form")
     if can_edit:

@@ -60,6 +60,63 @@ def test_progress_after_signing_makes_no_new_version(client, w, app):
     assert "Reflectie: Ik vraag nu eerder door." in html and "afgerond" in html
 
 
+def _new_action_id(app, pop_id, number):
+    """The copy of the world's action in version `number`."""
+    with app.app_context():
+        return db.session.scalar(
+            select(PopAction.id)
+            .join(PopGoal)
+            .join(PopVersion)
+            .where(PopVersion.pop_id == pop_id, PopVersion.number == number)
+        )
+
+
+def test_progress_goes_on_while_a_signed_pop_is_re_planned(client, w, app):
+    ids = pop_world.make_pop(app, w, status="signed")
+    login(client, w["anna"])
+    page = f"/pop/{ids['pop']}"
+    assert client.submit(f"{page}/nieuwe-versie", page=page).status_code == 302
+    v2 = {**ids, "action": _new_action_id(app, ids["pop"], 2)}
+    html = client.get(page).get_data(as_text=True)
+    # Version 2 is a draft: its plan can be changed, and the progress form is there too.
+    assert "Concept" in html and "Activiteit toevoegen" in html and "Voortgang opslaan" in html
+    assert f'action="/pop/{ids["pop"]}/acties/{v2["action"]}/voortgang"' in html
+    assert f'/acties/{ids["action"]}/voortgang' not in html  # not the signed version 1's action
+    response = _progress(client, v2, "afgerond", "Ik vat nu samen voor ik doorvraag.", page=page)
+    assert response.status_code == 302
+    assert _action(app, v2["action"]) == ("afgerond", "Ik vat nu samen voor ik doorvraag.", True)
+    assert _action(app, ids["action"]) == ("gepland", "", False)  # the signed version stays as signed
+    with app.app_context():
+        versions = db.session.scalars(select(PopVersion).order_by(PopVersion.number))
+        assert [(v.number, v.status) for v in versions] == [(1, "signed"), (2, "draft")]
+    html = client.get(page).get_data(as_text=True)
+    assert "Reflectie: Ik vat nu samen voor ik doorvraag." in html
+    # Proposed to the team leader: the plan is locked, progress is not.
+    assert client.submit(f"{page}/voorstellen", page=page).status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "Activiteit toevoegen" not in html and "Voortgang opslaan" in html
+    assert _progress(client, v2, "bezig", page=page).status_code == 302
+    assert _action(app, v2["action"])[0] == "bezig"
+    # The team leader reads it without the form; neither they nor another professional can post progress.
+    for who in ("leader", "bert"):
+        other = app.test_client()
+        login(other, w[who])
+        if who == "leader":
+            html = other.get(page).get_data(as_text=True)
+            assert "Training volgen" in html and "Voortgang opslaan" not in html and "/voortgang" not in html
+        assert _progress(other, v2, "vervallen", page="/account/wachtwoord").status_code == 403, who
+    assert _action(app, v2["action"])[0] == "bezig"
+
+
+def test_no_progress_before_the_pop_was_ever_signed(client, w, app):
+    ids = pop_world.make_pop(app, w)
+    login(client, w["anna"])
+    html = client.get(f"/pop/{ids['pop']}").get_data(as_text=True)
+    assert "Activiteit toevoegen" in html and "Voortgang opslaan" not in html
+    assert _progress(client, ids, "bezig").status_code == 403
+    assert _action(app, ids["action"]) == ("gepland", "", False)
+
+
 def test_progress_with_an_unknown_status_is_refused(client, w, app):
     ids = pop_world.make_pop(app, w, status="signed")
     login(client, w["anna"])
