@@ -18,7 +18,7 @@ from scan.auth.models import User
 from scan.db import utcnow
 from scan.extensions import db
 from scan.kenniskaart.models import Item
-from scan.pop.forms import ACTION_TYPE_LABELS
+from scan.pop.forms import ACTION_TYPE_LABELS, COLLEAGUE_TYPES
 from scan.pop.models import (
     ACTION_STATUSES,
     ACTION_TYPES,
@@ -155,6 +155,12 @@ def _apply(action: PopAction, data: ActionInput) -> None:
         raise PopError(_("The end date cannot be before the start date."), field="planned_until")
     if data.training is not None and not data.training.active and action.training_id != data.training.id:
         raise PopError(_("This training is no longer in the catalogue."), field="training")
+    # The vraagbaak colleague is who you shadow or are coached by; with any other kind it would be noise.
+    if data.colleague is not None and data.type not in COLLEAGUE_TYPES:
+        raise PopError(
+            _("A colleague goes with job shadowing or coaching only: choose one of those, or no colleague."),
+            field="colleague",
+        )
     action.type = data.type
     action.description = data.description.strip()
     action.training_id = data.training.id if data.training else None

@@ -215,6 +215,30 @@ def test_action_is_validated_and_keeps_what_was_typed(client, w, app):
     assert len(_actions(app)) == 1
 
 
+def test_a_colleague_only_goes_with_job_shadowing_or_coaching(client, w, app):
+    ids = pop_world.make_pop(app, w)
+    login(client, w["anna"])
+    url = f"/pop/{ids['pop']}/doelen/{ids['goal']}/acties/nieuw"
+    typed = {"type": "zelfstudie", "description": "Artikel lezen met Bert", "training": "",
+             "colleague": str(w["bert_id"]), "hours": "2"}
+    response = client.submit(url, typed)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Een collega hoort alleen bij meelopen of coaching" in html and 'href="#colleague"' in html
+    # What was typed is still there, the colleague too.
+    assert "Artikel lezen met Bert" in html and f'<option selected value="{w["bert_id"]}"' in html
+    assert len(_actions(app)) == 1
+    # Changing an action with a colleague to another kind is refused the same way.
+    assert client.submit(url, {**typed, "type": "coaching"}).status_code == 302
+    coaching = _actions(app)[1]
+    assert coaching[0] == "coaching" and coaching[3] == w["bert_id"]
+    with app.app_context():
+        action_id = db.session.scalar(select(PopAction.id).where(PopAction.type == "coaching"))
+    response = client.submit(f"/pop/{ids['pop']}/acties/{action_id}/wijzigen", {**typed, "type": "training"})
+    assert response.status_code == 422 and "Een collega hoort alleen bij" in response.get_data(as_text=True)
+    assert _actions(app)[1][0] == "coaching"
+
+
 def test_action_hours_and_points_default_from_the_training(client, w, app):
     ids = pop_world.make_pop(app, w)
     login(client, w["anna"])
