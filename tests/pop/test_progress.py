@@ -330,3 +330,85 @@ def test_fixed_number_of_queries_on_detail_and_mine(app, w, count_queries, statu
     assert counts[("pop", 1)] == counts[("pop", 5)], counts
     assert counts[("/mijn/pop", 1)] == counts[("/mijn/pop", 5)], counts
     assert counts[("/mijn", 1)] == counts[("/mijn", 5)], counts
+
+
+def _grow_catalogue_and_team(app, w):
+    """Nine more active catalogue entries (some for GC01) and four more vraagbaak colleagues in the team."""
+    from scan.access import Role
+    from scan.pop.models import Training, TrainingItem
+    from scan.teamschouw.models import Agreement, AgreementKind, ConsentStatus
+    from tests.factories import make_user
+
+    with app.app_context():
+        for n in range(9):
+            training = Training(code=f"TR-X{n}", title=f"Extra training {n}", provider="Academie Noord",
+                                type="training", hours=Decimal("8"), points=n, active=True, cost_cents=100)
+            training.item_codes = [TrainingItem(item_code="GC01" if n % 2 else "LG02-A1")]
+            db.session.add(training)
+        team = db.session.get(Team, w["team"])
+        for n in range(4):
+            member = make_user(Role.PROFESSIONAL, team=team, full_name=f"Extra Collega {n}")
+            db.session.add(Agreement(
+                round_id=w["round"], kind=AgreementKind.VRAAGBAAK, member_id=member.id,
+                consent=ConsentStatus.ACCEPTED,
+                **({"item_id": w["items"]["GC01"]} if n % 2 else {"section_id": w["sections"]["LG01"]}),
+            ))
+        db.session.commit()
+
+
+def _set_status(app, version_id, status):
+    with app.app_context():
+        db.session.get(PopVersion, version_id).status = status
+        db.session.commit()
+
+
+def test_fixed_number_of_queries_on_the_forms_review_and_sign_pages(app, w, count_queries):
+    """Goal and action forms (catalogue, colleagues), the review and the sign page: the same number of
+    queries with 1 or 5 goals, 3 or 12 catalogue entries, 1 or 5 vraagbaak colleagues."""
+    counts: dict[tuple[str, int], int] = {}
+    for size in (1, 5):
+        with app.app_context():
+            from scan.pop.models import Pop
+
+            for row in db.session.scalars(select(Pop)):
+                db.session.delete(row)
+            db.session.commit()
+        if size == 5:
+            _grow_catalogue_and_team(app, w)
+        ids = pop_world.make_pop(app, w)
+        _grow(app, ids, w, size, 3)
+        with app.app_context():  # an action with a training and a colleague, for its edit form
+            action = db.session.scalar(
+                select(PopAction.id)
+                .where(PopAction.goal_id == ids["goal"], PopAction.colleague_id.is_not(None))
+                .limit(1)
+            )
+        p = ids["pop"]
+        pages = [
+            ("goal form", "draft", "anna", f"/pop/{p}/doelen/{ids['goal']}/wijzigen"),
+            ("new action", "draft", "anna", f"/pop/{p}/doelen/{ids['goal']}/acties/nieuw"),
+            ("edit action", "draft", "anna", f"/pop/{p}/acties/{action}/wijzigen"),
+            ("review", "proposed", "leader", f"/pop/{p}/beoordelen"),
+            ("sign", "agreed", "anna", f"/pop/{p}/ondertekenen"),
+            ("sign", "agreed", "leader", f"/pop/{p}/ondertekenen"),
+        ]
+        clients = {}
+        for who in ("anna", "leader"):
+            clients[who] = app.test_client()
+            login(clients[who], w[who])
+        for page, status, who, url in pages:
+            _set_status(app, ids["version"], status)
+            client = clients[who]
+            client.get(url)  # warm up
+            count_queries.statements.clear()
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            counts[(f"{page} ({who})", size)] = count_queries.count
+        if size == 5:  # the large world is really there: all entries and colleagues offered
+            _set_status(app, ids["version"], "draft")
+            html = clients["anna"].get(f"/pop/{p}/doelen/{ids['goal']}/acties/nieuw").get_data(as_text=True)
+            assert "Extra training 8" in html and "Extra Collega 3" in html
+    assert len(counts) == 12 and min(counts.values()) > 3, counts
+    for (page, size), count in counts.items():
+        if size == 1:
+            assert count == counts[(page, 5)], (page, counts)
