@@ -9,6 +9,8 @@ from datetime import date
 import pytest
 from flask_babel import force_locale
 from pypdf import PdfReader
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.legends import Legend
 
 from scan.access import Role
 from scan.core.clock import today
@@ -27,6 +29,7 @@ from scan.teamschouw.pdf import (
     PriorityRow,
     SessionRecord,
     TeamReportData,
+    coverage_chart,
     render_team_report,
     status_label,
 )
@@ -124,6 +127,10 @@ def test_renderer_in_dutch(app_ctx):
     assert f"LG03 Opvoeden 0 5 1 2 × {_status('nl', 'none')}" in words
     assert f"LG04 Zorg 2 6 0 3 < {_status('nl', 'thin')}" in words
     assert "Voldoet aan de norm" in words
+    # The chart follows the table, with its caption, and draws its legend and category labels as text.
+    assert "Grafiek: de getallen uit de tabel hierboven." in words
+    assert words.index("Grafiek: de getallen") > words.index("LG04 Zorg 2 6 0 3")
+    assert "Specialisten" in words and "Willen groeien" in words
     # Priorities in their order, with the reasons.
     assert words.index("Rust op één coördinator") < words.index("Niemand is specialist")
     assert "LG03 Opvoeden (heel leefgebied)" in words
@@ -156,7 +163,32 @@ def test_renderer_with_nothing_recorded_yet(app_ctx):
     assert "No priorities chosen yet." in words
     assert "No session recorded yet." in words
     assert words.count("None recorded.") == 3  # vraagbaak, grow and other
+    assert "Chart:" not in words  # nothing to draw without leefgebieden
     assert "Page 1 of 1" in words
+
+
+def test_the_chart_draws_the_numbers_of_the_coverage_rows(app_ctx):
+    data = _plain_data()
+    with force_locale("nl"):
+        drawing = coverage_chart(data, "nl")
+    chart = next(c for c in drawing.contents if isinstance(c, HorizontalBarChart))
+    legend = next(c for c in drawing.contents if isinstance(c, Legend))
+    # Drawn bottom-up, so the data is the table's rows reversed; the series reversed to match the legend.
+    rows = list(reversed(data.coverage))
+    assert [list(series) for series in chart.data] == [
+        [r.growing for r in rows],
+        [r.general for r in rows],
+        [r.specialists for r in rows],
+    ] == [[0, 1, 4, 2], [6, 5, 9, 7], [2, 0, 1, 3]]
+    assert chart.categoryAxis.categoryNames == ["LG04 Zorg", "LG03 Opvoeden", "LG02 Wonen",
+                                                "LG01 Financiën en schulden"]
+    assert [name for _colour, name in legend.colorNamePairs] == ["Specialisten", "Algemeen niveau",
+                                                                 "Willen groeien"]
+    assert chart.valueAxis.valueMax == 10  # the largest number (9) fits with room for its label
+    with force_locale("en"):
+        english = coverage_chart(data, "en")
+    chart = next(c for c in english.contents if isinstance(c, HorizontalBarChart))
+    assert chart.categoryAxis.categoryNames[-1] == "LG01 Finances and debt"
 
 
 def test_user_text_is_not_read_as_markup(app_ctx):
@@ -239,6 +271,7 @@ def test_team_leader_downloads_the_report_in_dutch(app, client):
         ok, none = _status("nl", "ok"), _status("nl", "none")
     assert f"LG01 Financiën 2 2 1 2 √ {ok}" in words
     assert f"LG02 Wonen 0 2 1 3 × {none}" in words
+    assert "Grafiek: de getallen uit de tabel hierboven." in words  # the chart below the table
     assert words.index("Rust op twee collega's") < words.index("Niemand is specialist in wonen")
     assert "LG02 Wonen (heel leefgebied)" in words
     # The accepted vraagbaak is listed; the one still waiting for consent is not, anywhere.
