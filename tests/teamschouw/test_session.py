@@ -184,6 +184,7 @@ def test_in_english(client, w):
 def _routes(w, priority_id, agreement_id):
     b = base(w)
     return [
+        ("GET", f"{b}/", None),  # the teamschouw start page
         ("GET", f"{b}/kalibratie", None),
         ("GET", f"{b}/kalibratie/{w['anna_scan']}", None),
         ("GET", f"{b}/kalibratie/{w['anna_scan']}?sectie=GC", None),
@@ -310,3 +311,39 @@ def test_a_leader_cannot_use_another_teams_round_through_their_own_team(app, pla
         == 403
     )
     assert counts(app) == before
+
+
+# --- a leader of several teams switches between them ---------------------------------------------------
+
+
+def test_a_leader_of_two_teams_switches_to_the_other_teams_latest_round(app, client, w):
+    from scan.organisation.models import Team
+    from tests.factories import make_team
+
+    with app.app_context():
+        leader = db.session.scalars(select(User).where(User.username == w["leader"])).one()
+        other_team = db.session.get(Team, w["other_team"])
+        older = make_round(
+            other_team, opens_in_days=-400, closes_in_days=-380, title="Ontwikkelscan najaar 2025"
+        )
+        empty = make_team(name="Wijkteam Nieuw")
+        leader.led_teams = [*leader.led_teams, other_team, empty]
+        db.session.commit()
+        older_id, latest_title = older.id, db.session.get(ScanRound, w["other_round"]).title
+    login(client, w["leader"])
+    html = client.get(f"{base(w)}/").get_data(as_text=True)
+    other = html.split("Je andere teams</h2>")[1].split("</ul>")[0]
+    # The other team's latest round, not its older one; a team without rounds is named, without a link.
+    assert f'href="{base(w, "other_round", "other_team")}/">Wijkteam Elders · {latest_title}</a>' in other
+    assert f"/rondes/{older_id}/" not in other
+    assert "Wijkteam Nieuw · nog geen scanrondes" in other
+    assert "Wijkteam Proef" not in other  # not the team on the page
+    # Following the link: the other team's start page, with a way back.
+    html = client.get(f"{base(w, 'other_round', 'other_team')}/").get_data(as_text=True)
+    assert "Wijkteam Elders" in html
+    assert f'href="{base(w)}/">Wijkteam Proef · ' in html.split("Je andere teams</h2>")[1]
+    # A leader of one team sees no switch.
+    single = app.test_client()
+    login(single, w["other_leader"])
+    html = single.get(f"{base(w, 'other_round', 'other_team')}/").get_data(as_text=True)
+    assert "Wijkteam Elders" in html and "Je andere teams" not in html
