@@ -347,3 +347,17 @@ def test_a_leader_of_two_teams_switches_to_the_other_teams_latest_round(app, cli
     login(single, w["other_leader"])
     html = single.get(f"{base(w, 'other_round', 'other_team')}/").get_data(as_text=True)
     assert "Wijkteam Elders" in html and "Je andere teams" not in html
+
+
+def test_the_round_status_page_leads_the_teams_leader_to_the_teamschouw(app, client, w):
+    login(client, w["leader"])
+    response = client.get(f"/teams/{w['team']}/rondes/{w['round']}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'href="{base(w)}/">Naar de teamschouw</a>' in html
+    assert client.get(f"{base(w)}/").status_code == 200  # and the link leads somewhere
+    # The administrator may see the round's status, but the teamschouw is not theirs: no link.
+    admin = app.test_client()
+    login(admin, w["admin"])
+    response = admin.get(f"/teams/{w['team']}/rondes/{w['round']}")
+    assert response.status_code == 200 and "Naar de teamschouw" not in response.get_data(as_text=True)
