@@ -2,7 +2,8 @@
 
 Which version is changed is decided here, not in the routes: goals and actions change only in the latest
 version while it is a draft or sent back (permissions.can_edit_plan); progress (an action's status and
-reflection) changes in the latest version whatever its status, without a new version.
+reflection) changes in the latest version whatever its status, without a new version, once the POP has been
+signed (permissions.can_update_progress).
 """
 
 from __future__ import annotations
