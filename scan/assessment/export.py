@@ -11,12 +11,14 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
 from scan.access import Role, role_label
+from scan.audit.actions import ACTIONS as AUDIT_ACTIONS
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # A spreadsheet treats a cell starting with one of these as a formula; tab and carriage return too.
@@ -97,6 +99,79 @@ class SessionRecord:
 
 
 @dataclass(frozen=True)
+class PopActionRecord:
+    type: str
+    description: str
+    training: str | None
+    colleague: str | None
+    planned_from: date | None
+    planned_until: date | None
+    hours: Decimal | None
+    points: int | None
+    status: str
+    reflection: str
+    status_changed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PopGoalRecord:
+    item_code: str
+    item_title_nl: str
+    item_title_en: str
+    description: str
+    reason_kind: str
+    reason: str
+    target_level: int | None
+    actions: tuple[PopActionRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class PopVersionRecord:
+    """One version of a POP; signatures are the two signing times (and who signed for the leader)."""
+
+    number: int
+    status: str
+    created_at: datetime
+    proposed_at: datetime | None
+    leader_comment: str
+    agreed_at: datetime | None
+    agreed_by: str | None
+    professional_signed_at: datetime | None
+    leader_signed_at: datetime | None
+    leader_signed_by: str | None
+    goals: tuple[PopGoalRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class PopRecord:
+    round_title: str
+    team: str
+    created_at: datetime
+    versions: tuple[PopVersionRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """Something this person did, as the audit log recorded it."""
+
+    at: datetime
+    action: str
+    object_type: str
+    object_id: str
+    detail: str
+    address: str | None
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    """A teamschouw session this person attended."""
+
+    round_title: str
+    team: str
+    held_on: date
+
+
+@dataclass(frozen=True)
 class ScanRecord:
     round_title: str
     team: str
@@ -118,6 +193,9 @@ class PersonalData:
     exported_at: datetime
     agreements: tuple[AgreementRecord, ...] = ()
     sessions: tuple[SessionRecord, ...] = ()
+    pops: tuple[PopRecord, ...] = ()
+    audit: tuple[AuditRecord, ...] = ()
+    attendance: tuple[AttendanceRecord, ...] = ()
 
 
 def _when(value: datetime | date | None) -> str | None:
@@ -207,7 +285,78 @@ def as_dict(data: PersonalData) -> dict[str, Any]:
             }
             for s in data.sessions
         ],
+        "pops": [
+            {
+                "round": p.round_title,
+                "team": p.team,
+                "created_at": _when(p.created_at),
+                "versions": [
+                    {
+                        "number": v.number,
+                        "status": v.status,
+                        "created_at": _when(v.created_at),
+                        "proposed_at": _when(v.proposed_at),
+                        "leader_comment": v.leader_comment,
+                        "agreed_at": _when(v.agreed_at),
+                        "agreed_by": v.agreed_by,
+                        "signed_by_you_at": _when(v.professional_signed_at),
+                        "signed_by_leader_at": _when(v.leader_signed_at),
+                        "signed_by_leader": v.leader_signed_by,
+                        "goals": [
+                            {
+                                "item_code": g.item_code,
+                                "item_title": {"nl": g.item_title_nl, "en": g.item_title_en},
+                                "description": g.description,
+                                "reason_kind": g.reason_kind,
+                                "reason": g.reason,
+                                "target_level": g.target_level,
+                                "actions": [
+                                    {
+                                        "type": a.type,
+                                        "description": a.description,
+                                        "training": a.training,
+                                        "colleague": a.colleague,
+                                        "planned_from": _when(a.planned_from),
+                                        "planned_until": _when(a.planned_until),
+                                        "hours": _number(a.hours),
+                                        "points": a.points,
+                                        "status": a.status,
+                                        "reflection": a.reflection,
+                                        "status_changed_at": _when(a.status_changed_at),
+                                    }
+                                    for a in g.actions
+                                ],
+                            }
+                            for g in v.goals
+                        ],
+                    }
+                    for v in p.versions
+                ],
+            }
+            for p in data.pops
+        ],
+        "teamschouw_attendance": [
+            {"round": t.round_title, "team": t.team, "held_on": _when(t.held_on)} for t in data.attendance
+        ],
+        "audit_log": [
+            {
+                "at": _when(e.at),
+                "action": e.action,
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "detail": e.detail,
+                "address": e.address,
+            }
+            for e in data.audit
+        ],
     }
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    """Hours as a JSON number (Decimal is not JSON); whole hours without ".0"."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def render_json(data: PersonalData) -> bytes:
@@ -229,6 +378,11 @@ _ROW_ACCOUNT = _l("Account")
 _ROW_CALIBRATION = _l("Agreed level")
 _ROW_AGREEMENT = _l("Team agreement")
 _ROW_SESSION = _l("Login session")
+_ROW_POP = _l("POP action")
+_ROW_POP_GOAL = _l("POP goal")
+_ROW_POP_VERSION = _l("POP version")
+_ROW_ATTENDANCE = _l("Teamschouw session attended")
+_ROW_AUDIT = _l("Audit log")
 _AGREEMENT = {
     "vraagbaak": _l("Go-to colleague (vraagbaak)"),
     "grow": _l("Grows into a specialism"),
@@ -264,7 +418,70 @@ CSV_HEADER = (
     _l("Event reason"),
     _l("Event at"),
     _l("Event by"),
+    # POP columns (each POP row also fills Round, Team of the round, Item code, Item).
+    _l("POP version"),
+    _l("POP status"),
+    _l("Goal"),
+    _l("Action type"),
+    _l("Action"),
+    _l("Action status"),
+    _l("Reflection"),
+    _l("Planned from"),
+    _l("Planned until"),
+    _l("Hours"),
+    _l("Signed by you at"),
+    _l("Signed by the team leader at"),
+    _l("Signed by"),
+    # Audit log rows: Event is the action, Event at the time.
+    _l("Object"),
+    _l("Address"),
 )
+
+
+_POP_COLUMNS = 13
+
+
+def _pop_rows(data: PersonalData, account: list[Any], lang: str) -> list[list[Any]]:
+    """One row per POP action (every version), a goal without actions or a version without goals still
+    gets one."""
+    # Imported here: the labels live with the POP forms, and export stays free of the POP at import time.
+    from scan.pop.forms import ACTION_STATUS_LABELS, ACTION_TYPE_LABELS, VERSION_STATUS_LABELS
+
+    rows: list[list[Any]] = []
+    for pop in data.pops:
+        for v in pop.versions:
+            version_cells = [v.number, str(VERSION_STATUS_LABELS.get(v.status, v.status))]
+            signatures = [_when(v.professional_signed_at), _when(v.leader_signed_at), v.leader_signed_by]
+            head = [*account, pop.round_title, pop.team, "", "", "", ""]
+            if not v.goals:
+                rows.append(
+                    [str(_ROW_POP_VERSION), *head, *[""] * 10, *version_cells, *[""] * 8, *signatures]
+                )
+            for g in v.goals:
+                title = g.item_title_en if lang == "en" and g.item_title_en else g.item_title_nl
+                goal_head = [*head, g.item_code, title, "", "", "", "", "", "", "", "", *version_cells,
+                             g.description]
+                if not g.actions:
+                    rows.append([str(_ROW_POP_GOAL), *goal_head, *[""] * 7, *signatures])
+                for act in g.actions:
+                    what = act.description or act.training or ""
+                    if act.colleague:
+                        what = f"{what} ({act.colleague})" if what else act.colleague
+                    rows.append(
+                        [
+                            str(_ROW_POP),
+                            *goal_head,
+                            str(ACTION_TYPE_LABELS.get(act.type, act.type)),
+                            what,
+                            str(ACTION_STATUS_LABELS.get(act.status, act.status)),
+                            act.reflection,
+                            _when(act.planned_from),
+                            _when(act.planned_until),
+                            act.hours,
+                            *signatures,
+                        ]
+                    )
+    return rows
 
 
 def render_csv(data: PersonalData, lang: str = "nl") -> bytes:
@@ -382,10 +599,25 @@ def render_csv(data: PersonalData, lang: str = "nl") -> bytes:
                 "",
             ]
         )
+    rows.extend(_pop_rows(data, account, lang))
+    for t in data.attendance:
+        rows.append(
+            [str(_ROW_ATTENDANCE), *account, t.round_title, t.team, *[""] * 4, *blank_answer,
+             str(_ROW_ATTENDANCE), "", _when(t.held_on), ""]
+        )
+    for e in data.audit:
+        obj = f"{e.object_type} {e.object_id}".strip()
+        action = str(AUDIT_ACTIONS.get(e.action, e.action))
+        rows.append(
+            [str(_ROW_AUDIT), *account, *blank_round, *blank_answer,
+             action, e.detail, _when(e.at), a.username, *[""] * _POP_COLUMNS, obj, e.address]
+        )
 
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([neutralise(str(h)) for h in CSV_HEADER])
     for row in rows:
+        # Rows stop at their last filled column; every row gets the header's width.
+        row = row + [""] * (len(CSV_HEADER) - len(row))
         writer.writerow([neutralise(cell) for cell in row])
     return out.getvalue().encode("utf-8-sig")

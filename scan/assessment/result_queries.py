@@ -6,7 +6,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from scan.assessment.export import AnswerRecord, EventRecord
+from scan.assessment.export import (
+    AnswerRecord,
+    AttendanceRecord,
+    AuditRecord,
+    EventRecord,
+    PopActionRecord,
+    PopGoalRecord,
+    PopRecord,
+    PopVersionRecord,
+)
 from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound
 from scan.assessment.results import ItemSpec, Rating, SectionSpec
 from scan.auth.models import User
@@ -149,3 +158,95 @@ def event_records(user_id: int) -> dict[int, list[EventRecord]]:
     for scan_id, kind, at, actor_name, reason in rows:
         result.setdefault(scan_id, []).append(EventRecord(kind, at, actor_name, reason or ""))
     return result
+
+
+def pop_records(user_id: int) -> list[PopRecord]:
+    """Every POP of the user with every version, goal and action (one query, flat rows folded here)."""
+    from scan.pop.models import Pop, PopAction, PopGoal, PopVersion, Training
+
+    agreed_by, signed_by, colleague = aliased(User), aliased(User), aliased(User)
+    rows = db.session.execute(
+        select(
+            Pop.id, ScanRound.title, Team.name, Pop.created_at,
+            PopVersion.id, PopVersion.number, PopVersion.status, PopVersion.created_at,
+            PopVersion.proposed_at,
+            PopVersion.leader_comment, PopVersion.agreed_at, agreed_by.full_name,
+            PopVersion.professional_signed_at, PopVersion.leader_signed_at, signed_by.full_name,
+            PopGoal.id, Item.code, Item.title_nl, Item.title_en, PopGoal.description, PopGoal.reason_kind,
+            PopGoal.reason, PopGoal.target_level,
+            PopAction.id, PopAction.type, PopAction.description, Training.title, colleague.full_name,
+            PopAction.planned_from, PopAction.planned_until, PopAction.hours, PopAction.points,
+            PopAction.status, PopAction.reflection, PopAction.status_changed_at,
+        )
+        .join(ScanRound, ScanRound.id == Pop.round_id)
+        .join(Team, Team.id == ScanRound.team_id)
+        .join(PopVersion, PopVersion.pop_id == Pop.id)
+        .outerjoin(agreed_by, agreed_by.id == PopVersion.agreed_by_id)
+        .outerjoin(signed_by, signed_by.id == PopVersion.leader_signed_by_id)
+        .outerjoin(PopGoal, PopGoal.version_id == PopVersion.id)
+        .outerjoin(Item, Item.id == PopGoal.item_id)
+        .outerjoin(PopAction, PopAction.goal_id == PopGoal.id)
+        .outerjoin(Training, Training.id == PopAction.training_id)
+        .outerjoin(colleague, colleague.id == PopAction.colleague_id)
+        .where(Pop.user_id == user_id)
+        .order_by(ScanRound.opens_on, Pop.id, PopVersion.number, PopGoal.position, PopGoal.id, PopAction.id)
+    ).all()
+    # Fold the joined rows back into the tree, keeping the query's order.
+    pops: dict[int, tuple[tuple, dict[int, tuple[tuple, dict[int, tuple[tuple, list]]]]]] = {}  # type: ignore[type-arg]
+    for r in rows:
+        _, versions = pops.setdefault(r[0], (r[1:4], {}))
+        _, goals = versions.setdefault(r[4], (r[5:15], {}))
+        if r[15] is None:
+            continue
+        _, actions = goals.setdefault(r[15], (r[16:23], []))
+        if r[23] is not None:
+            actions.append(PopActionRecord(*r[24:35]))
+    return [
+        PopRecord(
+            *pop_fields,
+            versions=tuple(
+                PopVersionRecord(
+                    *version_fields,
+                    goals=tuple(
+                        PopGoalRecord(*fields, actions=tuple(acts)) for fields, acts in goals.values()
+                    ),
+                )
+                for version_fields, goals in versions.values()
+            ),
+        )
+        for pop_fields, versions in pops.values()
+    ]
+
+
+def audit_records(user_id: int) -> list[AuditRecord]:
+    """What this person did according to the audit log, oldest first (one query)."""
+    from scan.audit.models import AuditEvent
+
+    rows = db.session.execute(
+        select(
+            AuditEvent.at,
+            AuditEvent.action,
+            AuditEvent.object_type,
+            AuditEvent.object_id,
+            AuditEvent.detail,
+            AuditEvent.address,
+        )
+        .where(AuditEvent.actor_id == user_id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    return [AuditRecord(*row) for row in rows]
+
+
+def attendance_records(user_id: int) -> list[AttendanceRecord]:
+    """The teamschouw sessions this person attended (one query)."""
+    from scan.teamschouw.models import TeamSession, session_attendee
+
+    rows = db.session.execute(
+        select(ScanRound.title, Team.name, TeamSession.held_on)
+        .join(session_attendee, session_attendee.c.session_id == TeamSession.id)
+        .join(ScanRound, ScanRound.id == TeamSession.round_id)
+        .join(Team, Team.id == ScanRound.team_id)
+        .where(session_attendee.c.user_id == user_id)
+        .order_by(TeamSession.held_on, TeamSession.id)
+    ).all()
+    return [AttendanceRecord(*row) for row in rows]

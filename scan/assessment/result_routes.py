@@ -166,7 +166,16 @@ def _personal_data(user: User) -> PersonalData:
         SessionRecord(s.created_at, s.last_seen_at, s.revoked_at, s.address)
         for s in auth_queries.sessions_of(user.id)
     )
-    return PersonalData(account, scans, utcnow(), agreements, sessions)
+    return PersonalData(
+        account,
+        scans,
+        utcnow(),
+        agreements,
+        sessions,
+        pops=tuple(result_queries.pop_records(user.id)),
+        audit=tuple(result_queries.audit_records(user.id)),
+        attendance=tuple(result_queries.attendance_records(user.id)),
+    )
 
 
 def _download(body: bytes, mimetype: str, extension: str, exported_at: datetime) -> Response:

@@ -240,8 +240,10 @@ def test_every_role_can_download_its_own_data(client, world, who):
     if who == "leader":
         assert data["account"]["led_teams"] == ["Wijkteam Export"]
     rows = _read_csv(client.get("/mijn/gegevens.csv").get_data())
-    # Header, the account, and the login session just started.
-    assert [row[0] for row in rows[1:]] == ["Account", "Inlogsessie"]
+    # Header, the account, the login session just started, and what the audit log recorded of this visit.
+    kinds = [row[0] for row in rows[1:]]
+    assert kinds[:2] == ["Account", "Inlogsessie"] and set(kinds[2:]) == {"Logboek"}
+    assert [e["action"] for e in data["audit_log"]][:1] == ["login"]
     assert len(data["login_sessions"]) == 1 and data["login_sessions"][0]["ended_at"] is None
 
 
