@@ -61,6 +61,23 @@ def test_my_scan_shows_the_round_deadline_purpose_and_progress(client, world):
     assert "verplicht: 0 van 4" in html
     assert "niet voor beoordeling" in html
     assert "Generieke competenties" in html and "Financien" in html
+    # Who sees what: the team leader only after submitting, the coordinator only counts of k (default 5).
+    assert "zie alleen jij je antwoorden. Je teamleider ziet ze pas als je ze indient." in html
+    assert "De regiocoördinator ziet alleen aantallen voor groepen van minstens 5 mensen, nooit je naam." in (
+        html
+    )
+
+
+def test_the_purpose_names_the_configured_group_size(app, client, world, monkeypatch):
+    """The coordinator's threshold is REGIO_MIN_CELL, whatever it is set to; never a fixed "five"."""
+    monkeypatch.setitem(app.config, "REGIO_MIN_CELL", 7)
+    login(client, world["pro"])
+    for url in ("/scan", "/"):
+        html = client.get(url, follow_redirects=True).get_data(as_text=True)
+        assert "aantallen voor groepen van minstens 7 mensen, nooit je naam" in html, url
+        assert "minstens vijf" not in html and "minstens 5 " not in html
+    html = client.get("/mijn/gegevens").get_data(as_text=True)
+    assert "getallen voor groepen van minstens 7 mensen, nooit je naam" in html
 
 
 def test_section_page_shows_levels_with_descriptors_as_radio_buttons(client, world):
