@@ -164,18 +164,20 @@ def submit(round_id: int) -> str | Response | tuple[str, int]:
     missing = queries.missing_required(scan_round.version_id, scan.id if scan else None)
     can_submit = permissions.can_fill_in(current_user, scan_round, today)
     if request.method == "POST" and form.validate():
-        if not can_submit or scan is None:
+        if not can_submit:
             flash(_("This scan can no longer be changed."), "error")
             return redirect(url_for("assessment.overview"))
-        try:
-            services.submit(scan, current_user, today)
-        except services.IncompleteScan as incomplete:
-            db.session.rollback()
-            missing = incomplete.missing
-        else:
-            db.session.commit()
-            flash(_("Your scan has been submitted. Your team leader can now see it."), "success")
-            return redirect(url_for("assessment.result", round_id=scan_round.id))
+        # A scan never started is simply incomplete: the page below lists every missing item.
+        if scan is not None:
+            try:
+                services.submit(scan, current_user, today)
+            except services.IncompleteScan as incomplete:
+                db.session.rollback()
+                missing = incomplete.missing
+            else:
+                db.session.commit()
+                flash(_("Your scan has been submitted. Your team leader can now see it."), "success")
+                return redirect(url_for("assessment.result", round_id=scan_round.id))
     return render_template(
         "assessment/submit.html",
         scan_round=scan_round,

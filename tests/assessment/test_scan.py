@@ -223,6 +223,21 @@ def test_submitting_an_incomplete_scan_is_refused(app, client, world):
         assert db.session.scalars(select(Scan.status)).one() == "draft"
 
 
+def test_submitting_a_scan_never_started_lists_every_missing_item(app, client, world):
+    """Submitting before saving anything is an incomplete scan, not a scan that can no longer change."""
+    login(client, world["pro"])
+    response = client.submit(f"/scan/{world['round']}/indienen")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "4 verplichte onderdelen zijn nog niet ingevuld" in html
+    assert f'href="/scan/{world["round"]}/GC#level-GC01"' in html
+    assert f'href="/scan/{world["round"]}/LG02#level-LG02-A1"' in html
+    assert "kan niet meer worden gewijzigd" not in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Scan)) == 0
+        assert db.session.scalar(select(func.count()).select_from(ScanEvent)) == 0
+
+
 def test_team_leader_reopens_with_a_reason_and_the_professional_can_change_again(app, client, world):
     with app.app_context():
         from scan.assessment.models import ScanRound
@@ -284,6 +299,59 @@ def test_a_closed_round_is_read_only(app, client):
     assert "niet open" in html and 'name="level-GC01"' not in html
     _, html = _page(client, "/scan")
     assert "geen open scanronde" in html
+
+
+def _scan_state(app):
+    with app.app_context():
+        scans = [(s.status, s.lock_version, s.submitted_at) for s in db.session.scalars(select(Scan))]
+        answers = [(a.level, a.ambition, a.note) for a in db.session.scalars(select(Answer))]
+        events = db.session.scalars(select(ScanEvent.kind)).all()
+        return scans, answers, events
+
+
+def test_a_closed_round_refuses_saving_and_submitting(app, client):
+    with app.app_context():
+        team = make_team()
+        pro = make_user(Role.PROFESSIONAL, team=team)
+        scan_round = make_round(team, opens_in_days=-60, closes_in_days=-30, title="Najaar")
+        make_scan(scan_round, pro, {"GC01": (2, 2), "GC02": (2, 2), "LG01-A1": (2, 2), "LG02-A1": (2, 2)})
+        db.session.commit()
+        username, round_id = pro.username, scan_round.id
+    before = _scan_state(app)
+    login(client, username)
+    page = f"/scan/{round_id}/GC"
+    response = client.submit(page, {"level-GC01": "4", "ambition-GC01": "4", "note-GC01": "te laat",
+                                    "lock_version": "0", "action": "save"}, page="/scan")
+    assert response.status_code == 302
+    assert "Deze scan kan niet meer worden gewijzigd." in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    response = client.submit(f"/scan/{round_id}/indienen", page="/scan")
+    assert response.status_code == 302
+    assert "Deze scan kan niet meer worden gewijzigd." in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert _scan_state(app) == before
+    assert before[0][0][0] == "draft"
+
+
+def test_a_team_leader_cannot_reopen_a_scan_in_a_closed_round(app, client):
+    with app.app_context():
+        team = make_team()
+        leader = make_user(Role.TEAMLEIDER, teams=[team])
+        pro = make_user(Role.PROFESSIONAL, team=team)
+        scan_round = make_round(team, opens_in_days=-60, closes_in_days=-30, title="Najaar")
+        scan = make_scan(scan_round, pro, {"GC01": (2, 2)}, submitted=True)
+        db.session.commit()
+        username, scan_id = leader.username, scan.id
+    before = _scan_state(app)
+    login(client, username)
+    response = client.submit(f"/scans/{scan_id}/heropenen", {"reason": "Toch nog aanvullen"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "De ronde is gesloten; de scans kunnen niet meer worden gewijzigd." in html
+    assert _scan_state(app) == before
+    assert before[0][0][0] == "submitted" and "reopened" not in before[2]
 
 
 def test_a_professional_who_joins_during_the_round_takes_part(app, client, world):
