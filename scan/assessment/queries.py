@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, or_, select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from scan.access import Role
 from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound, ScanStatus
@@ -213,7 +213,8 @@ def submitted_scans_of(user_id: int) -> list[Scan]:
             select(Scan)
             .join(ScanRound, ScanRound.id == Scan.round_id)
             .where(Scan.user_id == user_id, Scan.status == ScanStatus.SUBMITTED.value)
-            .options(selectinload(Scan.round))
+            # The round comes from the join: one query whether there are no earlier scans or many.
+            .options(contains_eager(Scan.round))
             .order_by(ScanRound.opens_on.desc())
         )
     )

@@ -462,28 +462,47 @@ def test_the_administrator_can_open_rounds_for_any_team(app, client):
 
 
 def test_section_page_query_count_does_not_depend_on_the_number_of_items(app, client, count_queries):
+    """The section page and the /scan overview run the same queries for a small world and a big one: more
+    items, ~20 teammates with scans, an earlier round with a submitted scan, a saved section with answers."""
     big = _big_kenniskaart(items_per_section=12)
     with app.app_context():
         small_team, big_team = make_team(), make_team()
         small_pro = make_user(Role.PROFESSIONAL, team=small_team)
         big_pro = make_user(Role.PROFESSIONAL, team=big_team)
         small_round = make_round(small_team, make_kenniskaart())
-        big_round = make_round(big_team, make_kenniskaart(big))
+        big_version = make_kenniskaart(big)
+        big_round = make_round(big_team, big_version)
+        earlier = make_round(big_team, big_version, opens_in_days=-400, closes_in_days=-380,
+                             title="Vorig jaar")
+        make_scan(earlier, big_pro, {"LG01-X1": (1, 2), "LG02-X1": (2, 2)}, submitted=True)
+        for n in range(20):
+            teammate = make_user(Role.PROFESSIONAL, team=big_team)
+            make_scan(big_round, teammate, {"LG01-X1": (1, 2), "LG01-X3": (2, 2)}, submitted=n % 2 == 0)
         db.session.commit()
         names = (small_pro.username, big_pro.username)
         rounds = (small_round.id, big_round.id)
-    counts = []
-    for username, round_id, section in zip(names, rounds, ("LG01", "LG01"), strict=True):
+    answers = ({}, {"level-LG01-X1": "2", "ambition-LG01-X1": "3", "note-LG01-X1": "Cursus gedaan",
+                    "level-LG01-X3": "1", "level-LG01-X2": "2"})
+    counts, overview_counts = [], []
+    for username, round_id, given in zip(names, rounds, answers, strict=True):
         client = app.test_client()
         login(client, username)
-        _save(client, round_id, section, {})
-        client.get(f"/scan/{round_id}/{section}")
+        assert _save(client, round_id, "LG01", given).status_code == 302
+        client.get(f"/scan/{round_id}/LG01")
         count_queries.statements.clear()
-        assert client.get(f"/scan/{round_id}/{section}").status_code == 200
+        assert client.get(f"/scan/{round_id}/LG01").status_code == 200
         counts.append(count_queries.count)
+        client.get("/scan")
+        count_queries.statements.clear()
+        assert client.get("/scan").status_code == 200
+        overview_counts.append(count_queries.count)
     assert counts[0] == counts[1]
+    assert overview_counts[0] == overview_counts[1]
+    saved = _answers(app, names[1])  # the saved section, plus last year's submitted scan
+    assert saved["LG01-X1"] == (2, False, 3, "Cursus gedaan") and saved["LG01-X3"][0] == 1
+    assert "LG02-X1" in saved
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Scan)) == 2
+        assert db.session.scalar(select(func.count()).select_from(Scan)) == 2 + 1 + 20
 
 
 def _big_kenniskaart(items_per_section: int) -> str:
