@@ -80,6 +80,24 @@ def test_the_purpose_names_the_configured_group_size(app, client, world, monkeyp
     assert "getallen voor groepen van minstens 7 mensen, nooit je naam" in html
 
 
+def test_the_scan_pages_in_english(app, client, world):
+    """After switching to English: the progress, "not applicable", the scale and a validation message."""
+    client.submit("/taal", {"lang": "en", "next": "/inloggen"}, page="/inloggen")
+    login(client, world["pro"])
+    _, html = _page(client, "/scan")
+    assert "0 of 5 items filled in" in html and "required: 0 of 4" in html
+    assert "not for appraisal" in html and "van 5 onderdelen" not in html
+    _, html = _page(client, f"/scan/{world['round']}/LG01")
+    assert "Not applicable" in html and "Niet van toepassing" not in html
+    response = _save(client, world["round"], "GC", {"level-GC01": "nvt"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "“Not applicable” is not possible for this item; choose a level." in html
+    assert _answers(app, world["pro"]) == {}
+    response = client.submit(f"/scan/{world['round']}/indienen")
+    assert "4 required items are not filled in yet" in response.get_data(as_text=True)
+
+
 def test_section_page_shows_levels_with_descriptors_as_radio_buttons(client, world):
     login(client, world["pro"])
     _, html = _page(client, f"/scan/{world['round']}/GC")
