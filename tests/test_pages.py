@@ -1,5 +1,7 @@
 """The start pages show what each role needs, and nothing it may not see."""
 
+import pytest
+
 from scan.access import Role
 from scan.extensions import db
 from scan.kenniskaart.services import DEFAULT_FILE
@@ -104,16 +106,43 @@ def test_administrator_sees_the_loaded_kenniskaart(app, client, runner):
     assert "KK-LINDEWAARD" in html and "2026.1" in html and ">58</td>" in html and "huidige" in html
 
 
-def test_navigation_shows_only_what_the_role_may_use(app, client):
+@pytest.mark.parametrize("role", list(Role))
+def test_navigation_shows_only_what_the_role_may_use(app, client, role):
+    """Every menu link is a route the role may open (the route matrix, and the page itself); links from
+    other roles' menus that this role may not open are not on the page at all."""
+    import re
+
+    from flask import url_for
+
+    from scan.access import NAVIGATION, start_endpoint
+    from tests.test_route_permissions import MATRIX
+
     with app.app_context():
-        user = make_user(Role.PROFESSIONAL)
+        team = make_team()
+        user = make_user(role, team=team if role == Role.PROFESSIONAL else None,
+                         teams=[team] if role == Role.TEAMLEIDER else None)
         db.session.commit()
         username = user.username
+    with app.test_request_context():
+        own = {url_for(item.endpoint): item.endpoint for item in NAVIGATION[role]}
+        others = {
+            url_for(item.endpoint): item.endpoint
+            for other, items in NAVIGATION.items() if other != role for item in items
+        }
+        start = url_for(start_endpoint(role))
     login(client, username)
-    html = client.get("/mijn").get_data(as_text=True)
-    assert 'href="/mijn"' in html
-    for forbidden in ('href="/teams/"', 'href="/regio/"', 'href="/beheer/"'):
-        assert forbidden not in html
+    html = client.get(start).get_data(as_text=True)
+    menu = re.search(r'<nav class="app-nav.*?</nav>', html, re.S)
+    assert menu, "no main menu"
+    links = re.findall(r'href="([^"]+)"', menu.group(0))
+    assert links == list(own)
+    for path, endpoint in own.items():
+        assert role in MATRIX[endpoint][2], endpoint
+        response = client.get(path)
+        assert response.status_code in (200, 302), (path, response.status_code)
+    for path, endpoint in others.items():
+        if role not in MATRIX[endpoint][2]:
+            assert f'href="{path}"' not in html, path
 
 
 def test_security_headers(client):
