@@ -175,3 +175,46 @@ def test_an_unexpected_error_shows_a_translated_page_without_traceback():
     assert response.status_code == 500
     assert "Sorry, er ging iets mis" in html
     assert "geheime details" not in html and "Traceback" not in html
+
+
+def _english(client) -> None:
+    client.submit("/taal", {"lang": "en", "next": "/inloggen"}, page="/inloggen")
+
+
+def test_error_pages_in_english(app, client):
+    """403, 404 and 500 after switching to English: the English heading, no Dutch one."""
+    with app.app_context():
+        user = make_user(Role.PROFESSIONAL)
+        db.session.commit()
+        username = user.username
+    _english(client)
+    login(client, username)
+    response = client.get("/beheer/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert '<h1 class="utrecht-heading-1">No access</h1>' in html and "Geen toegang" not in html
+    response = client.get("/bestaat-niet")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert '<h1 class="utrecht-heading-1">Page not found</h1>' in html and "Pagina niet gevonden" not in html
+
+
+def test_the_500_page_in_english():
+    from scan import create_app
+    from tests.conftest import TEST_CONFIG, Client
+
+    broken_app = create_app({**TEST_CONFIG, "PROPAGATE_EXCEPTIONS": False})
+    broken_app.test_client_class = Client
+
+    @broken_app.get("/kapot")
+    def broken() -> str:
+        raise RuntimeError("geheime details")
+
+    broken.is_public = True  # type: ignore[attr-defined]
+    client = broken_app.test_client()
+    _english(client)
+    response = client.get("/kapot")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert '<h1 class="utrecht-heading-1">Sorry, something went wrong</h1>' in html
+    assert "er ging iets mis" not in html and "geheime details" not in html
