@@ -579,3 +579,24 @@ def test_result_page_runs_the_same_number_of_queries_for_few_and_many_items(app,
         counts.append(count_queries.count)
     assert counts[0] == counts[1], counts
     assert counts[0] <= 12, count_queries.statements
+
+
+def test_result_page_has_a_print_stylesheet(client, world):
+    """Mijn resultaat prints: its stylesheet scales each chart to one page and never splits a chart or its
+    table; the download buttons (on Mijn gegevens, same stylesheet) are left off paper."""
+    login(client, world["pro"])
+    html = client.get(f"/mijn/resultaat/{world['round']}").get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/static/css/results.css">' in html
+    assert html.count('<div class="app-figure">') == 2 and '<svg class="app-chart' in html
+    css = client.get("/static/css/results.css").get_data(as_text=True)
+    assert "@media print" in css
+    printing = css[css.index("@media print"):]
+    chart = printing[printing.index(".app-figure .app-chart {"):]
+    chart = chart[:chart.index("}")]
+    assert "break-inside: avoid" in chart and "max-inline-size: 100%" in chart and "max-block-size" in chart
+    tables_rule = printing[printing.index(".app-figure table {"):]
+    assert "break-inside: avoid" in tables_rule[:tables_rule.index("}")]
+    downloads = printing[printing.index(".app-downloads {"):]
+    assert "display: none" in downloads[:downloads.index("}")]
+    page = client.get("/mijn/gegevens").get_data(as_text=True)
+    assert "css/results.css" in page and 'class="app-downloads"' in page
