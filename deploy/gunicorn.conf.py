@@ -3,7 +3,8 @@
 Everything comes from environment variables, so one file serves every environment:
 
 - `GUNICORN_BIND` (default `0.0.0.0:8000`), `WEB_CONCURRENCY` (workers, default 4),
-  `GUNICORN_THREADS` (default 1), `GUNICORN_TIMEOUT` (seconds, default 60).
+  `GUNICORN_THREADS` (default 1), `GUNICORN_TIMEOUT` (seconds, default 60),
+  `GUNICORN_LOGLEVEL` (default `info`), `GUNICORN_CONTROL_SOCKET` (a path; none by default).
 
 The app keeps no state in the process (sessions and login throttling live in the database), so any
 number of workers, and any number of servers behind a load balancer, can share one PostgreSQL.
@@ -13,6 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+import time
+
+from gunicorn.glogging import Logger, SafeAtoms
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
@@ -27,6 +31,12 @@ keepalive = 5
 # Load the app in each worker (not in the master): a database connection pool must never be shared
 # across a fork.
 preload_app = False
+# Gunicorn's control socket (for `gunicornc`) defaults to one path per user, $HOME/.gunicorn/gunicorn.ctl:
+# two servers on one machine would take it from each other, and a read-only container may have no writable
+# home. Off unless GUNICORN_CONTROL_SOCKET names a path.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 
 # Logs on stdout/stderr, one JSON object a line, like the app's own log lines.
 accesslog = "-"
@@ -45,3 +55,32 @@ access_log_format = json.dumps({
     "remote": "%(h)s",
 })
 # No session cookie or query string with filter values in the access log.
+
+
+class _JsonAtoms(SafeAtoms):
+    """Every value escaped for a JSON string.
+
+    Gunicorn only escapes double quotes, so a path such as `/a%5C%22b` or `/a%0Ab` (the path is logged
+    decoded) or an `X-Request-ID` header with a backslash would break the line or forge a field.
+    """
+
+    def __init__(self, atoms: dict[str, object]) -> None:
+        dict.__init__(self)
+        for key, value in atoms.items():
+            text = value if isinstance(value, str) else str(value)
+            if key == "U":
+                # WSGI hands the path over as Latin-1 decoded bytes; log what the client sent (UTF-8).
+                text = text.encode("latin-1", "replace").decode("utf-8", "replace")
+            self[key] = json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+class JsonAccessLogger(Logger):
+    atoms_wrapper_class = _JsonAtoms
+
+    def now(self) -> str:
+        """ISO 8601 in UTC with milliseconds, like the `time` of the app's log lines."""
+        now = time.time()
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}+00:00"
+
+
+logger_class = JsonAccessLogger

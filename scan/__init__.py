@@ -36,10 +36,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from scan.core import context, errors, logging, security
 
     logging.register(app)
+    _warn_about_a_local_database(app)
     context.register(app)
     errors.register(app)
     security.register(app)
     return app
+
+
+def _warn_about_a_local_database(app: Flask) -> None:
+    """Say so at startup when production runs on a SQLite file (DATABASE_URL forgotten, most likely).
+
+    The file belongs to this server alone: behind a load balancer each server would have its own accounts,
+    sessions, throttling counters and scans. Fine for a single-server trial, never for a region.
+    """
+    uri = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
+    if not app.testing and app.config.get("ENV_NAME") != "development" and uri.startswith("sqlite"):
+        app.logger.warning(
+            "DATABASE_URL does not point at PostgreSQL: this server uses a local SQLite file (a trial on one "
+            "machine only). Set DATABASE_URL to PostgreSQL before running servers behind a load balancer."
+        )
 
 
 def _init_extensions(app: Flask) -> None:

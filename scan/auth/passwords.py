@@ -25,6 +25,8 @@ _DUTCH_COMMON = {
 }
 
 
+# Per process, and safe so: the list comes from the installed zxcvbn package and never changes while
+# the app runs, so every worker and server holds the same set (no database data is cached).
 @cache
 def _common_passwords() -> frozenset[str]:
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
@@ -50,6 +52,8 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+# One hash of a fixed string per Argon2 setting, kept per process: it only sets how long a failed login
+# takes, holds nothing about users, and any worker computing its own gives the same behaviour.
 _dummy_hashes: dict[tuple[int, int], str] = {}
 
 

@@ -54,6 +54,7 @@ class Styles:
 
 
 def register_fonts() -> None:
+    # ReportLab's font registry is per process; registering the same shipped font in every worker is safe.
     if FONT not in pdfmetrics.getRegisteredFontNames():
         # Found on ReportLab's own font path: nothing to ship or install.
         pdfmetrics.registerFont(TTFont(FONT, "Vera.ttf"))

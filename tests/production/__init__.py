@@ -1,0 +1,1 @@
+"""Production setup: several app servers on one database, and the deployment files."""
