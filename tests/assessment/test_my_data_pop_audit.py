@@ -161,3 +161,11 @@ def test_my_data_query_count_does_not_grow_with_pops_audit_rows_or_sessions(app,
     assert len(large_data["teamschouw_attendance"]) == 2
     assert sum(len(g["actions"]) for g in large_data["pops"][0]["versions"][0]["goals"]) == 9
     assert small == large
+
+
+def test_my_data_page_says_pops_teamschouw_and_the_audit_log_are_included(client, w):
+    login(client, w["anna"])
+    html = client.get("/mijn/gegevens").get_data(as_text=True)
+    assert "Je POP's: elke versie met de doelen en acties" in html
+    assert "afspraken over jou en de sessies waar je bij was" in html
+    assert "wat het logboek van je handelingen vastlegde" in html
