@@ -10,7 +10,7 @@ PIP    := $(BIN)/python -m pip
 
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-dev translations translations-update constraints benchmark clean
+.PHONY: run test install install-dev translations translations-update constraints benchmark journey clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ constraints: install-dev
 
 benchmark: install-dev
 	$(BIN)/python benchmarks/run.py
+
+# The load-and-fault journey (benchmarks/journey.py): its own PostgreSQL cluster, gunicorn with 4 workers,
+# 50 professionals at once; checks the database afterwards. CI runs JOURNEY_ARGS="--short --faults".
+JOURNEY_ARGS ?=
+journey: install-dev translations
+	$(BIN)/python benchmarks/journey.py $(JOURNEY_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,12 +1,64 @@
-"""Translated error pages; no traceback ever reaches the visitor."""
+"""Translated error pages; no traceback ever reaches the visitor.
+
+When the database cannot be reached (restarted, failed over, connections cut), the answer is a 503 with
+`Retry-After` and a page that renders without the database: the visitor is treated as anonymous for the
+rest of the request, so neither the layout, the context processors, the language choice nor the security
+headers can load or refresh the account. The engine's `pool_pre_ping` replaces the dead connections once
+the database is back, so the app recovers by itself.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+import contextlib
+import secrets
+import sqlite3
 
-from scan.extensions import db
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from scan.extensions import db, login_manager
+
+# Seconds a client is asked to wait before trying again; a restart or failover takes about this long.
+RETRY_AFTER_SECONDS = 30
+
+
+# SQLite reports a wrong statement as an OperationalError too; only these messages mean "not reachable".
+_SQLITE_UNAVAILABLE = ("unable to open database", "database is locked", "disk i/o error")
+
+
+def is_database_outage(error: BaseException) -> bool:
+    """True when the error says the database is unreachable rather than that a statement was wrong."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        return False
+    if isinstance(error.orig, sqlite3.Error):
+        return any(text in str(error.orig).lower() for text in _SQLITE_UNAVAILABLE)
+    return True
+
+
+def _forget_the_account() -> None:
+    """From here on the request is anonymous: nothing reads (or refreshes) the account from the database."""
+    g._login_user = login_manager.anonymous_user()
+
+
+def _rollback_quietly() -> None:
+    # The connection may be gone already; the pool replaces it at the next checkout.
+    with contextlib.suppress(Exception):
+        db.session.rollback()
+
+
+def _request_id() -> str:
+    # The login check runs before the request id is set when the account's session row cannot be read.
+    if "request_id" not in g:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming[:64] if incoming.isascii() and incoming else secrets.token_hex(8)
+    return str(g.request_id)
 
 
 def register(app: Flask) -> None:
@@ -19,6 +71,26 @@ def register(app: Flask) -> None:
         code = error.code or 500
         template = f"errors/{code}.html" if code in (403, 404, 405) else "errors/generic.html"
         return render_template(template, code=code), code
+
+    def database_unavailable(error: DBAPIError) -> Response:
+        _rollback_quietly()
+        _forget_the_account()
+        # A warning, not an error with a traceback: the database being away is an operational fact.
+        app.logger.warning(
+            "database unavailable (%s): answered 503, request id %s",
+            type(error.orig).__name__ if error.orig is not None else type(error).__name__,
+            _request_id(),
+        )
+        response = Response(render_template("errors/503.html"), status=503, mimetype="text/html")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError) -> Response | tuple[str, int]:
+        if is_database_outage(error):
+            return database_unavailable(error)
+        return server_error(error)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
