@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import re
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -613,6 +614,7 @@ def measure(app: Any, engine: Engine, region: BenchRegion, pages: list[Page], wa
             counts: list[int] = []
             sql: list[float] = []
             cpu_times: list[float] = []
+            page_started = time.perf_counter()
             for i in range(warmup + repeat):
                 data = page.form(region, client.get(url).get_data(as_text=True), i) if page.form else None
                 counter.reset()
@@ -628,6 +630,8 @@ def measure(app: Any, engine: Engine, region: BenchRegion, pages: list[Page], wa
                     cpu_times.append(cpu * 1000)
                     counts.append(counter.count)
                     sql.append(sum(ms for _statement, ms in counter.statements))
+            # Progress on stderr: a page that takes minutes at the large size shows itself at once.
+            print(f"    {page.name}: {time.perf_counter() - page_started:.1f} s", file=sys.stderr, flush=True)
             yield Measurement(page.name, statistics.median(times), statistics.median(cpu_times),
                               statistics.median(sql),
                               int(statistics.median(counts)),

@@ -227,7 +227,8 @@ def checks(small: list[Measurement], large: list[Measurement]) -> list[str]:
     failures = [
         f"{s.page}: {_queries(s)} SQL queries at the small size, {_queries(g)} at the large size"
         for s, g in zip(small, large, strict=True)
-        if (s.queries_min, s.queries_max) != (g.queries_min, g.queries_max)
+        # The median: a save's count varies a little with the form it sends (a note or none), at both sizes.
+        if s.queries != g.queries
     ]
     overview = {m.page: m for m in small}[REGIONAL_OVERVIEW], {m.page: m for m in large}[REGIONAL_OVERVIEW]
     ratio = overview[1].median_ms / overview[0].median_ms

@@ -154,7 +154,7 @@ def build_teams(engine: Engine, builder: RegionBuilder, version_id: int, section
             ).items():
                 schouw.setdefault(name, []).extend(table_rows)
         # Parents before children, for the foreign keys.
-        for model in (User, Team, team_leaders, ScanRound, Scan, ScanEvent, Answer):
+        for model in (Team, User, team_leaders, ScanRound, Scan, ScanEvent, Answer):
             _insert(conn, _rows(model), rows.get(_rows(model).name, []))
         insert_teamschouw_rows(conn, schouw)
         builder._finish(conn)
