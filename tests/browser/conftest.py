@@ -84,7 +84,9 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     """A fresh browser context per test: no cookies or language choice carried over."""
-    context = browser.new_context(base_url=live_server.url)
+    # Reduced motion: the design system scrolls smoothly otherwise, and a focus check taken while a smooth
+    # scroll is still under way on a busy machine sees the focused element off screen.
+    context = browser.new_context(base_url=live_server.url, reduced_motion="reduce")
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
     yield tab

@@ -14,99 +14,23 @@ from sqlalchemy import select
 
 from scan.extensions import db
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus
-from tests import factories
-from tests.browser.test_scan_keyboard import active, start_from_the_top, tab
-from tests.browser.test_scan_pages import SCROLL_POLL_MS, SETTLED_ON_SCREEN_JS
-from tests.browser.test_teamschouw_keyboard import (
+from tests.browser.keyboard import (
+    active,
     choose_in_select,
     follow,
+    follow_to_fragment,
+    in_menu,
+    is_button,
     log_in_with_the_keyboard,
+    log_out_from_the_top,
     move_to,
+    open_sign_page_and_sign,
+    past_the_date_picker_button,
+    start_from_the_top,
+    tab,
+    type_date,
 )
 from tests.pop import world as pop_world
-
-# The order of day, month and year in the browser's date fields (they follow the browser's locale).
-DATE_ORDER_JS = """() => new Intl.DateTimeFormat(navigator.language)
-    .formatToParts(new Date(2027, 4, 10)).filter(p => ["day", "month", "year"].includes(p.type))
-    .map(p => p.type)"""
-
-
-def in_menu(href: str) -> Any:
-    return lambda s: s["href"] == href and "nav" in (s["className"] or "")
-
-
-def is_button(state: dict[str, Any], action_end: str) -> bool:
-    return state["tag"] == "button" and (state["action"] or "").endswith(action_end)
-
-
-def type_date(page: Any, field_id: str, iso: str) -> None:
-    """With the focus on the date field, type its parts in the browser's order (the field moves on)."""
-    assert active(page)["id"] == field_id, active(page)
-    year, month, day = iso.split("-")
-    parts = {"year": year, "month": month, "day": day}
-    for part in page.evaluate(DATE_ORDER_JS):
-        page.keyboard.type(parts[part])
-    value = page.locator(f"#{field_id}").input_value()
-    assert value == iso, f"typing {iso} in #{field_id} gave {value!r}"
-
-
-def past_the_date_picker_button(page: Any, field_id: str) -> dict[str, Any]:
-    """After the year, Tab reaches the date field's own calendar button (Chromium's, inside the field):
-    the field stays the active element but is no longer :focus. Its ring is drawn by the browser, so it
-    is checked by comparing pictures: the field looks different with and without the focus there. The
-    next Tab leaves the field."""
-    field = page.locator(f"#{field_id}")
-    page.keyboard.press("Tab")
-    state = page.evaluate("() => [document.activeElement.id, document.activeElement.matches(':focus')]")
-    assert state == [field_id, False], f"Tab after the year did not reach the calendar button: {state}"
-    page.wait_for_function(SETTLED_ON_SCREEN_JS, polling=SCROLL_POLL_MS)
-    with_focus = field.screenshot(animations="disabled")
-    after = tab(page)
-    assert after["id"] != field_id, f"the second Tab stayed in #{field_id}: {after}"
-    assert field.screenshot(animations="disabled") != with_focus, (
-        f"no visible focus on the calendar button of #{field_id}"
-    )
-    return after
-
-
-# True once the page has scrolled its #fragment target onto the screen and stopped scrolling.
-AT_FRAGMENT_JS = """() => {
-    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    const y = window.scrollY;
-    window.__stillPolls = y === window.__lastY ? (window.__stillPolls || 0) + 1 : 0;
-    window.__lastY = y;
-    if (!target) return false;
-    const box = target.getBoundingClientRect();
-    return window.__stillPolls >= 2 && box.bottom > 0 && box.top < window.innerHeight;
-}"""
-
-
-def follow_to_fragment(page: Any, key: str = "Enter") -> None:
-    """Follow a link or button to a page#fragment and wait until the (smooth) scroll to it is done:
-    the browser continues Tab from there, so the next stop is the fragment's first control."""
-    follow(page, key)
-    assert "#" in page.url, page.url
-    page.wait_for_function(AT_FRAGMENT_JS, polling=SCROLL_POLL_MS)
-
-
-def log_out_from_the_top(page: Any) -> None:
-    """On a freshly loaded page, Tab forward through the header to the log-out button and press it."""
-    move_to(page, lambda s: is_button(s, "/uitloggen"), "the log-out button")
-    follow(page)
-    assert page.url.endswith("/inloggen"), page.url
-
-
-def open_sign_page_and_sign(page: Any, pop_id: int) -> None:
-    start_from_the_top(page)
-    move_to(page, lambda s: s["href"] == f"/pop/{pop_id}/ondertekenen", "the Sign link")
-    follow(page)
-    assert page.url.endswith(f"/pop/{pop_id}/ondertekenen"), page.url
-    start_from_the_top(page)
-    move_to(page, lambda s: s["id"] == "password", "the password field")
-    page.keyboard.type(factories.PASSWORD)
-    follow(page)  # Enter in the field submits the form
-    assert page.url.endswith(f"/pop/{pop_id}"), page.url
-    assert page.locator(".app-error-summary").count() == 0
 
 
 def test_the_pop_from_start_to_both_signatures_with_the_keyboard_only(page: Any, app: Flask) -> None:

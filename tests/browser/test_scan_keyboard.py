@@ -3,107 +3,26 @@ Tab, the arrow keys and typing, submit, and land on the result. The focus must s
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from flask import Flask
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from scan.assessment.models import Answer, Scan
 from scan.extensions import db
 from scan.kenniskaart.models import Item
 from tests import factories
-from tests.browser.test_keyboard import assert_focus_visible, focused
-from tests.browser.test_scan_pages import SCROLL_POLL_MS, SETTLED_ON_SCREEN_JS, build_world
-
-MAX_TABS = 40
-SCROLL_WAIT_MS = 2_000
-
-# What the focused element is, beyond what the shared focus check reports.
-ACTIVE_JS = """() => {
-    const el = document.activeElement;
-    return {
-        tag: el.tagName.toLowerCase(),
-        id: el.id,
-        name: el.getAttribute("name"),
-        value: el.value === undefined ? null : el.value,
-        type: el.getAttribute("type"),
-        checked: el.checked === true,
-        href: el.getAttribute("href"),
-        className: el.className || "",
-    };
-}"""
-
-
-def active(page: Any) -> dict[str, Any]:
-    return page.evaluate(ACTIVE_JS)
-
-
-
-def tab(page: Any, key: str = "Tab") -> dict[str, Any]:
-    """Press Tab (or another key that moves the focus) and check the new focus can be seen."""
-    page.keyboard.press(key)
-    # The design system scrolls smoothly (unless the user prefers reduced motion), so a newly focused
-    # element below the fold reaches the screen a moment after the key press.
-    with contextlib.suppress(PlaywrightTimeout):  # if it never settles, assert_focus_visible says why
-        page.wait_for_function(SETTLED_ON_SCREEN_JS, polling=SCROLL_POLL_MS, timeout=SCROLL_WAIT_MS)
-    assert_focus_visible(focused(page))
-    return active(page)
-
-
-def tab_to(page: Any, wanted: Any, what: str) -> dict[str, Any]:
-    """Press Tab until `wanted(state)` holds, checking at every stop that the focus shows."""
-    seen = []
-    for _ in range(MAX_TABS):
-        state = tab(page)
-        seen.append(state["id"] or state["href"] or state["name"] or state["tag"])
-        if wanted(state):
-            return state
-    raise AssertionError(f"{what} not reached within {MAX_TABS} presses of Tab; passed {seen}")
-
-
-def choose(page: Any, name: str, value: str, options: list[str]) -> None:
-    """Tab into the radio group `name` (the first option gets the focus when none is checked) and
-    move to `value` with the arrow keys, which also checks it; Space checks the first option."""
-    state = tab(page)
-    assert state["name"] == name and state["type"] == "radio", f"Tab did not reach the group {name}: {state}"
-    assert state["value"] == options[0] and not state["checked"], state
-    if value == options[0]:
-        page.keyboard.press("Space")  # the focused first option is checked with Space
-        state = active(page)
-    for _ in range(options.index(value)):
-        state = tab(page, "ArrowDown")
-    assert state["name"] == name and state["value"] == value and state["checked"], state
-
-
-def skip_group(page: Any, name: str) -> None:
-    """Tab into an optional radio group and on out of it without choosing anything."""
-    state = tab(page)
-    assert state["name"] == name and not state["checked"], state
-
-
-def type_note(page: Any, code: str, text: str) -> None:
-    state = tab(page)
-    assert state["id"] == f"note-{code}" and state["tag"] == "textarea", state
-    page.keyboard.type(text)
-
-
-def press_button(page: Any, value: str, key: str = "Enter") -> None:
-    """Tab to the form's button with action=value and press it (Enter or Space)."""
-    tab_to(page, lambda s: s["tag"] == "button" and s["name"] == "action" and s["value"] == value,
-           f"the {value} button")
-    with page.expect_navigation():
-        page.keyboard.press(key)
-
-
-def start_from_the_top(page: Any) -> None:
-    """Focus the skip link (the first stop) and follow it, so Tab continues inside <main>."""
-    state = tab(page)
-    assert state["href"] == "#main", f"the first stop is not the skip link: {state}"
-    page.keyboard.press("Enter")
-    assert page.evaluate("() => document.activeElement.id") == "main"
-
+from tests.browser.keyboard import (
+    active,  # noqa: F401  (other page tests import it from here)
+    choose,
+    press_button,
+    skip_group,
+    start_from_the_top,
+    tab,
+    tab_to,
+    type_note,
+)
+from tests.browser.test_scan_pages import build_world
 
 LEVELS = ["1", "2", "3", "4"]
 AMBITIONS = ["stay", "2", "3", "4"]

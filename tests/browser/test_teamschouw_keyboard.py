@@ -6,7 +6,6 @@ must show at every stop; nothing is clicked.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -14,82 +13,16 @@ from sqlalchemy import select
 
 from scan.extensions import db
 from scan.teamschouw.models import Agreement, AgreementKind, ConsentStatus, TeamPriority
-from tests import factories
-from tests.browser.test_scan_keyboard import start_from_the_top, tab
+from tests.browser.keyboard import (
+    choose_in_select,
+    follow,
+    log_in_with_the_keyboard,
+    log_out_with_the_keyboard,
+    move_to,
+    start_from_the_top,
+    stop,
+)
 from tests.browser.test_teamschouw_pages import TeamschouwWorld, build_teamschouw_world
-
-MAX_STOPS = 60
-
-# Where the focused element sits: its form (action, direction of a move), row and list item.
-CONTEXT_JS = """() => {
-    const el = document.activeElement;
-    const form = el.form || null;
-    const direction = form && form.querySelector('[name="direction"]');
-    const item = form && form.querySelector('[name="item_id"]');
-    const row = el.closest("tr");
-    const li = el.closest("li");
-    return {
-        action: form ? form.getAttribute("action") : null,
-        method: form ? form.getAttribute("method") : null,
-        direction: direction ? direction.value : null,
-        itemId: item ? item.value : null,
-        row: row ? row.id : null,
-        listItem: li ? (li.dataset.item || li.dataset.agreement || null) : null,
-        inSuggestions: !!el.closest("#suggestions"),
-        inHeader: !!el.closest("header"),
-    };
-}"""
-
-
-def stop(page: Any, key: str = "Tab") -> dict[str, Any]:
-    """One press of Tab (or Shift+Tab), the focus checked as visible; the state with its context."""
-    return tab(page, key) | page.evaluate(CONTEXT_JS)
-
-
-def move_to(page: Any, wanted: Callable[[dict[str, Any]], bool], what: str,
-            key: str = "Tab") -> dict[str, Any]:
-    """Press `key` until `wanted(state)` holds, checking at every stop that the focus shows."""
-    seen = []
-    for _ in range(MAX_STOPS):
-        state = stop(page, key)
-        seen.append(state["id"] or state["href"] or state["action"] or state["name"] or state["tag"])
-        if wanted(state):
-            return state
-    raise AssertionError(f"{what} not reached within {MAX_STOPS} presses of {key}; passed {seen}")
-
-
-def follow(page: Any, key: str = "Enter") -> None:
-    with page.expect_navigation():
-        page.keyboard.press(key)
-
-
-def log_in_with_the_keyboard(page: Any, username: str) -> None:
-    page.goto("/inloggen")
-    move_to(page, lambda s: s["id"] == "username", "the username field")
-    page.keyboard.type(username)
-    assert stop(page)["id"] == "password"
-    page.keyboard.type(factories.PASSWORD)
-    follow(page)
-    assert "/inloggen" not in page.url, f"login failed for {username}: {page.url}"
-
-
-def log_out_with_the_keyboard(page: Any) -> None:
-    """Back up (Shift+Tab) to the header's log-out button and press it."""
-    move_to(page, lambda s: s["tag"] == "button" and (s["action"] or "").endswith("/uitloggen"),
-            "the log-out button", key="Shift+Tab")
-    follow(page)
-    assert page.url.endswith("/inloggen"), page.url
-
-
-def choose_in_select(page: Any, select_id: str, typed: str, expected_value: str) -> None:
-    """With the focus on the <select>, type the start of an option's text (type-ahead)."""
-    state = page.evaluate("() => ({id: document.activeElement.id, tag: document.activeElement.tagName})")
-    assert state == {"id": select_id, "tag": "SELECT"}, state
-    page.keyboard.type(typed)
-    value = page.locator(f"#{select_id}").input_value()
-    assert value == expected_value, (
-        f"typing {typed!r} in #{select_id} chose {value!r}, not {expected_value!r}"
-    )
 
 
 def matrix_columns(page: Any) -> list[str]:
