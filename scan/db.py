@@ -51,11 +51,15 @@ class CreatedMixin:
 
 
 M = TypeVar("M")
+# Primary keys are INTEGER columns; a larger number in a URL names no row (and would overflow the driver).
+MAX_ID = 2**31 - 1
 
 
 def load_or_404(model: type[M], ident: Any) -> M:
     from scan.extensions import db
 
+    if isinstance(ident, int) and not 0 <= ident <= MAX_ID:
+        abort(404)
     obj = db.session.get(model, ident)
     if obj is None:
         abort(404)

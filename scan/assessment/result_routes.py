@@ -31,7 +31,7 @@ from scan.audit.services import record
 from scan.auth import queries as auth_queries
 from scan.auth.models import User
 from scan.core.clock import AMSTERDAM
-from scan.db import utcnow
+from scan.db import MAX_ID, utcnow
 from scan.extensions import db
 from scan.i18n import localized
 from scan.teamschouw import queries as teamschouw_queries
@@ -76,7 +76,7 @@ def _profile_chart(result: ScanResult) -> tuple[list[tuple[str, str]], list[Char
 @bp.get("/mijn/resultaat/<int:round_id>")
 @require(Role.PROFESSIONAL)
 def result(round_id: int) -> str | Response:
-    scan = result_queries.own_scan(round_id, current_user.id)
+    scan = result_queries.own_scan(round_id, current_user.id) if round_id <= MAX_ID else None
     if scan is None:
         abort(404)
     if not permissions.can_view_own(current_user, scan):

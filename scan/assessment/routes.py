@@ -21,6 +21,7 @@ from scan.assessment.forms import (
 from scan.assessment.models import NOTE_MAX_LENGTH, Scan, ScanRound, ScanStatus
 from scan.assessment.views import fill_form_from_answers, item_views
 from scan.core import clock
+from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.kenniskaart.models import Section
@@ -106,7 +107,8 @@ def section(round_id: int, section_code: str) -> str | Response | tuple[str, int
                     scan = services.start_scan(scan_round, current_user)
                     expected = scan.lock_version if form.lock_version.data in ("", "0", None) else -1
                 else:
-                    expected = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else -1
+                    expected = whole_number(form.lock_version.data)
+                    expected = -1 if expected is None else expected
                 services.save_section(scan, checked.answers, expected, today)
                 db.session.commit()
             except (services.StaleScan, IntegrityError):

@@ -16,6 +16,7 @@ from scan.assessment.models import NOTE_MAX_LENGTH, Answer, Scan, ScanEvent, Sca
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.auth.models import User
+from scan.core.safety import whole_number
 from scan.db import utcnow
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
@@ -111,7 +112,7 @@ def check_section(items: list[Item], levels: list[int], given: dict[int, AnswerI
             else:
                 errors["level"] = _("“Not applicable” is not possible for this item; choose a level.")
         elif entry.level:
-            level = int(entry.level) if entry.level.isdigit() else None
+            level = whole_number(entry.level)
             if level not in levels:
                 errors["level"] = _("Choose one of the levels shown.")
                 level = None
@@ -121,7 +122,7 @@ def check_section(items: list[Item], levels: list[int], given: dict[int, AnswerI
                 errors["ambition"] = _("Choose your current level first, then your ambition.")
             ambition = level
         elif entry.ambition:
-            wanted = int(entry.ambition) if entry.ambition.isdigit() else None
+            wanted = whole_number(entry.ambition)
             if wanted not in levels:
                 errors["ambition"] = _("Choose one of the ambitions shown.")
             elif not_applicable:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,9 @@ from scan.audit.actions import ACTIONS
 
 ALL = ""
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]  # the browser's date control, or typed the Dutch way
+# A day outside these has no events, and its Amsterdam midnight in UTC (or the day after it) would not fit
+# in a datetime at the ends of the calendar (year 1, year 9999).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
 class _Date(DateField):
@@ -39,6 +43,11 @@ class AuditFilterForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
+        for field in (self.first, self.last):
+            if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
+                field.errors = [*field.errors, _l("Enter a date such as 31-12-2027.")]
+                field.data = None
+                ok = False
         if self.first.data and self.last.data and self.first.data > self.last.data:
             self.last.errors = [*self.last.errors, _l("The last day cannot be before the first day.")]
             ok = False

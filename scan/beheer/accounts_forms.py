@@ -8,11 +8,18 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from scan.core.safety import whole_number
+
 
 def _int_or_none(value: object) -> int | None:
     if value in (None, "", "None"):
         return None
-    return int(value)  # type: ignore[arg-type]
+    if isinstance(value, int):
+        return value
+    number = whole_number(value)
+    if number is None:  # WTForms shows this as an invalid choice; an id out of range never reaches SQL
+        raise ValueError(value)
+    return number
 
 
 class AccountForm(FlaskForm):
@@ -20,7 +27,7 @@ class AccountForm(FlaskForm):
     full_name = StringField(_l("Full name"))
     role = SelectField(_l("Role"), choices=[])
     team = SelectField(_l("Team (professional)"), choices=[], coerce=_int_or_none, validate_choice=False)
-    led_teams = SelectMultipleField(_l("Teams led (team leader)"), choices=[], coerce=int,
+    led_teams = SelectMultipleField(_l("Teams led (team leader)"), choices=[], coerce=_int_or_none,
                                     widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     region = SelectField(_l("Region (regional coordinator)"), choices=[], coerce=_int_or_none,
                          validate_choice=False)

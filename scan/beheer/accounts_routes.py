@@ -21,6 +21,7 @@ from scan.beheer import accounts_services as services
 from scan.beheer import bp
 from scan.beheer.accounts_forms import AccountForm, ConfirmImportForm, FilterForm, ImportForm, PostForm
 from scan.catalogue import io
+from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.organisation.models import Region, Team
@@ -40,7 +41,7 @@ def accounts() -> str:
     form.role.choices = [("", _("All roles")), *[(r.value, str(label)) for r, label in ROLE_LABELS.items()]]
     form.team.choices = [("", _("All teams")), *[(str(t.id), t.name) for t in teams]]
     form.active.choices = [("", _("All accounts")), ("yes", _("Active")), ("no", _("Deactivated"))]
-    team_id = request.args.get("team", type=int)
+    team_id = whole_number(request.args.get("team", ""))
     filters = services.AccountFilter(role=request.args.get("role", ""), team_id=team_id,
                                      active=request.args.get("active", ""), q=request.args.get("q", ""))
     page = services.account_page(filters, request.args.get("pagina", 1, type=int))

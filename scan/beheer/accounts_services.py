@@ -30,6 +30,8 @@ from scan.extensions import db
 from scan.organisation.models import Region, Team
 
 PER_PAGE = 50
+# Longer than any username or name; also keeps the LIKE pattern within SQLite's limit (50,000 bytes).
+SEARCH_MAX = 200
 MAX_ROWS = 1000
 PAYLOAD_SALT = "beheer-accounts-import"
 # Readable: no 0/o, 1/l/i that look alike.
@@ -84,7 +86,7 @@ def account_page(filters: AccountFilter, page: int = 1, per_page: int = PER_PAGE
         stmt = stmt.where(User.active.is_(True))
     elif filters.active == "no":
         stmt = stmt.where(User.active.is_(False))
-    q = filters.q.strip().lower()
+    q = filters.q.strip().lower()[:SEARCH_MAX]
     if q:
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(or_(func.lower(User.username).like(like, escape="\\"),

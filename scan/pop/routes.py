@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from scan.access import Role, require
 from scan.auth.models import User
 from scan.core import clock
+from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.i18n import localized
@@ -223,7 +224,8 @@ def adopt(pop_id: int) -> Response:
 
 
 def _item(value: str | None) -> Item | None:
-    return db.session.get(Item, int(value)) if value and value.isdigit() else None
+    ident = whole_number(value)
+    return db.session.get(Item, ident) if ident is not None else None
 
 
 def _add_error(form: Any, error: services.PopError, default: str) -> None:

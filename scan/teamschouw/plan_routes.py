@@ -20,6 +20,7 @@ from scan.access import Role, require
 from scan.assessment import queries as assessment_queries
 from scan.assessment.models import NOTE_MAX_LENGTH, Answer, ScanRound, ScanStatus
 from scan.auth.models import User
+from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.i18n import localized
@@ -118,7 +119,7 @@ def calibrate(team_id: int, round_id: int, scan_id: int) -> str | Response | tup
             seen = form.last_seen.data or ""
             try:
                 changed = services.calibrate(
-                    scan, checked.values, current_user, int(seen) if seen.isdigit() else -1
+                    scan, checked.values, current_user, _or_minus_one(whole_number(seen))
                 )
             except services.StaleCalibration:
                 db.session.rollback()
@@ -287,6 +288,16 @@ def _priorities_page(
     ), status
 
 
+def _get(model: type[Any], value: str) -> Any:
+    """The row whose id the form sent, or None (also for text that is no id at all)."""
+    ident = whole_number(value)
+    return db.session.get(model, ident) if ident is not None else None
+
+
+def _or_minus_one(value: int | None) -> int:
+    return -1 if value is None else value
+
+
 def _back(team: Team, scan_round: ScanRound, anchor: str) -> Response:
     return redirect(url_for("teamschouw.priorities", team_id=team.id, round_id=scan_round.id, _anchor=anchor))
 
@@ -393,7 +404,7 @@ def add_vraagbaak(team_id: int, round_id: int) -> Response | tuple[str, int]:
         try:
             item, section = services.target_of(scan_round, form.target.data or "")
             member_id = form.member.data or ""
-            member = db.session.get(User, int(member_id)) if member_id.isdigit() else None
+            member = _get(User, member_id)
             agreement = services.add_vraagbaak(scan_round, member, current_user, item=item, section=section)
         except services.PlanError as error:
             db.session.rollback()
@@ -422,8 +433,8 @@ def add_grow(team_id: int, round_id: int) -> Response | tuple[str, int]:
             member_id, section_id = form.member.data or "", form.section.data or ""
             services.add_grow(
                 scan_round,
-                db.session.get(User, int(member_id)) if member_id.isdigit() else None,
-                db.session.get(Section, int(section_id)) if section_id.isdigit() else None,
+                _get(User, member_id),
+                _get(Section, section_id),
                 form.text.data or "",
                 current_user,
             )

@@ -16,6 +16,7 @@ from scan.assessment.models import NOTE_MAX_LENGTH, Scan, ScanRound, ScanStatus
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.auth.models import User
+from scan.core.safety import whole_number
 from scan.db import utcnow
 from scan.extensions import db
 from scan.kenniskaart.models import SECTION_LEEFGEBIED, Item, Section
@@ -85,7 +86,7 @@ def check_calibration(
         errors: dict[str, str] = {}
         level: int | None = None
         if entry.level:
-            level = int(entry.level) if entry.level.isdigit() else None
+            level = whole_number(entry.level)
             if level not in levels:
                 errors["level"] = _("Choose one of the levels shown, or “no agreed level”.")
                 level = None
@@ -185,15 +186,16 @@ def calibration_history(rows: list[Calibration]) -> dict[int, list[HistoryEntry]
 
 def target_of(scan_round: ScanRound, value: str) -> tuple[Item | None, Section | None]:
     """ "item:<id>" or "section:<id>" -> the item or section, which must be in the round's version."""
-    kind, _sep, ident = (value or "").partition(":")
-    if not ident.isdigit() or kind not in ("item", "section"):
+    kind, _sep, text = (value or "").partition(":")
+    ident = whole_number(text)
+    if ident is None or kind not in ("item", "section"):
         raise PlanError(_("Choose an item or a leefgebied."), "target")
     if kind == "item":
-        item = db.session.get(Item, int(ident))
+        item = db.session.get(Item, ident)
         if item is None or item.version_id != scan_round.version_id or item.retired:
             raise PlanError(_("Choose an item or a leefgebied."), "target")
         return item, None
-    section = db.session.get(Section, int(ident))
+    section = db.session.get(Section, ident)
     if section is None or section.version_id != scan_round.version_id:
         raise PlanError(_("Choose an item or a leefgebied."), "target")
     return None, section
