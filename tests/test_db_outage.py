@@ -42,6 +42,16 @@ class Outage:
         self.message = ("unable to open database file" if self.engine.dialect.name == "sqlite"
                         else "server closed the connection unexpectedly")
         event.listen(self.engine, "before_cursor_execute", self._before)
+        # The rollback that closing the session sends, failing as on a connection the server terminated.
+        self.rollback_down = False
+        self._do_rollback = self.engine.dialect.do_rollback
+        self.engine.dialect.do_rollback = self._rollback  # type: ignore[method-assign]
+
+    def _rollback(self, dbapi_connection: Any) -> None:
+        if self.rollback_down:
+            self.attempts.append("ROLLBACK")
+            raise self.driver_error(self.message)
+        self._do_rollback(dbapi_connection)
 
     def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if self.down:
@@ -50,6 +60,7 @@ class Outage:
 
     def close(self) -> None:
         event.remove(self.engine, "before_cursor_execute", self._before)
+        self.engine.dialect.do_rollback = self._do_rollback  # type: ignore[method-assign]
         self.engine.dispose()
 
 
@@ -87,6 +98,13 @@ def outage(app: Flask) -> Iterator[tuple[Flask, Outage]]:
     @public
     def invalidated() -> str:
         raise DBAPIError("SELECT 1", {}, Exception("connection reset"), connection_invalidated=True)
+
+    @broken.get("/_test/save-then-cut")
+    @public
+    def save_then_cut() -> str:
+        db.session.execute(text("SELECT 1"))  # a transaction the session will roll back when it closes
+        switch.rollback_down = True  # the server restarts after the commit, before the request ends
+        return "opgeslagen"
 
     yield broken, switch
     switch.close()
@@ -168,6 +186,23 @@ def test_the_outage_is_logged_as_a_warning_with_the_request_id(outage, caplog):
     warnings = [r for r in caplog.records if r.name == app.logger.name and r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "outage-42" in warnings[0].getMessage()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_connection_cut_after_the_answer_was_made_keeps_the_answer(outage, caplog):
+    """The journey's failure: the save committed, the database restarted, and closing the session (a
+    rollback) failed in the teardown; that turned a stored save into a 500 the user never saw confirmed."""
+    app, switch = outage
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING, logger=app.logger.name):
+        response = client.get("/_test/save-then-cut", headers={"X-Request-ID": "cut-7"})
+    assert response.status_code == 200 and response.get_data(as_text=True) == "opgeslagen"
+    assert switch.attempts == ["ROLLBACK"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == app.logger.name]
+    assert len(warnings) == 1 and "closing the session" in warnings[0] and "cut-7" in warnings[0]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    # The database is back: the next request works on a fresh connection.
+    switch.rollback_down = False
+    assert client.get("/_test/query").get_data(as_text=True) == "ok"
 
 
 def test_a_dropped_connection_is_an_outage_too(outage):

@@ -62,6 +62,28 @@ def _request_id() -> str:
 
 
 def register(app: Flask) -> None:
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in reverse).
+    @app.teardown_appcontext
+    def close_session(error: BaseException | None) -> None:
+        """End the request's session; a database that went away after the answer was made is no error.
+
+        Closing rolls back the connection. When the server cut the connection after a commit (a restart),
+        that rollback fails, yet the user's change is stored and the answer is on its way: raising here
+        would turn a confirmed save into a 500. The pool drops the dead connection at its next checkout.
+        """
+        try:
+            db.session.remove()
+        except DBAPIError as failure:
+            if not is_database_outage(failure):
+                raise
+            app.logger.warning(
+                "database unavailable while closing the session (%s), request id %s",
+                type(failure.orig).__name__ if failure.orig is not None else type(failure).__name__,
+                g.get("request_id", "-"),
+            )
+            with contextlib.suppress(Exception):
+                db.session.remove()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         return render_template("errors/csrf.html"), 400
@@ -95,5 +117,5 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
         app.logger.exception("unhandled error")
-        db.session.rollback()
+        _rollback_quietly()
         return render_template("errors/500.html"), 500
