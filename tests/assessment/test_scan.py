@@ -3,11 +3,13 @@
 import re
 
 import pytest
+from babel.dates import format_datetime
 from sqlalchemy import event, func, select
 
 from scan.access import Role
 from scan.assessment.models import Answer, Scan, ScanEvent
 from scan.extensions import db
+from tests.assessment.test_results import row, tables
 from tests.factories import login, make_kenniskaart, make_round, make_scan, make_team, make_user
 
 
@@ -131,6 +133,20 @@ def test_save_as_draft_and_continue_later(app, client, world):
     assert "2 van 5 onderdelen ingevuld" in html
 
 
+def test_my_scan_shows_the_progress_per_section_generic_competencies_first(client, world):
+    login(client, world["pro"])
+    _save(client, world["round"], "GC", {"level-GC01": "2", "level-GC02": "3"})
+    _, html = _page(client, "/scan")
+    progress = tables(html)["table0"]
+    assert progress[0] == ["Onderdeel", "Ingevuld", "Verplichte onderdelen ingevuld"]
+    # Generic competencies first, then the leefgebieden in the Kenniskaart's order.
+    assert [r[0] for r in progress[1:]] == ["Generieke competenties", "Financien", "Wonen"]
+    assert row(progress, "Generieke competenties") == ["Generieke competenties", "2 van 2", "2 van 2"]
+    assert row(progress, "Financien") == ["Financien", "0 van 2", "0 van 1"]
+    assert row(progress, "Wonen") == ["Wonen", "0 van 1", "0 van 1"]
+    assert "2 van 5 onderdelen ingevuld" in html and "verplicht: 2 van 4" in html
+
+
 def test_save_and_next_moves_on_and_ends_at_submitting(client, world):
     login(client, world["pro"])
     response = _save(client, world["round"], "GC", {"level-GC01": "2"}, action="save_next")
@@ -166,6 +182,15 @@ def test_a_stale_page_does_not_overwrite_a_newer_save(app, client, world):
     # Two tabs open the page before anything is saved.
     first_lock = _lock_value(client.get(url).get_data(as_text=True))
     _save(client, world["round"], "GC", {"level-GC01": "2"})
+    # The tab opened before the scan existed still has lock version 0: its save is a conflict too.
+    response = _save(client, world["round"], "GC", {"level-GC01": "4", "note-GC01": "uit de oude tab"},
+                     lock=first_lock)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Je scan is om " in html
+    assert "ergens anders opgeslagen (in een ander tabblad of op een ander apparaat)" in html
+    assert ">uit de oude tab</textarea>" in html
+    assert _answers(app, world["pro"]) == {"GC01": (2, False, 2, "")}
     stale = _lock_value(client.get(url).get_data(as_text=True))
     _save(client, world["round"], "GC", {"level-GC01": "3"})  # tab A saves again
     response = _save(client, world["round"], "GC", {"level-GC01": "1", "note-GC01": "uit tab B"},
@@ -278,6 +303,12 @@ def test_team_leader_reopens_with_a_reason_and_the_professional_can_change_again
         assert reopened.reason == "Niveau GC02 samen besproken" and reopened.actor.username == world["leader"]
         assert reopened.at is not None
         assert db.session.get(Scan, scan_id).status == "draft"
+        when = format_datetime(reopened.at, "short", tzinfo="Europe/Amsterdam", locale="nl")
+    # The reopen page keeps the history: when, by whom and why.
+    response, html = _page(client, url)
+    assert response.status_code == 200
+    history = html.split("Geschiedenis</h2>")[1].split("</ul>")[0]
+    assert f"<li>{when}: heropend door Lies Leider: Niveau GC02 samen besproken</li>" in history
     client.submit("/uitloggen", page="/teams/")
     login(client, world["pro"])
     response = _save(client, world["round"], "GC",
@@ -302,6 +333,28 @@ def test_round_status_shows_statuses_but_never_draft_content(app, client, world)
     cor = html.split("Cor Collega")[1].split("</tr>")[0]
     assert "bezig" in piet and "niet begonnen" in cor
     assert "geheime aantekening" not in html
+
+
+def test_round_status_shows_a_submitted_member_with_the_submission_date(app, client, world):
+    from datetime import UTC, datetime
+
+    with app.app_context():
+        from scan.assessment.models import ScanRound
+        from scan.auth.models import User
+
+        scan_round = db.session.get(ScanRound, world["round"])
+        pro = db.session.get(User, world["pro_id"])
+        scan = make_scan(scan_round, pro, {"GC01": (2, 2), "GC02": (2, 3), "LG01-A1": (2, 2),
+                                           "LG02-A1": (3, 3)}, submitted=True)
+        # Late in the evening in UTC: already the next day in Amsterdam, where the team works.
+        scan.submitted_at = datetime(2027, 3, 2, 23, 30, tzinfo=UTC)
+        db.session.commit()
+    login(client, world["leader"])
+    _, html = _page(client, f"/teams/{world['team']}/rondes/{world['round']}")
+    assert "1 van 2 leden heeft ingediend." in html
+    rows = {r[0]: r[1:] for r in tables(html)["table0"][1:]}
+    assert rows["Piet Professional"][:2] == ["✓ ingediend", "03-03-2027, 00:30"]
+    assert rows["Cor Collega"][:2] == ["niet begonnen", ""]
 
 
 def test_a_closed_round_is_read_only(app, client):
@@ -376,12 +429,20 @@ def test_a_professional_who_joins_during_the_round_takes_part(app, client, world
     with app.app_context():
         from scan.organisation.models import Team
 
-        newcomer = make_user(Role.PROFESSIONAL, team=db.session.get(Team, world["team"]))
+        newcomer = make_user(Role.PROFESSIONAL, team=db.session.get(Team, world["team"]),
+                             full_name="Nina Nieuwkomer")
         db.session.commit()
         username = newcomer.username
     login(client, username)
     _, html = _page(client, "/scan")
     assert "Ontwikkelscan voorjaar 2027" in html and "Start mijn scan" in html
+    # The team leader sees the newcomer in the round, not started yet.
+    client.submit("/uitloggen", page="/scan")
+    login(client, world["leader"])
+    _, html = _page(client, f"/teams/{world['team']}/rondes/{world['round']}")
+    assert "0 van 3 leden hebben ingediend." in html
+    rows = {r[0]: r[1:] for r in tables(html)["table0"][1:]}
+    assert rows["Nina Nieuwkomer"][:2] == ["niet begonnen", ""]
 
 
 def test_team_leader_opens_a_round_tied_to_the_current_version(app, client):
