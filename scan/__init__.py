@@ -107,10 +107,14 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from scan.auth.cli import users_cli
+    from scan.core.cli_util import CommandGroup
     from scan.demo.cli import demo_cli
     from scan.kenniskaart.cli import kenniskaart_cli
     from scan.organisation.cli import regions_cli, teams_cli
     from scan.retention.cli import retention_cli
 
     for group in (users_cli, demo_cli, kenniskaart_cli, regions_cli, teams_cli, retention_cli):
+        # CommandGroup turns a database error in any of its commands into a clear message, never a traceback.
+        if not isinstance(group, CommandGroup):
+            raise TypeError(f"CLI group {group.name} must be declared with cls=CommandGroup")
         app.cli.add_command(group)

@@ -1,11 +1,19 @@
 """The provisioning command line: clear errors, no tracebacks, all or nothing."""
 
+from pathlib import Path
+
+import click
+import pytest
 from sqlalchemy import func, select
 
+from scan import create_app
 from scan.access import Role
 from scan.auth.models import User
 from scan.extensions import db
+from tests.conftest import TEST_CONFIG
 from tests.factories import make_region, make_team, make_user
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _count_users(app):
@@ -153,3 +161,114 @@ def test_set_temporary_password_and_deactivate(app, runner):
         user = db.session.scalars(select(User)).one()
         assert user.must_change_password and not user.active
     assert runner.invoke(args=["users", "deactivate", "niemand"]).exit_code == 1
+
+
+# --- Every command of the app's own groups, against a database that is not migrated or not reachable ---
+
+KENNISKAART_FILE = str(ROOT / "competencies" / "wijkteam.yaml")
+PASSWORD = "paarse fiets onder de brug"
+# The minimal valid arguments of every command; a new command must be added here (see the coverage test).
+COMMAND_ARGS: dict[str, list[list[str]]] = {
+    "users add": [["nieuw", "--role", "beheerder", "--password", PASSWORD]],
+    "users import": [["{accounts_csv}"]],
+    "users set-password": [["sanne", "--password", PASSWORD]],
+    "users deactivate": [["sanne"]],
+    "users activate": [["sanne"]],
+    "demo seed": [[], ["--if-empty"]],
+    "demo accounts": [[]],
+    "kenniskaart load": [[KENNISKAART_FILE]],
+    "kenniskaart list": [[]],
+    "regions list": [[]],
+    "teams list": [[]],
+    "retention apply": [["--dry-run"], []],
+    "retention erase": [["sanne"]],
+}
+# Commands that never touch the database: they must keep working without one.
+DATABASE_FREE: dict[str, list[str]] = {"kenniskaart validate": [KENNISKAART_FILE]}
+
+SCHEMA_HINT = "Voer eerst `flask db upgrade` uit."
+CONNECTION_HINT = "Controleer DATABASE_URL."
+BROKEN_DATABASES = {
+    "sqlite-not-migrated": ("sqlite:///{tmp}/empty.sqlite", SCHEMA_HINT),
+    "sqlite-cannot-open": ("sqlite:////nonexistent-dir/x/db.sqlite", CONNECTION_HINT),
+    "postgresql-unreachable": ("postgresql+psycopg://u@127.0.0.1:1/x", CONNECTION_HINT),
+}
+
+
+def _app_commands(application) -> dict[str, click.Command]:
+    """Every command of the app's own CLI groups, by "group command" (Flask-Migrate's `db` left out)."""
+    found = {}
+    for group in application.cli.commands.values():
+        if isinstance(group, click.Group) and group.callback.__module__.startswith("scan."):
+            for name, command in group.commands.items():
+                found[f"{group.name} {name}"] = command
+    return found
+
+
+@pytest.fixture(scope="module")
+def broken_apps(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("broken-db")
+    apps = {}
+    for key, (url, _hint) in BROKEN_DATABASES.items():
+        apps[key] = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url.format(tmp=tmp)})
+    accounts = tmp / "accounts.csv"
+    accounts.write_text(f"username;role;password\nnieuw;beheerder;{PASSWORD}\n", encoding="utf-8")
+    yield apps, {"accounts_csv": str(accounts)}
+    for application in apps.values():
+        with application.app_context():
+            db.engine.dispose()
+
+
+def test_every_app_command_is_checked_without_a_database(broken_apps):
+    apps, _files = broken_apps
+    for application in apps.values():
+        assert set(_app_commands(application)) == set(COMMAND_ARGS) | set(DATABASE_FREE), (
+            "add the new command's minimal arguments to COMMAND_ARGS (or DATABASE_FREE)"
+        )
+
+
+@pytest.mark.parametrize("database", list(BROKEN_DATABASES))
+def test_no_command_shows_a_traceback_when_the_database_is_not_ready(broken_apps, database):
+    apps, files = broken_apps
+    application = apps[database]
+    hint = BROKEN_DATABASES[database][1]
+    other_hint = CONNECTION_HINT if hint == SCHEMA_HINT else SCHEMA_HINT
+    runner = application.test_cli_runner()
+    problems = []
+    for command, variants in COMMAND_ARGS.items():
+        for extra in variants:
+            args = [*command.split(), *(a.format(**files) for a in extra)]
+            result = runner.invoke(args=args)
+            shown = " ".join(args)
+            if result.exit_code != 1:
+                problems.append(f"{shown}: exit code {result.exit_code}: {result.output}")
+            if "Traceback" in result.output or not isinstance(result.exception, (SystemExit, type(None))):
+                problems.append(f"{shown}: traceback or exception {result.exception!r}")
+            if hint not in result.stderr or other_hint in result.output:
+                problems.append(f"{shown}: wrong or missing hint: {result.output}")
+    for command, extra in DATABASE_FREE.items():
+        result = runner.invoke(args=[*command.split(), *extra])
+        if result.exit_code != 0:
+            problems.append(f"{command} needs no database, yet: {result.output}")
+    assert not problems, "\n".join(problems)
+
+
+def test_postgresql_errors_get_the_hint_that_fits_their_sqlstate(broken_apps):
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from scan.core.cli_util import database_error_message
+
+    class PgError(Exception):
+        def __init__(self, message, sqlstate):
+            super().__init__(message)
+            self.sqlstate = sqlstate
+
+    apps, _files = broken_apps
+    with apps["postgresql-unreachable"].app_context():
+        missing = ProgrammingError("SELECT", {}, PgError('relation "region" does not exist', "42P01"))
+        assert SCHEMA_HINT in database_error_message(missing)
+        no_database = OperationalError("connect", {}, PgError('database "x" does not exist', "3D000"))
+        assert CONNECTION_HINT in database_error_message(no_database)
+        conflict = OperationalError("UPDATE", {}, PgError("deadlock detected", "40P01"))
+        message = database_error_message(conflict)
+        assert message == "Databasefout: deadlock detected." and CONNECTION_HINT not in message

@@ -9,11 +9,11 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from scan.auth import csv_import, services
-from scan.core.cli_util import fail
+from scan.core.cli_util import CommandGroup, fail
 from scan.extensions import db
 
 
-@click.group("users", help="Accounts: add, import, set a temporary password, deactivate.")
+@click.group("users", cls=CommandGroup, help="Accounts: add, import, set a temporary password, deactivate.")
 def users_cli() -> None:
     pass
 

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from scan.access import role_label
-from scan.core.cli_util import fail
+from scan.core.cli_util import CommandGroup, fail
 from scan.core.clock import today
 from scan.demo import seed
 from scan.demo.pops import seed_demo_pops
@@ -16,7 +16,7 @@ from scan.extensions import db
 from scan.pop.catalogue import seed_catalogue
 
 
-@click.group("demo", help="The fictional demo region (Regio Lindewaard).")
+@click.group("demo", cls=CommandGroup, help="The fictional demo region (Regio Lindewaard).")
 def demo_cli() -> None:
     pass
 

@@ -8,10 +8,9 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from sqlalchemy.exc import SQLAlchemyError
 
 from competencies import Kenniskaart, counts
-from scan.core.cli_util import fail
+from scan.core.cli_util import CommandGroup, fail
 from scan.extensions import db
 from scan.kenniskaart import queries, services
 from scan.kenniskaart.validation import ValidationReport, validate_file
@@ -19,7 +18,11 @@ from scan.kenniskaart.validation import ValidationReport, validate_file
 FILE_ARGUMENT = click.argument("path", metavar="FILE", type=click.Path(path_type=Path))
 
 
-@click.group("kenniskaart", help="Kenniskaart files: validate, load as a new version, list versions.")
+@click.group(
+    "kenniskaart",
+    cls=CommandGroup,
+    help="Kenniskaart files: validate, load as a new version, list versions.",
+)
 def kenniskaart_cli() -> None:
     pass
 
@@ -41,19 +44,15 @@ def validate(path: Path) -> None:
 @with_appcontext
 def load(path: Path) -> None:
     """Check FILE, then store it as the next version of its code (all or nothing)."""
-    try:
-        result = services.load_kenniskaart(path)
-        if not result.ok or result.version is None:
-            db.session.rollback()
-            fail(_problems_text(result.report, loaded=True))
-            return
-        version = result.version
-        if result.created:
-            db.session.commit()
-    except SQLAlchemyError as error:
+    # A database error (not migrated, not reachable) is reported by CommandGroup, after a rollback.
+    result = services.load_kenniskaart(path)
+    if not result.ok or result.version is None:
         db.session.rollback()
-        fail(_database_error(error))
+        fail(_problems_text(result.report, loaded=True))
         return
+    version = result.version
+    if result.created:
+        db.session.commit()
     if result.created:
         click.echo(
             _(
@@ -80,12 +79,7 @@ def load(path: Path) -> None:
 @with_appcontext
 def list_versions() -> None:
     """One line per loaded version: code, number, label, loaded at, items, and which one is current."""
-    try:
-        summaries = queries.version_summaries()
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        fail(_database_error(error))
-        return
+    summaries = queries.version_summaries()
     if not summaries:
         click.echo(_("No Kenniskaart has been loaded yet."))
         return
@@ -127,7 +121,3 @@ def _problems_text(report: ValidationReport, *, loaded: bool) -> str:
         closing = ngettext("%(num)d problem.", "%(num)d problems.", n)
     return "\n".join([*report.lines(), closing])
 
-
-def _database_error(error: SQLAlchemyError) -> str:
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-    return _("Database error: %(reason)s. Has `flask db upgrade` been run?", reason=reason)

@@ -6,10 +6,11 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from scan.core.cli_util import CommandGroup
 from scan.organisation import queries
 
 
-@click.group("regions", help="Regions.")
+@click.group("regions", cls=CommandGroup, help="Regions.")
 def regions_cli() -> None:
     pass
 
@@ -24,7 +25,7 @@ def list_regions() -> None:
         click.echo(f"{region.code}\t{region.name}")
 
 
-@click.group("teams", help="Teams.")
+@click.group("teams", cls=CommandGroup, help="Teams.")
 def teams_cli() -> None:
     pass
 

@@ -8,14 +8,18 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from scan.auth import services as account_services
-from scan.core.cli_util import fail
+from scan.core.cli_util import CommandGroup, fail
 from scan.core.clock import today
 from scan.extensions import db
 from scan.retention import services
 from scan.retention.services import KIND_LABELS, OTHER_KINDS, ROUND_KINDS
 
 
-@click.group("retention", help="Retention (AVG): remove old personal data; erase a leaver's account.")
+@click.group(
+    "retention",
+    cls=CommandGroup,
+    help="Retention (AVG): remove old personal data; erase a leaver's account.",
+)
 def retention_cli() -> None:
     pass
 
