@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from babel.dates import format_datetime
 from flask import Flask
+from sqlalchemy import select
 
 from scan.access import Role
+from scan.assessment.models import Answer, Scan
 from scan.extensions import db
 from tests import factories
 from tests.browser.conftest import assert_accessible, log_in, switch_language
@@ -192,6 +195,52 @@ def test_section_page_with_a_note_that_is_too_long(page: Any, app: Flask, lang: 
     assert page.locator("#note-LG01-A1").get_attribute("aria-invalid") == "true"
     assert page.locator("#note-LG01-A1").input_value() == "x" * 501
     assert_accessible(page, f"section LG01 with a too long note ({lang})")
+
+
+# --- two tabs on the same section -----------------------------------------------------------------
+
+CONFLICT_TEXT = {
+    "nl": "Je scan is om {time} ergens anders opgeslagen (in een ander tabblad of op een ander apparaat)",
+    "en": "Your scan was saved somewhere else (another tab or device) at {time}",
+}
+
+
+def test_two_tabs_saving_the_same_section_give_a_conflict_that_keeps_the_input(
+    page: Any, app: Flask, lang: str
+) -> None:
+    """Tab A and tab B (one browser, one session) open the same section; A saves first. B's save is refused
+    with an alert, B's choices and note stay in the form, and A's save stands."""
+    world = build_world(app, draft={"GC01": (2, 3)})
+    log_in_as(page, world.pro, lang)
+    tab_b = page.context.new_page()
+    visit(page, f"/scan/{world.round}/GC")
+    visit(tab_b, f"/scan/{world.round}/GC")
+
+    page.locator("#level-GC01-1").click()  # the draft had level 2, ambition 3
+    response = post_and_wait(page, 'main form button[name="action"][value="save"]')
+    assert response.status == 200, response.status
+    assert page.locator('.app-alert[role="alert"]').count() == 0
+
+    tab_b.locator("#ambition-GC01-4").click()
+    tab_b.locator("#note-GC01").fill("Gewijzigd in tabblad B")
+    response = post_and_wait(tab_b, 'main form button[name="action"][value="save"]')
+    assert response.status == 409, response.status
+    alert = tab_b.locator('.app-alert[role="alert"]')
+    assert alert.count() == 1
+    with app.app_context():
+        scan = db.session.scalars(select(Scan).where(Scan.user_id == world.pro_id)).one()
+        saved_at = format_datetime(scan.updated_at, "short", tzinfo="Europe/Amsterdam", locale=lang)
+        answers = db.session.scalars(select(Answer).where(Answer.scan_id == scan.id))
+        stored = {a.item.code: (a.level, a.ambition, a.note) for a in answers}
+        db.session.rollback()
+    expected = " ".join(CONFLICT_TEXT[lang].format(time=saved_at).split())
+    assert expected in " ".join(alert.inner_text().split()), alert.inner_text()
+    # What B typed is still there, and nothing of it was stored: A's save stands.
+    assert tab_b.locator("#level-GC01-2").is_checked() and not tab_b.locator("#level-GC01-1").is_checked()
+    assert tab_b.locator("#ambition-GC01-4").is_checked()
+    assert tab_b.locator("#note-GC01").input_value() == "Gewijzigd in tabblad B"
+    assert stored == {"GC01": (1, 3, "Concept")}
+    assert_accessible(tab_b, f"section GC after a conflict with another tab ({lang})")
 
 
 # --- the error summary's links --------------------------------------------------------------------
