@@ -120,8 +120,11 @@ class PopGoalRecord:
     item_title_en: str
     description: str
     reason_kind: str
-    reason: str
+    reason: str  # typed text (or a legacy sentence); the app's sentence is built from the facts below
     target_level: int | None
+    reason_level: int | None = None
+    reason_ambition: int | None = None
+    reason_level_agreed: bool | None = None
     actions: tuple[PopActionRecord, ...] = ()
 
 
@@ -309,6 +312,9 @@ def as_dict(data: PersonalData) -> dict[str, Any]:
                                 "description": g.description,
                                 "reason_kind": g.reason_kind,
                                 "reason": g.reason,
+                                "reason_level": g.reason_level,
+                                "reason_ambition": g.reason_ambition,
+                                "reason_level_agreed": g.reason_level_agreed,
                                 "target_level": g.target_level,
                                 "actions": [
                                     {

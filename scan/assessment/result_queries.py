@@ -173,7 +173,8 @@ def pop_records(user_id: int) -> list[PopRecord]:
             PopVersion.leader_comment, PopVersion.agreed_at, agreed_by.full_name,
             PopVersion.professional_signed_at, PopVersion.leader_signed_at, signed_by.full_name,
             PopGoal.id, Item.code, Item.title_nl, Item.title_en, PopGoal.description, PopGoal.reason_kind,
-            PopGoal.reason, PopGoal.target_level,
+            PopGoal.reason, PopGoal.target_level, PopGoal.reason_level, PopGoal.reason_ambition,
+            PopGoal.reason_level_agreed,
             PopAction.id, PopAction.type, PopAction.description, Training.title, colleague.full_name,
             PopAction.planned_from, PopAction.planned_until, PopAction.hours, PopAction.points,
             PopAction.status, PopAction.reflection, PopAction.status_changed_at,
@@ -198,9 +199,9 @@ def pop_records(user_id: int) -> list[PopRecord]:
         _, goals = versions.setdefault(r[4], (r[5:15], {}))
         if r[15] is None:
             continue
-        _, actions = goals.setdefault(r[15], (r[16:23], []))
-        if r[23] is not None:
-            actions.append(PopActionRecord(*r[24:35]))
+        _, actions = goals.setdefault(r[15], (r[16:26], []))
+        if r[26] is not None:
+            actions.append(PopActionRecord(*r[27:38]))
     return [
         PopRecord(
             *pop_fields,

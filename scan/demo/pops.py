@@ -122,21 +122,23 @@ class _World:
 
 
 def _goals(rng: random.Random, world: _World, round_id: int,
-           user_id: int) -> list[tuple[Item, str, str, int]]:
-    """(item, reason kind, reason, target level), most important first: the largest gaps first, and
-    sometimes an own goal."""
-    gaps = [(ambition - level, item_id, ambition) for item_id, level, ambition in
+           user_id: int) -> list[tuple[Item, str, str, int, int | None]]:
+    """(item, reason kind, reason, target level, self-assessed level), most important first: the largest
+    gaps first, and sometimes an own goal. An ambition goal's reason is its levels, not text."""
+    gaps = [(ambition - level, item_id, ambition, level) for item_id, level, ambition in
             world.answers.get((round_id, user_id), []) if ambition > level and item_id in world.items]
     gaps.sort(key=lambda g: (-g[0], g[1]))
     count = rng.choice((2, 3, 3, 4))
-    chosen = [(world.items[item_id], "ambition", "", target) for _gap, item_id, target in gaps[:count]]
+    chosen: list[tuple[Item, str, str, int, int | None]] = [
+        (world.items[item_id], "ambition", "", target, level) for _gap, item_id, target, level in gaps[:count]
+    ]
     if len(chosen) < 2 or rng.random() < 0.25:
         taken = {item.id for item, *_rest in chosen}
         candidates = [i for i in world.items.values() if i.id not in taken and i.code.startswith("GC")]
         if candidates:
             item = rng.choice(sorted(candidates, key=lambda i: i.code))
-            chosen.append((item, "own", rng.choice(OWN_GOALS), 0))
-    return [(item, kind, reason, target) for item, kind, reason, target in chosen]
+            chosen.append((item, "own", rng.choice(OWN_GOALS), 0, None))
+    return chosen
 
 
 def _actions(rng: random.Random, world: _World, item: Item, team_id: int, user_id: int,
@@ -213,8 +215,10 @@ def _pop(rng: random.Random, world: _World, scan_round: ScanRound, user_id: int,
         version.professional_signed_at = agreed + timedelta(hours=rng.randint(1, 30))
         version.leader_signed_at = agreed + timedelta(hours=rng.randint(1, 30), minutes=rng.randint(0, 59))
         version.leader_signed_by_id = leader_id
-    for position, (item, kind, reason, target) in enumerate(goals, start=1):
+    for position, (item, kind, reason, target, level) in enumerate(goals, start=1):
         goal = PopGoal(position=position, item_id=item.id, reason_kind=kind, reason=reason,
+                       reason_level=level, reason_ambition=target if level is not None else None,
+                       reason_level_agreed=False if level is not None else None,
                        target_level=target or None,
                        description=f"Groeien op {item.title_nl.lower()}." if kind != "own" else "")
         goal.actions = _actions(rng, world, item, scan_round.team_id, user_id, start)

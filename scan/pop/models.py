@@ -12,6 +12,7 @@ from scan.assessment.models import ScanRound
 from scan.auth.models import User
 from scan.db import Base, UTCDateTime, utcnow
 from scan.kenniskaart.models import Item
+from scan.pop.reasons import reason_sentence
 
 ACTION_TYPES = ("training", "e-learning", "intervisie", "meelopen", "coaching", "casuistiek", "zelfstudie")
 ACTION_STATUSES = ("gepland", "bezig", "afgerond", "vervallen")
@@ -117,7 +118,15 @@ class PopGoal(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     # Why this goal: "team_priority", "ambition" (own gap) or "own" (added by the professional).
     reason_kind: Mapped[str] = mapped_column(String(20), default="own")
+    # Typed text only (the team's reason for a priority); the app's own sentence is built when read
+    # (scan.pop.reasons) from the facts below, in the reader's language. Goals adopted before those facts
+    # were stored may still hold that sentence here, in the language of the day.
     reason: Mapped[str] = mapped_column(Text, default="")
+    # The facts when the goal was adopted from a proposal: the level that counted, the ambition, and
+    # whether that level was agreed with the team leader (else self-assessed). None for an own goal.
+    reason_level: Mapped[int | None] = mapped_column(default=None)
+    reason_ambition: Mapped[int | None] = mapped_column(default=None)
+    reason_level_agreed: Mapped[bool | None] = mapped_column(default=None)
     target_level: Mapped[int | None] = mapped_column(default=None)
 
     version: Mapped[PopVersion] = relationship(back_populates="goals")
@@ -125,6 +134,13 @@ class PopGoal(Base):
     actions: Mapped[list[PopAction]] = relationship(
         back_populates="goal", order_by="PopAction.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the current locale (see scan.pop.reasons)."""
+        return reason_sentence(
+            self.reason_kind, self.reason, self.reason_level, self.reason_ambition, self.reason_level_agreed
+        )
 
 
 class PopAction(Base):

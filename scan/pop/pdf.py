@@ -37,6 +37,7 @@ from scan.core.pdf import (
 )
 from scan.pop.forms import ACTION_STATUS_LABELS, ACTION_TYPE_LABELS, REASON_KIND_LABELS, VERSION_STATUS_LABELS
 from scan.pop.models import PopStatus
+from scan.pop.reasons import reason_sentence
 
 # Actions that no longer happen do not count towards the plan's hours and points.
 NOT_COUNTED = frozenset({"vervallen"})
@@ -63,10 +64,14 @@ class GoalRow:
     title_nl: str
     title_en: str
     reason_kind: str  # "team_priority", "ambition" or "own"
-    reason: str = ""
+    reason: str = ""  # typed (or legacy) text; see scan.pop.reasons
     description: str = ""
     target_level: int | None = None
     actions: tuple[ActionRow, ...] = ()
+    # The facts the reason sentence is built from, in the document's language.
+    reason_level: int | None = None
+    reason_ambition: int | None = None
+    reason_level_agreed: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -257,8 +262,10 @@ def _goals(data: PopPdfData, lang: str, s: Styles, f: _Format) -> list[Any]:
         heading = _("Goal %(number)d: %(code)s %(title)s", number=n, code=goal.item_code,
                     title=pick(lang, goal.title_nl, goal.title_en))
         reason = reasons.get(goal.reason_kind, goal.reason_kind)
-        if goal.reason:
-            reason = f"{reason} – {goal.reason}"
+        sentence = reason_sentence(goal.reason_kind, goal.reason, goal.reason_level, goal.reason_ambition,
+                                   goal.reason_level_agreed)
+        if sentence:
+            reason = f"{reason} – {sentence}"
         block: list[Any] = [
             Paragraph(escape(heading), s.h3),
             Paragraph(f"<b>{escape(reason_label)}:</b> {user_text(reason)}", s.body),

@@ -79,6 +79,9 @@ def pop_pdf_data(pop: Pop, version: PopVersion, today: date) -> PopPdfData:
                 )
                 for action in goal.actions
             ),
+            reason_level=goal.reason_level,
+            reason_ambition=goal.reason_ambition,
+            reason_level_agreed=goal.reason_level_agreed,
         )
         for goal in content.goals
     )

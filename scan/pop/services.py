@@ -32,6 +32,7 @@ from scan.pop.models import (
 )
 from scan.pop.proposals import AMBITION, OWN, TEAM_PRIORITY, Proposal
 from scan.pop.queries import submitted_scan
+from scan.pop.reasons import ambition_sentence
 
 DONE = "afgerond"
 
@@ -68,20 +69,11 @@ def _next_position(version: PopVersion) -> int:
 
 
 def proposal_reason(proposal: Proposal) -> str:
-    """Why the app proposes this goal, in words (also stored with the goal when adopted)."""
+    """Why the app proposes this goal, in words, in the current locale. Adopting stores the facts behind
+    it, not these words (scan.pop.reasons builds them again for each reader)."""
     if proposal.reason_kind == TEAM_PRIORITY:
         return proposal.priority_reason
-    if proposal.agreed:
-        return _(
-            "Your ambition is level %(ambition)d; the level agreed with your team leader is %(level)d.",
-            ambition=proposal.ambition or 0,
-            level=proposal.level or 0,
-        )
-    return _(
-        "Your ambition is level %(ambition)d; you rated yourself at level %(level)d.",
-        ambition=proposal.ambition or 0,
-        level=proposal.level or 0,
-    )
+    return ambition_sentence(proposal.level or 0, proposal.ambition or 0, proposal.agreed)
 
 
 def adopt(version: PopVersion, proposal: Proposal, description: str = "") -> PopGoal:
@@ -95,7 +87,11 @@ def adopt(version: PopVersion, proposal: Proposal, description: str = "") -> Pop
         position=_next_position(version),
         description=description,
         reason_kind=proposal.reason_kind if proposal.reason_kind in (TEAM_PRIORITY, AMBITION) else OWN,
-        reason=proposal_reason(proposal),
+        # Only the team's typed reason is text; the sentence is built in the reader's language from these.
+        reason=proposal.priority_reason if proposal.reason_kind == TEAM_PRIORITY else "",
+        reason_level=proposal.level,
+        reason_ambition=proposal.ambition,
+        reason_level_agreed=proposal.agreed if proposal.level is not None else None,
         target_level=proposal.target_level,
     )
     version.goals.append(goal)

@@ -223,6 +223,9 @@ def start_new_version(pop: Pop, actor: User) -> PopVersion:
                 description=goal.description,
                 reason_kind=goal.reason_kind,
                 reason=goal.reason,
+                reason_level=goal.reason_level,
+                reason_ambition=goal.reason_ambition,
+                reason_level_agreed=goal.reason_level_agreed,
                 target_level=goal.target_level,
                 actions=[
                     PopAction(

@@ -42,7 +42,8 @@ def _signed_pop(w: dict[str, Any], user_key: str, round_id: int, *, goals: int =
     for version in (signed, draft):
         for g in range(goals):
             goal = PopGoal(version=version, position=g, item_id=w["items"]["GC01"], reason_kind="ambition",
-                           reason=f"Ambitie 3{tag}",
+                           reason=f"Ambitie 3{tag}", reason_level=2, reason_ambition=3,
+                           reason_level_agreed=True,
                            description=f"Beter contact maken{tag} v{version.number}",
                            target_level=3)
             for n in range(actions):
@@ -89,6 +90,8 @@ def test_my_pops_audit_rows_and_attended_sessions_are_in_my_data_json(client, w)
     assert (goal["item_code"], goal["description"], goal["reason_kind"], goal["target_level"]) == (
         "GC01", "Beter contact maken v1", "ambition", 3
     )
+    # The reason's facts, as stored (the sentence is worded when read).
+    assert (goal["reason_level"], goal["reason_ambition"], goal["reason_level_agreed"]) == (2, 3, True)
     [action] = goal["actions"]
     assert action["status"] == "afgerond" and action["reflection"] == "Veel geleerd over motiveren"
     assert action["training"] == "Motiverende gespreksvoering" and action["hours"] == 16

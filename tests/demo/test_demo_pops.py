@@ -65,6 +65,12 @@ def test_plans_are_made_of_real_gaps_trainings_and_signatures(demo: PopsSummary)
     with_training = 0
     for goal in goals:
         assert goal.reason_kind in ("ambition", "own")
+        if goal.reason_kind == "ambition":
+            # The facts, not a sentence: each reader gets it in their own language.
+            assert goal.reason == "" and goal.reason_level_agreed is False and goal.reason_level is not None
+            assert goal.reason_level < goal.reason_ambition == goal.target_level
+        else:
+            assert goal.reason_level is None and goal.reason
         for action in goal.actions:
             if action.training_id is not None:
                 with_training += 1

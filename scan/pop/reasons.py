@@ -1,0 +1,44 @@
+"""Why a POP goal is in the plan, in words: built when it is read, in the reader's language.
+
+A goal stores the facts behind its reason (kind, the level that counted, the ambition, whether that level
+was agreed with the team leader) and free text only where someone typed it (the team's reason for a
+priority). Goals adopted before the facts were stored keep their sentence as text and show it as it is.
+Pure: no database, no request; call inside an application context (flask_babel picks the locale, or
+`force_locale` does, as in the PDF).
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+# The reason kinds of scan.pop.proposals, repeated here so the model can use this module without
+# importing the proposal ranking.
+AMBITION = "ambition"
+
+
+def ambition_sentence(level: int, ambition: int, agreed: bool) -> str:
+    if agreed:
+        return _(
+            "Your ambition is level %(ambition)d; the level agreed with your team leader is %(level)d.",
+            ambition=ambition,
+            level=level,
+        )
+    return _(
+        "Your ambition is level %(ambition)d; you rated yourself at level %(level)d.",
+        ambition=ambition,
+        level=level,
+    )
+
+
+def reason_sentence(
+    kind: str,
+    text: str = "",
+    level: int | None = None,
+    ambition: int | None = None,
+    agreed: bool | None = None,
+) -> str:
+    """The reason after the kind's label: the ambition sentence from the stored facts, else the stored text
+    (the team's own words for a team priority, an own goal's words, or a legacy sentence)."""
+    if kind == AMBITION and level is not None and ambition is not None:
+        return ambition_sentence(level, ambition, bool(agreed))
+    return text
