@@ -364,11 +364,23 @@ def merge_small_teams(
             prev = groups.get(group)
             groups[group] = TeamInfo(t.municipality_id, t.municipality_code, t.municipality_name, None,
                                      OTHER, t.professionals + (prev.professionals if prev else 0))
-    out = []
+    # One pass: a team shown on its own already has one row per key and passes through untouched; only the
+    # rows of merged teams are added up, into the place of the first of them (the order stays as given).
+    out: list[Any] = []
+    slot: dict[tuple[Any, ...], int] = {}
     for row in rows:
         group = mapping.get(row.team_id)
         if group is None:
             continue
-        out.append(row if group == row.team_id else replace(row, team_id=None, team_code=OTHER))
-    fields = ["municipality_id", "team_code", *(_detail(out[0]) if out else [])]
-    return _sum_rows(out, fields, {}), list(groups.values())
+        if group == row.team_id:
+            out.append(row)
+            continue
+        key = (row.municipality_id, *(getattr(row, f) for f in _detail(row)))
+        if key in slot:
+            prev = out[slot[key]]
+            out[slot[key]] = replace(prev, with_goal=prev.with_goal + row.with_goal,
+                                     gap_no_goal=prev.gap_no_goal + row.gap_no_goal)
+        else:
+            slot[key] = len(out)
+            out.append(replace(row, team_id=None, team_code=OTHER))
+    return out, list(groups.values())
