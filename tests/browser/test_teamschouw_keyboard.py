@@ -1,6 +1,7 @@
 """The teamschouw with the keyboard only: the team leader logs in, opens the team, the round and the
 teamschouw, filters the matrix on one section, takes over a suggested priority and moves it up, asks a
-member to be the go-to colleague (vraagbaak) and logs out; the member logs in and accepts. The focus
+member to be the go-to colleague (vraagbaak) and logs out; the member logs in and accepts. Also the team
+norms form (/normen) and the session form (/sessie), each filled in and sent with the keyboard. The focus
 must show at every stop; nothing is clicked.
 """
 
@@ -12,16 +13,28 @@ from flask import Flask
 from sqlalchemy import select
 
 from scan.extensions import db
-from scan.teamschouw.models import Agreement, AgreementKind, ConsentStatus, TeamPriority
+from scan.teamschouw.models import (
+    Agreement,
+    AgreementKind,
+    ConsentStatus,
+    TeamNorm,
+    TeamPriority,
+    TeamSession,
+)
 from tests.browser.keyboard import (
+    active,
     choose_in_select,
     follow,
+    is_submit,
     log_in_with_the_keyboard,
     log_out_with_the_keyboard,
     move_to,
+    past_the_date_picker_button,
     start_from_the_top,
     stop,
+    type_date,
 )
+from tests.browser.test_cycle_keyboard import dutch, flash_text
 from tests.browser.test_teamschouw_pages import TeamschouwWorld, build_teamschouw_world
 
 
@@ -145,3 +158,75 @@ def test_the_teamschouw_with_the_keyboard_only(page: Any, app: Flask) -> None:
         assert [(a.kind, a.member_id, a.item_id, a.consent) for a in agreements] == [
             (AgreementKind.VRAAGBAAK, world.cor_id, world.items["LG01-S1"], ConsentStatus.ACCEPTED)
         ]
+
+
+def coverage_cell(page: Any, section: str, column: str) -> str:
+    cell = f'#coverage-table tr[data-section="{section}"] td[data-column="{column}"]'
+    return page.locator(cell).inner_text()
+
+
+def test_the_team_norms_with_the_keyboard_only(page: Any, app: Flask) -> None:
+    """/normen (the norms form on the coverage page): Tab to Financiën's norm, type 4, Enter."""
+    world = build_teamschouw_world(app)
+    log_in_with_the_keyboard(page, world.leader)
+    page.goto(f"{world.base}/normen")
+    assert page.url.endswith(f"{world.base}/dekking#norms"), page.url
+    housing_norm = page.locator("#norm-LG02").input_value()
+    assert coverage_cell(page, "LG01", "norm") != "4"
+
+    # The page opens at the norms: the first Tab reaches the first norm field.
+    assert stop(page)["id"] == "norm-LG01"
+    page.keyboard.press("Control+A")  # replace the value shown (the Kenniskaart's norm)
+    page.keyboard.type("4")
+    follow(page)  # Enter in the field sends the form
+    assert page.url.endswith(f"{world.base}/dekking"), page.url
+    assert page.locator(".app-error-summary").count() == 0
+    assert dutch(app, "The team norms are saved.") in flash_text(page)
+    assert coverage_cell(page, "LG01", "norm") == "4"
+    assert page.locator("#norm-LG01").input_value() == "4"
+    # The other norm is saved as it stood.
+    assert coverage_cell(page, "LG02", "norm") == housing_norm
+    with app.app_context():
+        norms = db.session.scalars(select(TeamNorm).where(TeamNorm.team_id == world.team)).all()
+        assert {n.section_code: n.min_specialists for n in norms} == {"LG01": 4, "LG02": int(housing_norm)}
+
+
+def test_the_session_with_the_keyboard_only(page: Any, app: Flask) -> None:
+    """/sessie: the date typed part by part, Cor ticked with Space, notes and decisions typed, saved."""
+    world = build_teamschouw_world(app)
+    log_in_with_the_keyboard(page, world.leader)
+    page.goto(f"{world.base}/sessie")
+    assert page.locator("#last-saved").count() == 0
+
+    start_from_the_top(page)
+    move_to(page, lambda s: s["id"] == "held_on", "the date of the session")
+    type_date(page, "held_on", "2027-03-14")
+    first = past_the_date_picker_button(page, "held_on")
+    assert first["type"] == "checkbox" and first["name"] == "attendees", first
+    cor = move_to(page, lambda s: s["type"] == "checkbox" and s["value"] == str(world.cor_id),
+                  "Cor's checkbox")
+    assert not cor["checked"], cor
+    page.keyboard.press("Space")
+    assert active(page)["checked"], active(page)
+    move_to(page, lambda s: s["id"] == "notes", "the notes")
+    page.keyboard.type("Dekking Financien besproken")
+    assert stop(page)["id"] == "decisions"
+    page.keyboard.type("Cor wordt vraagbaak voor stabiliseren")
+    move_to(page, is_submit, "the Save button")
+    follow(page)
+    assert page.url.endswith(f"{world.base}/sessie"), page.url
+
+    assert page.locator(".app-error-summary").count() == 0
+    assert dutch(app, "The session has been saved.") in flash_text(page)
+    assert page.locator("#last-saved").is_visible()
+    assert page.locator("#held_on").input_value() == "2027-03-14"
+    checked = page.locator('input[name="attendees"]:checked').evaluate_all("els => els.map(e => e.value)")
+    assert checked == [str(world.cor_id)]
+    assert page.get_by_label("Cor Claassen").is_checked()
+    assert page.locator("#notes").input_value() == "Dekking Financien besproken"
+    assert page.locator("#decisions").input_value() == "Cor wordt vraagbaak voor stabiliseren"
+    with app.app_context():
+        saved = db.session.scalars(select(TeamSession).where(TeamSession.round_id == world.round)).one()
+        assert (saved.held_on.isoformat(), [u.full_name for u in saved.attendees]) == (
+            "2027-03-14", ["Cor Claassen"]
+        )
