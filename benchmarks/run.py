@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -222,8 +223,13 @@ def print_statements(small: list[Measurement], large: list[Measurement]) -> None
             print(f"  {small_ms:7.2f} {large_ms:7.2f}  {' '.join(statement.split())[:120]}")
 
 
-def checks(small: list[Measurement], large: list[Measurement]) -> list[str]:
-    """The issue's limits, checked on this run's figures; an empty list means every check held."""
+def checks(small: list[Measurement], large: list[Measurement],
+           per_size: Sequence[list[Measurement]] = (), team_sizes: Sequence[int] = ()) -> list[str]:
+    """The issue's limits, checked on this run's figures; an empty list means every check held.
+
+    `small`/`large`: every page at the two region sizes. `per_size`: the teamschouw pages for each team size
+    in `team_sizes` (smallest first), which must run the same number of SQL queries for every size.
+    """
     failures = [
         f"{s.page}: {_queries(s)} SQL queries at the small size, {_queries(g)} at the large size"
         for s, g in zip(small, large, strict=True)
@@ -239,6 +245,24 @@ def checks(small: list[Measurement], large: list[Measurement]) -> list[str]:
         failures.append(f"{REGIONAL_OVERVIEW}: time ratio {ratio:.2f} > {REGIONAL_OVERVIEW_MAX_RATIO}")
     same = len(small) - sum(1 for f in failures if "SQL queries" in f)
     print(f"check: {same} of {len(small)} pages run the same number of SQL queries at both sizes")
+    if per_size:
+        failures += _team_size_checks(per_size, team_sizes)
+    return failures
+
+
+def _team_size_checks(per_size: Sequence[list[Measurement]], team_sizes: Sequence[int]) -> list[str]:
+    """Each teamschouw page runs as many SQL queries (the median) for the largest team as for the smallest."""
+    smallest, *larger = per_size
+    failures, differing = [], set()
+    for size, measured in zip(team_sizes[1:], larger, strict=True):
+        for s, g in zip(smallest, measured, strict=True):
+            if s.queries != g.queries:
+                differing.add(s.page)
+                failures.append(f"{s.page}: {_queries(s)} SQL queries for the team of {team_sizes[0]}, "
+                                f"{_queries(g)} for the team of {size}")
+    sizes = " and ".join(map(str, team_sizes))
+    print(f"check: {len(smallest) - len(differing)} of {len(smallest)} teamschouw pages run the same number "
+          f"of SQL queries for the teams of {sizes} members")
     return failures
 
 
@@ -277,13 +301,14 @@ def main() -> int:
               f"grown to {region.professionals:,} ({region.teams:,} teams, two rounds, "
               f"{region.answers:,} answers, {region.pops:,} POPs) in {large_build:.1f} s more")
         print_table(small, large, (small_size, region.professionals))
-        failures = checks(small, large)
         sizes = sorted(teams.teams)
         print()
         print(f"teamschouw: team leader {region.accounts[teamschouw.ACCOUNT]}, teams of "
               f"{' and '.join(map(str, sizes))} members, every member submitted, Kenniskaart of "
               f"{teams.items} items, region of {region.professionals:,} professionals")
         print_table(per_size[0], per_size[-1], (sizes[0], sizes[-1]), unit=" members")
+        print()
+        failures = checks(small, large, per_size, sizes)
         if args.statements:
             print_statements(small, large)
             print_statements(per_size[0], per_size[-1])
