@@ -54,6 +54,8 @@ def overview() -> str:
     continue_code = (unfinished or progress)[0].code if progress else None
     # The cycle closes: the POP of the previous round beside the new scan.
     previous_pop = pop_queries.previous_pop(current_user.id, scan_round) if scan_round else None
+    # The plan as both signed it, unless it never was (the page says which).
+    previous_version = pop_queries.plan_version(previous_pop) if previous_pop else None
     return render_template(
         "assessment/overview.html",
         scan_round=scan_round,
@@ -65,7 +67,7 @@ def overview() -> str:
         history=queries.submitted_scans_of(current_user.id),
         submitted=scan is not None and scan.status == ScanStatus.SUBMITTED.value,
         previous_pop=previous_pop,
-        previous_plan=version_with_content(previous_pop.versions[-1].id) if previous_pop else None,
+        previous_plan=version_with_content(previous_version.id) if previous_version else None,
         action_types=ACTION_TYPE_LABELS,
         action_statuses=ACTION_STATUS_LABELS,
     )
@@ -137,6 +139,8 @@ def section(round_id: int, section_code: str) -> str | Response | tuple[str, int
         scan=scan,
         conflict=conflict,
         note_max=NOTE_MAX_LENGTH,
+        # Goals of the previous POP, beside the items they were about, while scoring.
+        previous_goals=pop_queries.previous_goals(current_user.id, scan_round),
         previous_section=sections[index - 1] if index > 0 else None,
         next_section=sections[index + 1] if index + 1 < len(sections) else None,
     ), status

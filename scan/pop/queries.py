@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from scan.assessment import queries as assessment_queries
@@ -15,13 +15,14 @@ from scan.auth.models import User
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
 from scan.pop import proposals
-from scan.pop.models import Pop, PopAction, PopGoal, PopVersion, Training, TrainingItem
+from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion, Training, TrainingItem
 from scan.teamschouw import plan_queries
 from scan.teamschouw.models import Agreement, AgreementKind, ConsentStatus
 from scan.teamschouw.queries import agreed_levels
 
 DUE_WITHIN_DAYS = 14
 OPEN_STATUSES = ("gepland", "bezig")
+DONE_STATUS = "afgerond"
 
 
 def pops_of(user_id: int) -> list[Pop]:
@@ -204,3 +205,51 @@ def previous_pop(user_id: int, before: ScanRound | None) -> Pop | None:
         .order_by(ScanRound.opens_on.desc(), Pop.id.desc())
         .limit(1)
     ).first()
+
+
+def plan_version(pop: Pop) -> PopVersion:
+    """The version that counts as the plan: the last one signed by both, else (never signed) the newest.
+    A re-plan drafted after signing is not the plan until it is signed too. Uses the loaded versions."""
+    signed = [v for v in pop.versions if v.status == PopStatus.SIGNED]
+    return signed[-1] if signed else pop.versions[-1]
+
+
+@dataclass(frozen=True)
+class PreviousGoal:
+    """A goal of the previous POP, for the item with this code: its actions done and still open (dropped
+    actions count as neither)."""
+
+    item_code: str
+    done: int
+    open: int
+
+
+@dataclass(frozen=True)
+class PreviousGoals:
+    signed: bool  # False: the previous POP was never signed; its newest version is shown
+    by_code: dict[str, PreviousGoal]
+
+
+def previous_goals(user_id: int, before: ScanRound) -> PreviousGoals | None:
+    """The goals of the user's previous POP (the plan version, see plan_version) by Kenniskaart item code,
+    so they match the items of a later Kenniskaart version too. Three queries, however many goals."""
+    pop = previous_pop(user_id, before)
+    if pop is None:
+        return None
+    version = plan_version(pop)
+    rows = db.session.execute(
+        select(
+            Item.code,
+            func.coalesce(func.sum(case((PopAction.status == DONE_STATUS, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((PopAction.status.in_(OPEN_STATUSES), 1), else_=0)), 0),
+        )
+        .select_from(PopGoal)
+        .join(Item, Item.id == PopGoal.item_id)
+        .outerjoin(PopAction, PopAction.goal_id == PopGoal.id)
+        .where(PopGoal.version_id == version.id)
+        .group_by(Item.code)
+    ).all()
+    return PreviousGoals(
+        signed=version.status == PopStatus.SIGNED,
+        by_code={code: PreviousGoal(code, int(done), int(still_open)) for code, done, still_open in rows},
+    )
