@@ -13,8 +13,11 @@ number of workers, and any number of servers behind a load balancer, can share o
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sys
 import time
+from typing import Any
 
 from gunicorn.glogging import Logger, SafeAtoms
 
@@ -38,7 +41,8 @@ control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
 if not control_socket_disable:
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 
-# Logs on stdout/stderr, one JSON object a line, like the app's own log lines.
+# Logs on stdout, one JSON object a line, like the app's own log lines: the access log (format below) and
+# gunicorn's own messages (start and stop, worker timeouts and crashes; see JsonLogger.setup).
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
@@ -74,8 +78,25 @@ class _JsonAtoms(SafeAtoms):
             self[key] = json.dumps(text, ensure_ascii=False)[1:-1]
 
 
-class JsonAccessLogger(Logger):
+class JsonLogger(Logger):
+    """Gunicorn's logger with JSON lines: the access log through `access_log_format`, and gunicorn.error
+    (gunicorn's own messages) through the app's formatter, on stdout rather than gunicorn's text on stderr.
+    """
+
     atoms_wrapper_class = _JsonAtoms
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)  # also when the configuration is reloaded (SIGHUP): it replaces its handlers
+        # Imported here, not at the top: gunicorn reads this file before it puts its folder on sys.path.
+        from scan.core.logging import JsonFormatter
+
+        for handler in self.error_log.handlers:
+            if not getattr(handler, "_gunicorn", False):
+                continue
+            handler.setFormatter(JsonFormatter())
+            # errorlog "-": gunicorn's handler writes to stderr; one stream for every log line instead.
+            if cfg.errorlog == "-" and type(handler) is logging.StreamHandler:
+                handler.setStream(sys.stdout)
 
     def now(self) -> str:
         """ISO 8601 in UTC with milliseconds, like the `time` of the app's log lines."""
@@ -83,4 +104,4 @@ class JsonAccessLogger(Logger):
         return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}+00:00"
 
 
-logger_class = JsonAccessLogger
+logger_class = JsonLogger

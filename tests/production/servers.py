@@ -79,7 +79,8 @@ class AppServer:
             except RuntimeError as error:
                 last_error = str(error)
                 self.stop()
-                if "Address already in use" not in self.stderr():
+                # gunicorn logs the bind failure as JSON on stdout; a crash before logging goes to stderr.
+                if "Address already in use" not in self.stdout() + self.stderr():
                     break
         raise RuntimeError(f"server {self.name} did not start: {last_error}\n{self.logs()}")
 

@@ -15,8 +15,11 @@ import os
 import re
 import runpy
 import shutil
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -201,25 +204,37 @@ def test_gunicorn_settings_come_from_the_environment(gunicorn_env):
     assert settings["control_socket"] == "/run/ontwikkelscan/gunicorn.ctl"
 
 
-@pytest.fixture
-def access_log(gunicorn_env: pytest.MonkeyPatch) -> Iterator[tuple[object, io.StringIO]]:
-    """Gunicorn's logger as the config sets it up, and what its access handler (on stdout) writes."""
+def _gunicorn_logger(name: str) -> tuple[object, logging.StreamHandler, io.StringIO]:  # type: ignore[type-arg]
+    """Gunicorn's logger as the config sets it up; the handler it gives logger `name` (checked to write to
+    stdout) now writes to the returned buffer."""
     from gunicorn.config import Config
 
     settings = runpy.run_path(str(GUNICORN_CONFIG))
     config = Config()
-    for name, value in settings.items():
-        if name in config.settings:
-            config.set(name, value)
+    for setting, value in settings.items():
+        if setting in config.settings:
+            config.set(setting, value)
     logger = config.logger_class(config)
-    handlers = [h for h in logging.getLogger("gunicorn.access").handlers if getattr(h, "_gunicorn", False)]
+    handlers = [h for h in logging.getLogger(name).handlers if getattr(h, "_gunicorn", False)]
     assert len(handlers) == 1 and isinstance(handlers[0], logging.StreamHandler)
-    assert handlers[0].stream is sys.stdout
+    assert handlers[0].stream is sys.stdout, f"{name} writes to {handlers[0].stream}, not stdout"
     written = io.StringIO()
     handlers[0].setStream(written)
-    yield logger, written
+    return logger, handlers[0], written
+
+
+@pytest.fixture
+def gunicorn_loggers(gunicorn_env: pytest.MonkeyPatch) -> Iterator[None]:
+    yield
     for name in ("gunicorn.error", "gunicorn.access"):
         logging.getLogger(name).handlers.clear()
+
+
+@pytest.fixture
+def access_log(gunicorn_loggers: None) -> tuple[object, io.StringIO]:
+    """Gunicorn's logger as the config sets it up, and what its access handler (on stdout) writes."""
+    logger, _handler, written = _gunicorn_logger("gunicorn.access")
+    return logger, written
 
 
 def _access(logger, path: str, request_id: str, status: str = "200 OK") -> None:  # type: ignore[no-untyped-def]
@@ -255,6 +270,82 @@ def test_access_log_lines_stay_one_valid_json_object_whatever_the_client_sends(a
     entry = json.loads(lines[0])
     assert entry["path"] == '/a\\"b\nc//café'
     assert entry["request_id"] == forged_id and entry["status"] == "404"
+
+
+def test_gunicorns_own_messages_are_json_lines_on_stdout_through_the_apps_formatter(gunicorn_loggers):
+    """Worker boots, timeouts and crashes: gunicorn.error goes through scan.core.logging's formatter."""
+    from scan.core.logging import JsonFormatter
+
+    logger, handler, written = _gunicorn_logger("gunicorn.error")
+    assert isinstance(handler.formatter, JsonFormatter)
+    logger.info("Booting worker with pid: %s", 4242)  # type: ignore[attr-defined]
+    logger.critical("WORKER TIMEOUT (pid:%s)", 4242)  # type: ignore[attr-defined]
+    try:
+        raise RuntimeError("kapot")
+    except RuntimeError:
+        logger.exception("Exception in worker process")  # type: ignore[attr-defined]
+    entries = [json.loads(line) for line in written.getvalue().splitlines()]
+    assert [(e["logger"], e["level"], e["message"]) for e in entries] == [
+        ("gunicorn.error", "info", "Booting worker with pid: 4242"),
+        ("gunicorn.error", "critical", "WORKER TIMEOUT (pid:4242)"),
+        ("gunicorn.error", "error", "Exception in worker process"),
+    ]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", e["time"]) for e in entries)
+    assert "Traceback" in entries[2]["exception"] and "RuntimeError: kapot" in entries[2]["exception"]
+    assert "exception" not in entries[0]
+
+
+def test_gunicorns_log_level_still_applies_to_its_json_messages(gunicorn_loggers, gunicorn_env):
+    gunicorn_env.setenv("GUNICORN_LOGLEVEL", "warning")
+    logger, _handler, written = _gunicorn_logger("gunicorn.error")
+    logger.info("Booting worker with pid: %s", 4242)  # type: ignore[attr-defined]
+    logger.warning("Worker with pid %s was terminated due to signal %s", 4242, 9)  # type: ignore[attr-defined]
+    entries = [json.loads(line) for line in written.getvalue().splitlines()]
+    assert [(e["level"], e["message"]) for e in entries] == [
+        ("warning", "Worker with pid 4242 was terminated due to signal 9"),
+    ]
+
+
+def test_a_running_gunicorn_writes_only_json_lines_to_stdout_and_nothing_to_stderr(tmp_path):
+    """gunicorn itself, started and stopped with the config: its start and stop messages, the app's
+    lines and the access lines all on stdout as JSON; stderr stays empty."""
+    port = free_port()
+    environment = _clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/gunicorn.sqlite", SECRET_KEY="s" * 40,
+                             INSTANCE_PATH=str(tmp_path), GUNICORN_BIND=f"127.0.0.1:{port}",
+                             WEB_CONCURRENCY="1", PYTHONUNBUFFERED="1")
+    out_path, err_path = tmp_path / "stdout.log", tmp_path / "stderr.log"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "wsgi:app"], cwd=ROOT,
+            env=environment, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and process.poll() is None:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                pytest.fail(f"gunicorn did not answer:\n{out_path.read_text()}\n{err_path.read_text()}")
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=30) == 0
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
+    stdout, stderr = out_path.read_text(), err_path.read_text()
+    assert stderr == "", stderr
+    entries = [json.loads(line) for line in stdout.splitlines()]
+    own = [e["message"] for e in entries if e["logger"] == "gunicorn.error"]
+    assert own[0].startswith("Starting gunicorn") and f"Listening at: http://127.0.0.1:{port}" in own[1]
+    assert any(m.startswith("Booting worker with pid") for m in own)
+    assert own[-1] == "Shutting down: Master"
+    assert all(e["level"] == "info" for e in entries if e["logger"] == "gunicorn.error")
+    access = [e for e in entries if e["logger"] == "gunicorn.access"]
+    assert access and access[0]["path"] == "/healthz" and access[0]["status"] == "200"
 
 
 def _check_config(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
