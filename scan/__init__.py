@@ -72,6 +72,10 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login.init_app(app)
     i18n.init_app(app)
+    from scan.regio import cache
+
+    # The regional pages' stored tables are dropped by raising the data version on any change they rest on.
+    cache.register()
 
 
 def _register_blueprints(app: Flask) -> None:

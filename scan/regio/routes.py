@@ -28,7 +28,7 @@ def index() -> str:
 def needs() -> str:
     """Heat maps municipality × leefgebied (POP goals; gaps without a goal) with team rows in the tables."""
     form, selection, valid = filter_form(current_user.region_id)
-    overview = services.overview(current_user.region_id, selection)
+    overview = services.page_overview(current_user.region_id, selection)
     return render_template(
         "regio/needs.html",
         form=form,
@@ -44,7 +44,7 @@ def needs() -> str:
 def items() -> str:
     """Need per Kenniskaart item × municipality, for both measures."""
     form, selection, valid = filter_form(current_user.region_id)
-    overview = services.overview(current_user.region_id, selection)
+    overview = services.page_overview(current_user.region_id, selection)
     return render_template(
         "regio/items.html",
         form=form,
@@ -60,7 +60,7 @@ def items() -> str:
 def plan() -> str:
     """The regional scholingsplan: needs matched to the catalogue, totals for region and municipalities."""
     form, selection, valid = filter_form(current_user.region_id)
-    overview, plan = services.scholingsplan(current_user.region_id, selection)
+    overview, plan = services.page_scholingsplan(current_user.region_id, selection)
     return render_template(
         "regio/plan.html",
         form=form,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import current_app
+from flask_babel import get_locale
 
-from scan.regio import needs, queries
-from scan.regio.overview import Overview, build_overview
+from scan.core.clock import today
+from scan.regio import cache, needs, queries
+from scan.regio.overview import LeefgebiedTable, MunicipalityBlock, Overview, build_overview
 from scan.regio.plan import Scholingsplan, build_plan
 
 
@@ -54,3 +56,66 @@ def scholingsplan(region_id: int, selection: Selection) -> tuple[Overview, Schol
     if selection.municipality_id is not None:
         plan = plan.for_municipality(selection.municipality_id)
     return full.for_municipality(selection.municipality_id), plan
+
+
+# --- the pages: stored tables (scan.regio.cache), team rows only for a chosen municipality --------------
+
+REGION = "region"
+
+
+def _without_team_rows(full: Overview) -> Overview:
+    """The region as a whole: municipality rows and the region row; the team rows are one click away (the
+    municipality filter). Same suppressed numbers: nothing is counted or hidden again."""
+    return replace(full, leefgebied={
+        m: LeefgebiedTable(t.measure, t.k, t.columns,
+                           tuple(MunicipalityBlock(b.row, ()) for b in t.blocks), t.region)
+        for m, t in full.leefgebied.items()
+    })
+
+
+def _page_scopes(region_id: int, selection: Selection) -> dict[str, Overview]:
+    """Every scope a page can ask for, from one count: the region, and each municipality with its teams."""
+    counts = needs.region_needs(region_id, selection.period, level_kind=selection.level_kind)
+    full = build_overview(counts, queries.labels(), k=min_cell())
+    scopes = {REGION: _without_team_rows(full)}
+    for block in full.leefgebied["goal"].blocks:
+        municipality_id = block.row.municipality_id
+        if municipality_id is not None:
+            scopes[str(municipality_id)] = full.for_municipality(municipality_id)
+    return scopes
+
+
+def _page_key(region_id: int, selection: Selection) -> str:
+    # The day matters (the latest round "by today"), k and the language of the labels too.
+    period = f"{selection.period[0]:%Y%m%d}-{selection.period[1]:%Y%m%d}" if selection.period else "latest"
+    return (f"{region_id}|{period}|{selection.level_kind or '-'}|{today():%Y%m%d}|k{min_cell()}|"
+            f"{str(get_locale() or 'nl')[:2]}")
+
+
+def page_overview(region_id: int, selection: Selection) -> Overview:
+    """The overview as the pages show it (see `_without_team_rows`), from the stored tables when the data
+    has not changed since they were made."""
+    return _scoped(region_id, selection, selection.municipality_id)
+
+
+def _scoped(region_id: int, selection: Selection, municipality_id: int | None) -> Overview:
+    name = REGION if municipality_id is None else str(municipality_id)
+
+    def compute() -> dict[str, Overview]:
+        scopes = _page_scopes(region_id, selection)
+        # A municipality without a selected round: its (empty) tables, as the full overview gives them.
+        scopes.setdefault(name, scopes[REGION].for_municipality(municipality_id))
+        return scopes
+
+    return cache.cached_scopes(_page_key(region_id, selection), name, compute)
+
+
+def page_scholingsplan(region_id: int, selection: Selection) -> tuple[Overview, Scholingsplan]:
+    """The scholingsplan page: the plan is matched on the region's tables, then narrowed (as the exports)."""
+    region = _scoped(region_id, selection, None)
+    plan = build_plan(region, queries.active_offers())
+    if selection.municipality_id is None:
+        return region, plan
+    return _scoped(region_id, selection, selection.municipality_id), plan.for_municipality(
+        selection.municipality_id
+    )

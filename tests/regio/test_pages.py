@@ -232,21 +232,34 @@ def test_needs_page_in_english(coordinator: Any, demo_region: DemoRegion) -> Non
     assert "counts a professional once per leefgebied" in text
 
 
-def test_small_teams_are_merged_and_never_named(coordinator: Any, demo_region: DemoRegion) -> None:
+def test_team_rows_are_one_click_away_and_small_teams_are_merged_and_never_named(
+    coordinator: Any, demo_region: DemoRegion, towns: dict[int, str]
+) -> None:
     use_english(coordinator, NEEDS)
     page = get(coordinator, NEEDS, **BOTH_ROUNDS)
-    headers = [
-        e["text"]
-        for e in elements(page)
-        if e["tag"] == "th" and "app-team-label" in e["attrs"].get("class", "")
-    ]
+    # The region as a whole: municipality rows only, each name linking to the same selection with its teams.
+    assert not [e for e in elements(page) if "app-team-label" in e["attrs"].get("class", "")]
+    assert "to see the numbers of its teams" in visible_text(page)
+    links = {html.unescape(h) for h in re.findall(r'class="[^"]*app-teams-link[^"]*" href="([^"]+)"', page)}
+    assert links and all("rounds=period" in link and "municipality=" in link for link in links)
+    assert {int(link.split("municipality=")[1].split("&")[0]) for link in links} <= set(towns)
+    headers: list[str] = []
+    people: list[Any] = []
+    for municipality_id in towns:
+        page = get(coordinator, NEEDS, municipality=str(municipality_id), **BOTH_ROUNDS)
+        headers += [
+            e["text"]
+            for e in elements(page)
+            if e["tag"] == "th" and "app-team-label" in e["attrs"].get("class", "")
+        ]
+        # Every team row rests on at least k professionals.
+        people += [
+            c["value"]
+            for c in table_cells(page, "heatmap-goal-table")
+            if "app-row--team" in c["row"].get("class", "") and "app-people" in c["attrs"].get("class", "")
+        ]
+        assert_no_names(page, demo_region)
     assert headers, "no team rows"
-    # Every team row rests on at least k professionals.
-    people = [
-        c["value"]
-        for c in table_cells(page, "heatmap-goal-table")
-        if "app-row--team" in c["row"].get("class", "") and "app-people" in c["attrs"].get("class", "")
-    ]
     assert people and all(isinstance(p, int) and p >= 5 for p in people), people
 
 

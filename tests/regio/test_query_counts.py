@@ -12,6 +12,7 @@ from scan.extensions import db
 from scan.organisation.models import Region
 from scan.pop.catalogue import seed_catalogue
 from scan.pop.models import PopStatus
+from scan.regio import cache
 from tests.factories import (
     login,
     make_kenniskaart,
@@ -73,6 +74,10 @@ def test_regional_pages_run_the_same_queries_for_a_region_five_times_as_large(
     app: Any, client: Any, count_queries: Any, coordinator: dict[str, Any]
 ) -> None:
     login(client, coordinator["username"])
+    with app.app_context():
+        # The data version's row, as the migration leaves it (the tests' clean-up deletes every row).
+        cache.current_version()
+        db.session.commit()
     small = {path: _count(client, count_queries, path) for path in PAGES}
     with app.app_context():
         from scan.kenniskaart.models import KenniskaartVersion
@@ -82,5 +87,6 @@ def test_regional_pages_run_the_same_queries_for_a_region_five_times_as_large(
         _grow(region, version, municipalities=4, teams=3, people=7, offset=1)
     large = {path: _count(client, count_queries, path) for path in PAGES}
     assert large == small
-    # Five queries count, two read labels, two the catalogue, plus the session, user and region.
-    assert small["/regio/behoefte"] <= 15, small
+    # Five queries count, two read labels, two the catalogue, plus the session, user and region; the first
+    # page of a selection also reads the data version and stores its tables (scan.regio.cache).
+    assert small["/regio/behoefte"] <= 16, small
