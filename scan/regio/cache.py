@@ -8,13 +8,14 @@ are stored (`regio_overview_cache`) with the data version they were made at, and
 stands.
 
 The data version (`regio_data_version`, one row) is raised in the same transaction as any such change, by
-two session hooks in one place (not by each feature): `after_flush` for changed objects and
-`do_orm_execute` for bulk statements. A cached table therefore never outlives its data, on any worker or
-server: the version lives in the database, like the tables. What is stored are the suppressed aggregates
+session hooks in one place (not by each feature): `after_flush` notes changed objects, `do_orm_execute`
+bulk statements, and `before_commit` raises the version once, as the transaction's last statement. A
+cached table therefore never outlives its data, on any worker or server: the version lives in the
+database, like the tables. What is stored are the suppressed aggregates
 the page shows, never a name or a small count (no personal data; nothing for retention to clear).
 
-Raising the version is an UPDATE of one row, so concurrent changes queue on it for the length of their
-transaction; draft saves (the busy path) do not touch it, only submits, calibrations and plan changes.
+Raising the version is an UPDATE of one row at commit, so concurrent changes queue on it only for their
+commit; draft saves (the busy path) do not touch it, only submits, calibrations and plan changes.
 """
 
 from __future__ import annotations
@@ -104,10 +105,7 @@ def _matters(obj: Any, change: str) -> bool:
     return any(state.attrs[name].history.has_changes() for name in columns)
 
 
-def _raise_version(session: Session) -> None:
-    session.connection().execute(
-        update(DataVersion.__table__).where(DataVersion.id == 1).values(number=DataVersion.number + 1)
-    )
+_FLAG = "regio_data_changed"
 
 
 def _after_flush(session: Session, _context: Any) -> None:
@@ -117,7 +115,7 @@ def _after_flush(session: Session, _context: Any) -> None:
         or any(_matters(o, "dirty") for o in session.dirty)
     )
     if changed:
-        _raise_version(session)
+        session.info[_FLAG] = True
 
 
 def _bulk_statement(state: Any) -> None:
@@ -125,14 +123,30 @@ def _bulk_statement(state: Any) -> None:
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in _BULK:
-        _raise_version(state.session)
+        state.session.info[_FLAG] = True
+
+
+def _before_commit(session: Session) -> None:
+    """Raise the version once per transaction, as its last statement: the row lock is held only for the
+    commit itself, so transactions cannot wait on each other in a circle over it."""
+    session.flush()  # what the commit would flush, so its changes are seen here
+    if session.info.pop(_FLAG, False):
+        session.connection().execute(
+            update(DataVersion.__table__).where(DataVersion.id == 1).values(number=DataVersion.number + 1)
+        )
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_FLAG, None)
 
 
 def register() -> None:
-    """Install the two hooks (once per process; every session of the app gets them)."""
+    """Install the hooks (once per process; every session of the app gets them)."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _bulk_statement)
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_soft_rollback", lambda session, _previous: _after_rollback(session))
 
 
 # --- the stored tables --------------------------------------------------------------------------------------
