@@ -26,9 +26,10 @@ def index() -> str:
 @bp.get("/behoefte")
 @require(Role.REGIOCOORDINATOR)
 def needs() -> str:
-    """Heat maps municipality × leefgebied (POP goals; gaps without a goal) with team rows in the tables."""
+    """Heat maps municipality × leefgebied (POP goals; gaps without a goal); the tables have the team rows
+    of a chosen municipality."""
     form, selection, valid = filter_form(current_user.region_id)
-    overview = services.page_overview(current_user.region_id, selection)
+    overview = services.page_overview(current_user.region_id, selection, leefgebied_only=True)
     return render_template(
         "regio/needs.html",
         form=form,

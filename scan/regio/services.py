@@ -61,6 +61,7 @@ def scholingsplan(region_id: int, selection: Selection) -> tuple[Overview, Schol
 # --- the pages: stored tables (scan.regio.cache), team rows only for a chosen municipality --------------
 
 REGION = "region"
+LEEFGEBIED_ONLY = "/leefgebied"
 
 
 def _without_team_rows(full: Overview) -> Overview:
@@ -82,6 +83,9 @@ def _page_scopes(region_id: int, selection: Selection) -> dict[str, Overview]:
         municipality_id = block.row.municipality_id
         if municipality_id is not None:
             scopes[str(municipality_id)] = full.for_municipality(municipality_id)
+    # The heat map page reads only the leefgebied tables: stored on their own, it does not load the item
+    # tables (items × municipalities, the larger part in a region of many municipalities).
+    scopes |= {f"{name}{LEEFGEBIED_ONLY}": replace(o, items={}) for name, o in scopes.items()}
     return scopes
 
 
@@ -92,19 +96,23 @@ def _page_key(region_id: int, selection: Selection) -> str:
             f"{str(get_locale() or 'nl')[:2]}")
 
 
-def page_overview(region_id: int, selection: Selection) -> Overview:
+def page_overview(region_id: int, selection: Selection, *, leefgebied_only: bool = False) -> Overview:
     """The overview as the pages show it (see `_without_team_rows`), from the stored tables when the data
-    has not changed since they were made."""
-    return _scoped(region_id, selection, selection.municipality_id)
+    has not changed since they were made; with `leefgebied_only`, without the item tables."""
+    return _scoped(region_id, selection, selection.municipality_id, leefgebied_only)
 
 
-def _scoped(region_id: int, selection: Selection, municipality_id: int | None) -> Overview:
-    name = REGION if municipality_id is None else str(municipality_id)
+def _scoped(region_id: int, selection: Selection, municipality_id: int | None,
+            leefgebied_only: bool = False) -> Overview:
+    base = REGION if municipality_id is None else str(municipality_id)
+    name = base + (LEEFGEBIED_ONLY if leefgebied_only else "")
 
     def compute() -> dict[str, Overview]:
         scopes = _page_scopes(region_id, selection)
         # A municipality without a selected round: its (empty) tables, as the full overview gives them.
-        scopes.setdefault(name, scopes[REGION].for_municipality(municipality_id))
+        if base not in scopes:
+            scopes[base] = scopes[REGION].for_municipality(municipality_id)
+            scopes[base + LEEFGEBIED_ONLY] = replace(scopes[base], items={})
         return scopes
 
     return cache.cached_scopes(_page_key(region_id, selection), name, compute)
