@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
@@ -52,4 +54,26 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = date_filter
-    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["number"] = format_number
+
+
+@lru_cache(maxsize=16)
+def _grouping(locale: str) -> str | None:
+    """The group separator when the locale writes whole numbers as Python's "{:,}" does (groups of three
+    from the first thousand on, "-" for minus), else None: Babel then formats them."""
+    data = Locale.parse(locale)
+    pattern = data.decimal_formats.get(None)
+    plain = pattern is not None and pattern.grouping == (3, 3)
+    symbols = data.number_symbols.get("latn", {})
+    # tests/test_i18n.py checks the result against Babel for every language the app has.
+    return symbols.get("group") if plain and symbols.get("minusSign", "-") == "-" else None
+
+
+def format_number(value: Any) -> str:
+    """Babel's format_decimal in the reader's locale; whole numbers on a fast path with the same result
+    (a regional page writes thousands of counts, and Babel takes some 25 µs a number)."""
+    if type(value) is int:
+        group = _grouping(str(get_locale() or "nl"))
+        if group is not None:
+            return f"{value:,}".replace(",", group)
+    return format_decimal(value)

@@ -120,3 +120,26 @@ def test_a_logged_in_users_language_is_remembered_for_the_next_login(app, client
 def test_unknown_language_is_ignored(client):
     client.submit("/taal", {"lang": "xx", "next": "/inloggen"}, page="/inloggen")
     assert '<html lang="nl"' in client.get("/inloggen").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_number_filter_writes_whole_numbers_as_babel_does(app, lang):
+    from flask_babel import force_locale, format_decimal
+
+    from scan.i18n import _grouping, format_number
+
+    numbers = [0, 1, -1, 7, 999, 1000, -1000, 1234, 12345, 999999, 1000000, -2500000, 10**12 + 7]
+    with app.test_request_context("/"), force_locale(lang):
+        assert _grouping(lang) is not None  # the fast path is taken for the app's languages
+        assert [format_number(n) for n in numbers] == [format_decimal(n) for n in numbers]
+        assert format_number(1234.5) == format_decimal(1234.5)
+    assert {"nl": "1.234", "en": "1,234"}[lang] in [format_number_in(app, lang, 1234)]
+
+
+def format_number_in(app, lang, value):
+    from flask_babel import force_locale
+
+    from scan.i18n import format_number
+
+    with app.test_request_context("/"), force_locale(lang):
+        return format_number(value)
