@@ -133,6 +133,7 @@ def test_the_number_filter_writes_whole_numbers_as_babel_does(app, lang):
         assert _grouping(lang) is not None  # the fast path is taken for the app's languages
         assert [format_number(n) for n in numbers] == [format_decimal(n) for n in numbers]
         assert format_number(1234.5) == format_decimal(1234.5)
+        assert format_number(1234, "#,##0.00") == format_decimal(1234, "#,##0.00")
     assert {"nl": "1.234", "en": "1,234"}[lang] in [format_number_in(app, lang, 1234)]
 
 
