@@ -1,0 +1,98 @@
+"""The heat map municipality × leefgebied as SVG markup, drawn on the server.
+
+Drawn in Python rather than in a Jinja macro: a region of 50 municipalities has some 1,500 cells per map,
+and a macro call with a dozen interpolations per cell made the page's time grow with the region (most of
+the time of a stored overview went into that loop). The output is the same markup the macro wrote; every
+text is escaped here. Colour never carries meaning alone: every cell has its number written in it.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from scan.i18n import format_number
+from scan.regio.overview import LeefgebiedTable
+from scan.regio.suppression import Cell
+
+# Four blue steps plus white for 0; text colours with a contrast of at least 4.5:1 on each (see the macro).
+FILLS = ("#ffffff", "#deebf7", "#9ecae1", "#4292c6", "#08519c")
+TEXT = ("#001a40", "#001a40", "#001a40", "#001a40", "#ffffff")
+HIDDEN_FILL = "#eeeeee"
+LABEL_W, CELL_W, CELL_H, TOP = 230, 74, 40, 36
+
+
+def step(value: Cell, highest: int) -> int:
+    """0 for zero (or hidden), else 1..4 by the value's share of the highest visible municipality value."""
+    if not isinstance(value, int) or value <= 0 or highest <= 0:
+        return 0
+    return min(max((value * 4 + highest - 1) // highest, 1), 4)
+
+
+def count(value: Cell) -> str:
+    return format_number(value) if isinstance(value, int) else str(value)
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def svg(id_: str, table: LeefgebiedTable) -> Markup:
+    """The <svg> element of one map, labelled by the figure's caption (`{id_}-caption`)."""
+    n = len(table.columns)
+    width = LABEL_W + n * CELL_W + 4
+    height = TOP + len(table.blocks) * CELL_H + 4
+    highest = table.highest
+    e = escape
+    out: list[str] = [
+        f'<svg class="app-heatmap__svg" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-labelledby="{e(id_)}-caption" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" font-family="sans-serif" font-size="15">',
+        f'<defs><pattern id="{e(id_)}-hatch" patternUnits="userSpaceOnUse" width="8" height="8" '
+        f'patternTransform="rotate(45)"><rect width="8" height="8" fill="{HIDDEN_FILL}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="8" stroke="#b8bec8" stroke-width="3"/></pattern></defs>',
+        '<g class="app-heatmap__columns">',
+    ]
+    for j, column in enumerate(table.columns):
+        out.append(
+            f'<g data-section="{e(column.code)}"><title>{e(column.code)} · {e(column.title)}</title>'
+            f'<text x="{_num(LABEL_W + j * CELL_W + CELL_W / 2)}" y="{TOP - 12}" fill="#001a40" '
+            f'text-anchor="middle" font-weight="bold">{e(column.code)}</text></g>'
+        )
+    out.append("</g>")
+    for i, block in enumerate(table.blocks):
+        y = TOP + i * CELL_H
+        name = e(block.row.municipality_name)
+        out.append(
+            f'<g class="app-heatmap__row" data-municipality="{e(block.row.municipality_id)}">'
+            f'<text x="4" y="{_num(y + CELL_H / 2 + 5)}" fill="#001a40">{name}</text>'
+        )
+        for j, value in enumerate(block.row.cells):
+            column = table.columns[j]
+            x = LABEL_W + j * CELL_W
+            shown = e(count(value))
+            out.append(
+                f'<g class="app-heatmap__cell" data-section="{e(column.code)}">'
+                f"<title>{name} · {e(column.code)} {e(column.title)}: {shown}</title>"
+            )
+            text_at = f'x="{_num(x + CELL_W / 2)}" y="{_num(y + CELL_H / 2 + 5)}"'
+            if isinstance(value, int):
+                s = step(value, highest)
+                out.append(
+                    f'<rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" fill="{FILLS[s]}" '
+                    f'stroke="#5c6b80" stroke-width="1"/>'
+                    f'<text class="app-heatmap__value" {text_at} fill="{TEXT[s]}" text-anchor="middle" '
+                    f'data-value="{value}">{shown}</text>'
+                )
+            else:
+                out.append(
+                    f'<rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" fill="url(#{e(id_)}-hatch)" '
+                    f'stroke="#5c6b80" stroke-width="1"/>'
+                    f'<rect x="{_num(x + CELL_W / 2 - 18)}" y="{_num(y + CELL_H / 2 - 11)}" width="36" '
+                    f'height="22" fill="#ffffff"/>'
+                    f'<text class="app-heatmap__value" {text_at} fill="#001a40" text-anchor="middle" '
+                    f'data-value="{e(value)}">{e(value)}</text>'
+                )
+            out.append("</g>")
+        out.append("</g>")
+    out.append("</svg>")
+    return Markup("".join(out))

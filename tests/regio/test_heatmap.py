@@ -1,0 +1,40 @@
+"""The heat map's SVG (scan.regio.heatmap): colour steps, numbers in the reader's format, escaping."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import force_locale
+
+from scan.regio import heatmap
+from scan.regio.overview import CountRow, LeefgebiedTable, MunicipalityBlock, SectionLabel
+from scan.regio.suppression import Suppressed
+
+
+def _table() -> LeefgebiedTable:
+    columns = (SectionLabel("GC", "Generiek", "generiek", 0),
+               SectionLabel("LG01", "Geld & <schulden>", "x", 1))
+    rows = [
+        CountRow("municipality", 1, "Kleiweerd", "", 40, (1200, 0), 1200),
+        CountRow("municipality", 2, 'Oost "<script>"', "", 12, (Suppressed(5), 300), Suppressed(5)),
+    ]
+    region = CountRow("region", None, "", "", 52, (Suppressed(5), Suppressed(5)), 1500)
+    return LeefgebiedTable("goal", 5, columns, tuple(MunicipalityBlock(r, ()) for r in rows), region)
+
+
+def test_steps_follow_the_share_of_the_highest_value() -> None:
+    assert [heatmap.step(v, 1200) for v in (0, 1, 300, 301, 600, 900, 1200)] == [0, 1, 1, 2, 2, 3, 4]
+    assert heatmap.step(Suppressed(5), 1200) == 0 and heatmap.step(3, 0) == 0
+
+
+def test_every_cell_has_its_number_colour_and_escaped_labels(app: Any) -> None:
+    with app.test_request_context("/"), force_locale("nl"):
+        svg = str(heatmap.svg("heatmap-goal", _table()))
+    values = re.findall(r'class="app-heatmap__value"[^>]*data-value="([^"]*)">([^<]*)<', svg)
+    assert values == [("1200", "1.200"), ("0", "0"), ("&lt;5", "&lt;5"), ("300", "300")]
+    assert 'fill="#08519c"' in svg and 'fill="#ffffff"' in svg  # the highest and zero
+    assert 'fill="url(#heatmap-goal-hatch)"' in svg  # the hidden cell is hatched
+    assert "<script>" not in svg and "Oost &#34;&lt;script&gt;&#34;" in svg
+    assert "Geld &amp; &lt;schulden&gt;" in svg
+    assert 'aria-labelledby="heatmap-goal-caption"' in svg and 'role="img"' in svg
