@@ -4,5 +4,6 @@ bp = Blueprint("regio", __name__, url_prefix="/regio")
 
 from scan.regio import export_routes, heatmap, pdf_routes, routes  # noqa: E402, F401
 
-# The heat map's SVG is drawn in Python (see scan.regio.heatmap); templates call it as heatmap_svg(id, table).
+# The heat map's SVG and its table's cells are written in Python (see scan.regio.heatmap).
 bp.add_app_template_global(heatmap.svg, "heatmap_svg")
+bp.add_app_template_global(heatmap.cells, "heatmap_cells")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from scan.i18n import format_number
-from scan.regio.overview import LeefgebiedTable
+from scan.i18n import whole_number_formatter
+from scan.regio.overview import CountRow, LeefgebiedTable, SectionLabel
 from scan.regio.suppression import Cell
 
 # Four blue steps plus white for 0; text colours with a contrast of at least 4.5:1 on each (see the macro).
@@ -28,10 +28,6 @@ def step(value: Cell, highest: int) -> int:
     return min(max((value * 4 + highest - 1) // highest, 1), 4)
 
 
-def count(value: Cell) -> str:
-    return format_number(value) if isinstance(value, int) else str(value)
-
-
 def _num(x: float) -> str:
     return f"{x:g}"
 
@@ -42,6 +38,7 @@ def svg(id_: str, table: LeefgebiedTable) -> Markup:
     width = LABEL_W + n * CELL_W + 4
     height = TOP + len(table.blocks) * CELL_H + 4
     highest = table.highest
+    number = whole_number_formatter()
     e = escape
     out: list[str] = [
         f'<svg class="app-heatmap__svg" xmlns="http://www.w3.org/2000/svg" role="img" '
@@ -69,7 +66,7 @@ def svg(id_: str, table: LeefgebiedTable) -> Markup:
         for j, value in enumerate(block.row.cells):
             column = table.columns[j]
             x = LABEL_W + j * CELL_W
-            shown = e(count(value))
+            shown = e(number(value) if isinstance(value, int) else str(value))
             out.append(
                 f'<g class="app-heatmap__cell" data-section="{e(column.code)}">'
                 f"<title>{name} · {e(column.code)} {e(column.title)}: {shown}</title>"
@@ -95,4 +92,24 @@ def svg(id_: str, table: LeefgebiedTable) -> Markup:
             out.append("</g>")
         out.append("</g>")
     out.append("</svg>")
+    return Markup("".join(out))
+
+
+_TD = "utrecht-table__cell utrecht-table__cell--numeric"
+
+
+def cells(row: CountRow, columns: tuple[SectionLabel, ...], kind: str) -> Markup:
+    """The <td> cells of one row of the heat map's table: a count per leefgebied, the row total and the
+    number of professionals the row rests on; a hidden count as "<k" with its own class."""
+    number = whole_number_formatter()
+    e = escape
+    out = []
+    for column, value in (*zip(columns, row.cells, strict=True), (None, row.total)):
+        classes = f"{_TD} app-count" + (" app-count--total" if column is None else "")
+        if not isinstance(value, int):
+            classes += " app-count--hidden"
+        shown = number(value) if isinstance(value, int) else str(value)
+        section = "total" if column is None else column.code
+        out.append(f'<td class="{classes}" data-kind="{e(kind)}" data-section="{e(section)}">{e(shown)}</td>')
+    out.append(f'<td class="{_TD} app-people" data-kind="{e(kind)}">{e(number(row.people))}</td>')
     return Markup("".join(out))

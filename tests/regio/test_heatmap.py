@@ -38,3 +38,17 @@ def test_every_cell_has_its_number_colour_and_escaped_labels(app: Any) -> None:
     assert "<script>" not in svg and "Oost &#34;&lt;script&gt;&#34;" in svg
     assert "Geld &amp; &lt;schulden&gt;" in svg
     assert 'aria-labelledby="heatmap-goal-caption"' in svg and 'role="img"' in svg
+
+
+def test_table_cells_carry_counts_totals_and_the_people(app: Any) -> None:
+    table = _table()
+    with app.test_request_context("/"), force_locale("en"):
+        first = str(heatmap.cells(table.blocks[0].row, table.columns, "municipality"))
+        second = str(heatmap.cells(table.blocks[1].row, table.columns, "municipality"))
+    td = r'<td class="([^"]*)" data-kind="municipality"(?: data-section="([^"]*)")?>([^<]*)</td>'
+    cells = re.findall(td, first)
+    shown = [(section, text) for _c, section, text in cells]
+    assert shown == [("GC", "1,200"), ("LG01", "0"), ("total", "1,200"), ("", "40")]
+    assert "app-people" in cells[-1][0] and "app-count--total" in cells[2][0]
+    hidden = re.findall(r'class="([^"]*app-count--hidden[^"]*)"[^>]*>([^<]*)<', second)
+    assert [text for _c, text in hidden] == ["&lt;5", "&lt;5"]  # the GC cell and the total
