@@ -504,6 +504,9 @@ def _team(region: BenchRegion, rest: str = "") -> str:
     return f"/teams/{region.team_id}{rest}"
 
 
+# The regional overview once more, counted afresh: the data version is raised before each request.
+REGIONAL_OVERVIEW_FRESH = "region: need per leefgebied, after a change"
+
 PAGES: list[Page] = [
     # Every role's start page and the professional's own pages.
     Page("professional: start page (/mijn)", PRO, lambda region: "/mijn"),
@@ -521,7 +524,7 @@ PAGES: list[Page] = [
     # The regional coordinator: every round of the region (both rounds of every team), all municipalities.
     Page("region: need per leefgebied", REGIO, lambda region: f"/regio/behoefte?{ALL_ROUNDS}"),
     # The same page when the data changed since its tables were stored (a scan submitted, say): counted anew.
-    Page("region: need per leefgebied, after a change", REGIO, lambda region: f"/regio/behoefte?{ALL_ROUNDS}",
+    Page(REGIONAL_OVERVIEW_FRESH, REGIO, lambda region: f"/regio/behoefte?{ALL_ROUNDS}",
          before=_data_changed),
     Page("region: need per item", REGIO, lambda region: f"/regio/behoefte/items?{ALL_ROUNDS}"),
     Page("region: scholingsplan", REGIO, lambda region: f"/regio/scholingsplan?{ALL_ROUNDS}"),
