@@ -376,3 +376,52 @@ def test_report_runs_a_fixed_number_of_queries(app, client, count_queries):
         assert response.status_code == 200
         counts.append(count_queries.count)
     assert counts[0] == counts[1]
+
+
+def _screen_rows(html: str) -> dict[str, tuple[int, int, int, int]]:
+    """The coverage page's table: section code -> (specialists, general, growing, norm), the PDF's order."""
+    rows = {}
+    row = r'<tr class="utrecht-table__row" data-section="(\w+)">(.*?)</tr>'
+    for code, body in re.findall(row, html, re.S):
+        cells = {k: int(v) for k, v in re.findall(r'data-column="(\w+)">\s*(\d+)\s*</td>', body)}
+        rows[code] = (cells["specialists"], cells["general"], cells["growing"], cells["norm"])
+    return rows
+
+
+def _pdf_rows(words: str, codes: list[str]) -> dict[str, tuple[int, ...]]:
+    rows = {}
+    for code in codes:
+        match = re.search(rf"{code} \D+? (\d+) (\d+) (\d+) (\d+) ", words)
+        assert match, f"no PDF row for {code}"
+        rows[code] = tuple(int(n) for n in match.groups())
+    return rows
+
+
+def test_the_report_has_the_numbers_of_the_screen_also_after_a_scan_is_reopened(app, client):
+    """The PDF and the coverage page read the same numbers; a reopened scan leaves both at once."""
+    from scan.assessment.models import Scan
+    from scan.assessment.services import reopen
+    from scan.auth.models import User
+
+    with app.app_context():
+        world = _world()
+    login(client, world["leader"])
+    page = f"/teams/{world['team']}/rondes/{world['round']}/teamschouw/dekking"
+
+    def both() -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+        screen = _screen_rows(client.get(page).get_data(as_text=True))
+        _reader, text = _pdf_text(client.get(_url(world)).data)
+        return screen, _pdf_rows(_words(text), sorted(screen))
+
+    screen, pdf = both()
+    assert screen == pdf == {"LG01": (2, 2, 1, 2), "LG02": (0, 2, 1, 3)}
+
+    with app.app_context():
+        bram = db.session.scalar(db.select(User).where(User.username == world["members"]["Bram Bakker"]))
+        leader = db.session.scalar(db.select(User).where(User.username == world["leader"]))
+        scan = db.session.scalar(db.select(Scan).where(Scan.user_id == bram.id))
+        reopen(scan, leader, "Samen nog eens naar Financiën kijken", today())
+        db.session.commit()
+    screen, pdf = both()
+    # Bram (specialist and general in Financiën) is out of both until he submits again.
+    assert screen == pdf == {"LG01": (1, 1, 1, 2), "LG02": (0, 2, 1, 3)}
