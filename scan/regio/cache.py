@@ -136,8 +136,10 @@ def _before_commit(session: Session) -> None:
         )
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_FLAG, None)
+def _after_rollback(session: Session, previous: Any) -> None:
+    # A savepoint rolled back leaves the changes before it in the transaction: only the outermost counts.
+    if not previous.nested:
+        session.info.pop(_FLAG, None)
 
 
 def register() -> None:
@@ -146,7 +148,7 @@ def register() -> None:
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _bulk_statement)
         event.listen(Session, "before_commit", _before_commit)
-        event.listen(Session, "after_soft_rollback", lambda session, _previous: _after_rollback(session))
+        event.listen(Session, "after_soft_rollback", _after_rollback)
 
 
 # --- the stored tables --------------------------------------------------------------------------------------

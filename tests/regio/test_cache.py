@@ -7,17 +7,20 @@ view of a selection does not count again, and a change behind the numbers shows 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from scan.access import Role
 from scan.assessment.models import Answer, Scan, ScanStatus
 from scan.extensions import db
 from scan.organisation.models import Region, Team
 from scan.regio import cache
+from scan.regio.cache import DataVersion
 from scan.regio.overview import build_overview
 from scan.regio.suppression import Suppressed
 from scan.teamschouw.models import Calibration
@@ -81,6 +84,15 @@ def test_what_raises_the_data_version(app_ctx: Any, coordinator: dict[str, Any])
     db.session.add(Calibration(scan_id=scan.id, item_id=item_id, agreed_level=3, note=""))
     db.session.commit()
     assert _version() == start + 2
+
+    # A failed savepoint after a change leaves the change in the transaction, and the version is raised.
+    scan.status = ScanStatus.SUBMITTED.value
+    db.session.flush()
+    with contextlib.suppress(IntegrityError), db.session.begin_nested():
+        db.session.execute(insert(DataVersion).values(id=1, number=0))  # the row exists: refused
+    db.session.commit()
+    assert _version() == start + 3
+    start += 1
 
     # A bulk statement on a table the counts read does (retention blanks notes this way).
     db.session.execute(update(Answer).where(Answer.scan_id == scan.id).values(note=""))
