@@ -90,6 +90,7 @@ class BenchRegion:
     schouw_round_id: int = 0
     schouw_members: int = 0
     pop_id: int = 0  # the measured professional's POP in the open round
+    pop_goal_id: int = 0  # its first goal
     pops: int = 0
 
 
@@ -114,6 +115,7 @@ class RegionBuilder:
         self._next_id: dict[str, int] = {}
         # Catalogue entries the POP actions refer to (set by the caller once the catalogue is loaded).
         self.training_ids: list[int] = []
+        self.last_goal_ids: list[int] = []  # of the POP _pop_rows made last
 
     @staticmethod
     def _measured_section(sections: list[Section], code: str | None) -> Section:
@@ -295,6 +297,7 @@ class RegionBuilder:
                 if n == 0 and m == 0:
                     region.pop_id = self._pop_rows(conn, pop_rows, open_id, user["id"], PopStatus.DRAFT,
                                                    *MEASURED_POP, seed=0)
+                    region.pop_goal_id = self.last_goal_ids[0]
                 elif m % POP_EVERY == 0:
                     self._pop_rows(conn, pop_rows, closed_id, user["id"], PopStatus.SIGNED, *REGION_POP,
                                    seed=n * TEAM_SIZE + m, leader_id=leader["id"])
@@ -335,6 +338,7 @@ class RegionBuilder:
             "leader_signed_at": signed, "leader_signed_by_id": leader_id if signed else None,
         })
         goal_ids = self._ids(conn, PopGoal, goals)
+        self.last_goal_ids = goal_ids
         statuses = ("afgerond", "bezig", "gepland", "vervallen")
         for g, goal_id in enumerate(goal_ids):
             item_id = self.item_ids[(seed * 7 + g * 11) % len(self.item_ids)]
@@ -521,6 +525,9 @@ PAGES: list[Page] = [
     Page("POP detail", Role.PROFESSIONAL.value, lambda region: f"/pop/{region.pop_id}"),
     Page("my POP (/mijn/pop)", Role.PROFESSIONAL.value, lambda region: "/mijn/pop"),
     Page("POP (PDF)", Role.PROFESSIONAL.value, lambda region: f"/pop/{region.pop_id}/pop.pdf"),
+    # The action picker: catalogue entries for the goal's item and the team's vraagbaak colleagues.
+    Page("POP: new action (picker)", Role.PROFESSIONAL.value,
+         lambda region: f"/pop/{region.pop_id}/doelen/{region.pop_goal_id}/acties/nieuw"),
     # The regional coordinator: every round of the region (both rounds of every team), all municipalities.
     Page("region: need per leefgebied", REGIO, lambda region: f"/regio/behoefte?{ALL_ROUNDS}"),
     # The same page when the data changed since its tables were stored (a scan submitted, say): counted anew.
