@@ -23,6 +23,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.from_environment(app.instance_path))
     if config:
         app.config.update(config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = settings.engine_options(
+        str(app.config["SQLALCHEMY_DATABASE_URI"]), dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from scan.regio.suppression import check_k
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +20,21 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def engine_options(uri: str, options: dict[str, Any]) -> dict[str, Any]:
+    """The engine options for this database.
+
+    On PostgreSQL, psycopg's automatic server-side prepared statements are switched off
+    (`prepare_threshold=None`): after five runs of a statement PostgreSQL may plan it once for any
+    parameters, and the regional counts then took 50 s instead of 2 s in the benchmark. Unnamed statements
+    are planned for their own parameters every time. (It also keeps the app usable behind PgBouncer in
+    transaction pooling.)
+    """
+    if not uri.startswith("postgresql"):
+        return options
+    connect_args = {**options.get("connect_args", {}), "prepare_threshold": None}
+    return {**options, "connect_args": connect_args}
 
 
 def from_environment(instance_path: str) -> dict[str, object]:
