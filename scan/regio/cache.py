@@ -20,7 +20,6 @@ commit; draft saves (the busy path) do not touch it, only submits, calibrations 
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
@@ -28,8 +27,8 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Integer, String, Text, delete, event, inspect, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import Integer, String, Text, delete, event, func, inspect, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from scan.assessment.models import Answer, Scan, ScanRound
@@ -188,15 +187,18 @@ def decode(value: Any) -> Any:
 
 
 def current_version() -> int:
-    """The data version; the row is made (and tables of an unknown version dropped) if it is missing."""
+    """The data version; the row is made if it is missing (the migration makes it; a test's clean-up may not).
+
+    A new row starts above every stored table's version, so no stored table is taken for current. The
+    insert takes no lock on the stored tables: two requests making the row at once only wait for each
+    other's insert, never in a circle.
+    """
     number = db.session.scalar(select(DataVersion.number).where(DataVersion.id == 1))
     if number is not None:
         return int(number)
-    # Another worker may make the row at the same moment: its insert wins, this one is rolled back.
-    with contextlib.suppress(IntegrityError), db.session.begin_nested():
-        db.session.execute(delete(OverviewCache))
-        db.session.execute(insert_row(DataVersion).values(id=1, number=0))
-    return 0
+    above = select(func.coalesce(func.max(OverviewCache.version), 0) + 1).scalar_subquery()
+    db.session.execute(insert_row(DataVersion).values(id=1, number=above).on_conflict_do_nothing())
+    return int(db.session.scalar(select(DataVersion.number).where(DataVersion.id == 1)) or 0)
 
 
 def cached_scopes(key: str, scope: str, compute: Callable[[], dict[str, Overview]]) -> Overview:
@@ -217,6 +219,9 @@ def cached_scopes(key: str, scope: str, compute: Callable[[], dict[str, Overview
         for name, o in scopes.items()
     ]
     try:
+        if db.session.get_bind().dialect.name == "postgresql":
+            # Never wait long for a lock: storing is an optimisation, the page is ready without it.
+            db.session.execute(text("SET LOCAL lock_timeout = '2s'"))
         stmt = insert_row(OverviewCache)
         stmt = stmt.on_conflict_do_update(
             index_elements=[OverviewCache.key],

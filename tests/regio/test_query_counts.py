@@ -88,5 +88,6 @@ def test_regional_pages_run_the_same_queries_for_a_region_five_times_as_large(
     large = {path: _count(client, count_queries, path) for path in PAGES}
     assert large == small
     # Five queries count, two read labels, two the catalogue, plus the session, user and region; the first
-    # page of a selection also reads the data version and stores its tables (scan.regio.cache).
-    assert small["/regio/behoefte"] <= 16, small
+    # page of a selection also reads the data version and stores its tables (scan.regio.cache; on
+    # PostgreSQL with a short lock timeout set first).
+    assert small["/regio/behoefte"] <= 17, small
