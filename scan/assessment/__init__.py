@@ -2,4 +2,5 @@ from flask import Blueprint
 
 bp = Blueprint("assessment", __name__)
 
-from scan.assessment import result_routes, routes  # noqa: E402, F401
+# snapshot: the session hook that keeps where a scan was submitted (scan.assessment.snapshot).
+from scan.assessment import result_routes, routes, snapshot  # noqa: E402, F401

@@ -69,6 +69,11 @@ class Scan(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # Where and as whom the scan was submitted: the regional publications count people there, whatever
+    # happens to their account afterwards (scan.assessment.snapshot fills these at submission).
+    counted_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), default=None)
+    counted_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), default=None)
+    counted_role: Mapped[str | None] = mapped_column(String(30), default=None)
 
     round: Mapped[ScanRound] = relationship()
     user: Mapped[User] = relationship()
