@@ -28,9 +28,10 @@ class TrainingForm(FlaskForm):
     items = StringField(_l("Kenniskaart items"))
     active = BooleanField(_l("Active: can be chosen in a POP"))
 
-    def __init__(self, *args: Any, training_id: int | None = None, known_items: set[str] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, region_id: int, training_id: int | None = None,
+                 known_items: set[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.region_id = region_id
         self.training_id = training_id
         self.known_items = known_items or set()
         self.type.choices = [(k, str(v)) for k, v in services.TYPE_LABELS.items()]
@@ -46,7 +47,7 @@ class TrainingForm(FlaskForm):
 
     def validate_code(self, field: StringField) -> None:
         self._parse("code", lambda t: services.parse_text(t, services.CODE_MAX, required=True).upper())
-        if queries.code_taken(self.parsed["code"], self.training_id):
+        if queries.code_taken(self.region_id, self.parsed["code"], self.training_id):
             raise ValidationError(_l("This code is already in use by another entry."))
 
     def validate_title(self, field: StringField) -> None:

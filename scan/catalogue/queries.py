@@ -1,4 +1,4 @@
-"""Reading the training catalogue."""
+"""Reading the training catalogue: always one region's."""
 
 from __future__ import annotations
 
@@ -7,13 +7,24 @@ from sqlalchemy import select
 from scan.extensions import db
 from scan.kenniskaart.models import Item
 from scan.kenniskaart.queries import current_version
+from scan.organisation.models import Region
 from scan.pop.models import Training
 
 FILTERS = ("active", "inactive", "all")
 
 
-def trainings(show: str = "active") -> list[Training]:
-    stmt = select(Training).order_by(Training.code)
+def regions() -> list[Region]:
+    """Every region, by name: the administrator's choice of catalogue."""
+    return list(db.session.scalars(select(Region).order_by(Region.name, Region.id)))
+
+
+def first_region() -> Region | None:
+    """The region with the lowest id: the administrator's catalogue when none was chosen."""
+    return db.session.scalars(select(Region).order_by(Region.id).limit(1)).first()
+
+
+def trainings(region_id: int, show: str = "active") -> list[Training]:
+    stmt = select(Training).where(Training.region_id == region_id).order_by(Training.code)
     if show == "active":
         stmt = stmt.where(Training.active.is_(True))
     elif show == "inactive":
@@ -21,15 +32,16 @@ def trainings(show: str = "active") -> list[Training]:
     return list(db.session.scalars(stmt))
 
 
-def trainings_by_code(codes: list[str] | None = None) -> dict[str, Training]:
-    stmt = select(Training)
+def trainings_by_code(region_id: int, codes: list[str] | None = None) -> dict[str, Training]:
+    stmt = select(Training).where(Training.region_id == region_id)
     if codes is not None:
         stmt = stmt.where(Training.code.in_(codes))
     return {t.code: t for t in db.session.scalars(stmt)}
 
 
-def code_taken(code: str, except_id: int | None = None) -> bool:
-    stmt = select(Training.id).where(Training.code == code)
+def code_taken(region_id: int, code: str, except_id: int | None = None) -> bool:
+    """Whether another entry of the region has this code (other regions may use it too)."""
+    stmt = select(Training.id).where(Training.region_id == region_id, Training.code == code)
     if except_id is not None:
         stmt = stmt.where(Training.id != except_id)
     return db.session.scalars(stmt.limit(1)).first() is not None

@@ -1,5 +1,10 @@
 """The regional training catalogue: list, add, change, (de)activate, export and import.
 
+Every region has its own catalogue. A regional coordinator works on their own region's; the administrator
+(who has no region) on the region chosen on the page (`?regio=<id>`, carried by every link and form of these
+pages), else on the region with the lowest id. An entry of another region is answered with 404, like an
+entry that does not exist.
+
 Thin: load -> check -> service -> one commit -> redirect, or the page again with what was typed.
 """
 
@@ -18,9 +23,10 @@ from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.catalogue import bp, io, queries, services
 from scan.catalogue.forms import ActiveForm, ConfirmImportForm, ImportForm, TrainingForm
-from scan.catalogue.permissions import can_manage_catalogue
+from scan.catalogue.permissions import can_manage_catalogue, can_manage_region_catalogue, can_manage_training
 from scan.db import load_or_404
 from scan.extensions import db
+from scan.organisation.models import Region
 from scan.pop.models import Training
 
 MANAGERS = (Role.REGIOCOORDINATOR, Role.BEHEERDER)
@@ -34,35 +40,79 @@ def _check() -> None:
         abort(403)
 
 
+def _chosen_region() -> Region | None:
+    """The region whose catalogue this request shows and changes (see the module docstring)."""
+    if current_user.role != Role.BEHEERDER:
+        return current_user.region
+    wanted = request.args.get("regio", "")
+    if not wanted:
+        return queries.first_region()
+    if not wanted.isdigit():
+        abort(404)
+    return load_or_404(Region, int(wanted))
+
+
+def _region() -> Region:
+    """The chosen region, checked: 404 when there is none or it is not this user's."""
+    _check()
+    region = _chosen_region()
+    if region is None or not can_manage_region_catalogue(current_user, region.id):
+        abort(404)
+    return region
+
+
+def _load_training(training_id: int) -> Training:
+    """An entry of a region this user manages; another region's entry is 404, as if it did not exist."""
+    training = load_or_404(Training, training_id)
+    _check()
+    if not can_manage_training(current_user, training):
+        abort(404)
+    return training
+
+
+def region_args(region: Region | None) -> dict[str, int]:
+    """What every catalogue link and form carries: the administrator's chosen region."""
+    return {"regio": region.id} if region is not None and current_user.role == Role.BEHEERDER else {}
+
+
+def _render(template: str, region: Region | None, **context: Any) -> str:
+    return render_template(template, region=region, region_args=region_args(region), **context)
+
+
 @bp.get("/")
 @require(*MANAGERS)
 def index() -> str:
     _check()
+    region = _chosen_region()
+    if region is not None and not can_manage_region_catalogue(current_user, region.id):
+        abort(404)
     show = request.args.get("toon", "active")
     if show not in queries.FILTERS:
         show = "active"
-    return render_template("catalogue/catalogue_index.html", trainings=queries.trainings(show), show=show,
-                           active_form=ActiveForm(), display=services.display)
+    trainings = queries.trainings(region.id, show) if region is not None else []
+    regions = queries.regions() if current_user.role == Role.BEHEERDER else []
+    return _render("catalogue/catalogue_index.html", region, trainings=trainings, show=show, regions=regions,
+                   active_form=ActiveForm(), display=services.display)
 
 
-def _edit_page(form: TrainingForm, training: Training | None) -> str:
-    return render_template("catalogue/training_edit.html", form=form, training=training)
+def _edit_page(form: TrainingForm, training: Training | None, region: Region) -> str:
+    return _render("catalogue/training_edit.html", region, form=form, training=training)
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 @require(*MANAGERS)
 def new() -> str | BaseResponse:
-    _check()
-    form = TrainingForm(known_items=queries.known_item_codes(),
+    region = _region()
+    form = TrainingForm(region_id=region.id, known_items=queries.known_item_codes(),
                         data={"active": True} if request.method == "GET" else None)
     if form.validate_on_submit():
-        training = services.write_training(form.entry())
+        training = services.write_training(form.entry(), region_id=region.id)
         record(audit_actions.CATALOGUE_CHANGE, object_type="training", object_id=training.id,
                detail=f"created, code {training.code}")
         db.session.commit()
         flash(_("The entry %(code)s has been added to the catalogue.", code=training.code), "success")
-        return redirect(url_for("catalogue.index"))
-    return _edit_page(form, None)
+        return redirect(url_for("catalogue.index", **region_args(region)))
+    return _edit_page(form, None, region)
 
 
 def _form_data(training: Training) -> dict[str, Any]:
@@ -79,9 +129,10 @@ def _form_data(training: Training) -> dict[str, Any]:
 @bp.route("/<int:training_id>/wijzigen", methods=["GET", "POST"])
 @require(*MANAGERS)
 def edit(training_id: int) -> str | BaseResponse:
-    training = load_or_404(Training, training_id)
-    _check()
-    form = TrainingForm(training_id=training.id, known_items=queries.known_item_codes(),
+    training = _load_training(training_id)
+    region = training.region
+    form = TrainingForm(region_id=training.region_id, training_id=training.id,
+                        known_items=queries.known_item_codes(),
                         data=_form_data(training) if request.method == "GET" else None)
     if form.validate_on_submit():
         entry, before = form.entry(), services.data_of(training)
@@ -92,13 +143,12 @@ def edit(training_id: int) -> str | BaseResponse:
                detail=f"code {training.code}, fields: " + (", ".join(code_changed + changed) or "none"))
         db.session.commit()
         flash(_("The entry %(code)s has been changed.", code=training.code), "success")
-        return redirect(url_for("catalogue.index", toon="all"))
-    return _edit_page(form, training)
+        return redirect(url_for("catalogue.index", toon="all", **region_args(region)))
+    return _edit_page(form, training, region)
 
 
 def _set_active(training_id: int, active: bool) -> BaseResponse:
-    training = load_or_404(Training, training_id)
-    _check()
+    training = _load_training(training_id)
     if not ActiveForm().validate_on_submit():
         abort(400)
     services.set_active(training, active)
@@ -110,7 +160,8 @@ def _set_active(training_id: int, active: bool) -> BaseResponse:
     else:
         flash(_("The entry %(code)s has been deactivated; POP actions that refer to it keep it.",
                 code=training.code), "success")
-    return redirect(url_for("catalogue.index", toon=request.args.get("toon", "all")))
+    return redirect(url_for("catalogue.index", toon=request.args.get("toon", "all"),
+                            **region_args(training.region)))
 
 
 @bp.post("/<int:training_id>/activeren")
@@ -134,8 +185,8 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 @bp.get("/export.csv")
 @require(*MANAGERS)
 def export_csv() -> Response:
-    _check()
-    header, rows = services.export_rows(queries.trainings("all"))
+    region = _region()
+    header, rows = services.export_rows(queries.trainings(region.id, "all"))
     body = io.write_csv(header, rows)
     record(audit_actions.EXPORT, object_type="catalogue.csv", detail=f"{len(rows)} rows")
     db.session.commit()
@@ -145,65 +196,68 @@ def export_csv() -> Response:
 @bp.get("/export.xlsx")
 @require(*MANAGERS)
 def export_xlsx() -> Response:
-    _check()
-    header, rows = services.export_rows(queries.trainings("all"))
+    region = _region()
+    header, rows = services.export_rows(queries.trainings(region.id, "all"))
     body = io.write_xlsx(header, rows, _("Training catalogue"), XLSX_FORMATS)
     record(audit_actions.EXPORT, object_type="catalogue.xlsx", detail=f"{len(rows)} rows")
     db.session.commit()
     return _download(body, XLSX_MIME, "catalogus.xlsx")
 
 
-def _import_page(form: ImportForm, problems: list[str] | None = None, status: int = 200) -> tuple[str, int]:
-    return render_template("catalogue/catalogue_import.html", form=form, problems=problems or [],
-                           columns=[str(c) for c in services.COLUMNS.values()]), status
+def _import_page(form: ImportForm, region: Region, problems: list[str] | None = None,
+                 status: int = 200) -> tuple[str, int]:
+    return _render("catalogue/catalogue_import.html", region, form=form, problems=problems or [],
+                   columns=[str(c) for c in services.COLUMNS.values()]), status
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @require(*MANAGERS)
 def import_file() -> tuple[str, int] | str:
-    _check()
+    region = _region()
     form = ImportForm()
     if request.method == "GET" or not form.validate_on_submit():
-        return _import_page(form, status=200 if request.method == "GET" else 400)
+        return _import_page(form, region, status=200 if request.method == "GET" else 400)
     upload = form.file.data
     if upload is None or not getattr(upload, "filename", ""):
         form.file.errors = [_("Choose a CSV or XLSX file.")]
-        return _import_page(form, status=422)
+        return _import_page(form, region, status=422)
     raw = upload.read(io.MAX_BYTES + 1)
     try:
         table = io.read_table(raw, upload.filename)
     except io.FileProblem as problem:
         form.file.errors = [problem.message]
-        return _import_page(form, status=422)
+        return _import_page(form, region, status=422)
     checked = services.rows_from_table(table)
     if not checked.problems:
         checked = services.check_rows(checked.rows, queries.known_item_codes())
     if checked.problems:
         form.file.errors = [_("Nothing has been imported: correct the rows below and upload the file again.")]
-        return _import_page(form, [str(p) for p in checked.problems], status=422)
-    plan = services.plan_import(checked.entries, queries.trainings_by_code([e.code for e in checked.entries]))
-    confirm = ConfirmImportForm(data={"payload": services.sign_rows(checked.rows)})
-    return render_template("catalogue/catalogue_import_preview.html", plan=plan, form=confirm,
-                           filename=upload.filename, display=services.display)
+        return _import_page(form, region, [str(p) for p in checked.problems], status=422)
+    codes = [e.code for e in checked.entries]
+    plan = services.plan_import(checked.entries, queries.trainings_by_code(region.id, codes))
+    confirm = ConfirmImportForm(data={"payload": services.sign_rows(checked.rows, region.id)})
+    return _render("catalogue/catalogue_import_preview.html", region, plan=plan, form=confirm,
+                   filename=upload.filename, display=services.display)
 
 
 @bp.post("/import/bevestigen")
 @require(*MANAGERS)
 def confirm_import() -> BaseResponse | tuple[str, int]:
-    _check()
+    region = _region()
     form = ConfirmImportForm()
-    rows = services.unsign_rows(form.payload.data or "") if form.validate_on_submit() else None
-    if rows is None:
+    signed = services.unsign_rows(form.payload.data or "") if form.validate_on_submit() else None
+    # The preview was of one region's catalogue: confirming it on another region's page imports nothing.
+    if signed is None or signed[0] != region.id:
         flash(_("The import could not be confirmed because its data was changed. Upload the file again."),
               "error")
-        return _import_page(ImportForm(), status=422)
+        return _import_page(ImportForm(), region, status=422)
     # Check again: the catalogue or the Kenniskaart may have changed since the preview.
-    checked = services.check_rows(rows, queries.known_item_codes())
+    checked = services.check_rows(signed[1], queries.known_item_codes())
     if checked.problems:
         flash(_("Nothing has been imported: the rows are no longer valid. Upload the file again."), "error")
-        return _import_page(ImportForm(), [str(p) for p in checked.problems], status=422)
-    plan = services.apply_import(checked.entries,
-                                 queries.trainings_by_code([e.code for e in checked.entries]))
+        return _import_page(ImportForm(), region, [str(p) for p in checked.problems], status=422)
+    plan = services.apply_import(region.id, checked.entries,
+                                 queries.trainings_by_code(region.id, [e.code for e in checked.entries]))
     record(audit_actions.CATALOGUE_CHANGE, object_type="catalogue.import",
            detail=f"{len(plan.added)} added, {len(plan.changed)} changed, {plan.unchanged} unchanged")
     db.session.commit()
@@ -213,4 +267,4 @@ def confirm_import() -> BaseResponse | tuple[str, int]:
           changed=ngettext("%(num)d changed", "%(num)d changed", len(plan.changed))),
         "success",
     )
-    return redirect(url_for("catalogue.index", toon="all"))
+    return redirect(url_for("catalogue.index", toon="all", **region_args(region)))

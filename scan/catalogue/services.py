@@ -314,19 +314,22 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=PAYLOAD_SALT)
 
 
-def sign_rows(rows: list[tuple[int, dict[str, str]]]) -> str:
-    return str(_serializer().dumps([[line, row] for line, row in rows]))
+def sign_rows(rows: list[tuple[int, dict[str, str]]], region_id: int) -> str:
+    """The rows and the region whose catalogue they go into, signed: the confirmation imports into the region
+    that was previewed, or nothing."""
+    return str(_serializer().dumps({"region": region_id, "rows": [[line, row] for line, row in rows]}))
 
 
-def unsign_rows(payload: str) -> list[tuple[int, dict[str, str]]] | None:
-    """The rows, or None when the payload was changed or is not ours."""
+def unsign_rows(payload: str) -> tuple[int, list[tuple[int, dict[str, str]]]] | None:
+    """The region id and the rows, or None when the payload was changed or is not ours."""
     try:
         data = _serializer().loads(payload)
     except BadSignature:
         return None
     try:
-        return [(int(line), {str(k): str(v) for k, v in row.items()}) for line, row in data]
-    except (TypeError, ValueError, AttributeError):
+        return int(data["region"]), [(int(line), {str(k): str(v) for k, v in row.items()})
+                                     for line, row in data["rows"]]
+    except (TypeError, ValueError, AttributeError, KeyError):
         return None
 
 
@@ -425,10 +428,13 @@ def _set_items(training: Training, codes: tuple[str, ...]) -> None:
     training.item_codes = keep + [TrainingItem(item_code=c) for c in codes if c not in have]
 
 
-def write_training(entry: TrainingData, training: Training | None = None) -> Training:
-    """Create or update one entry from plain values. Flushes."""
+def write_training(entry: TrainingData, training: Training | None = None, *,
+                   region_id: int | None = None) -> Training:
+    """Update `training`, or add a new entry to the catalogue of `region_id`, from plain values. Flushes."""
     if training is None:
-        training = Training(code=entry.code)
+        if region_id is None:
+            raise ValueError("a new catalogue entry needs a region")
+        training = Training(region_id=region_id, code=entry.code)
         db.session.add(training)
     training.code = entry.code
     for name in ("title", "provider", "type", "level", "hours", "cost_cents", "points", "min_group",
@@ -439,11 +445,14 @@ def write_training(entry: TrainingData, training: Training | None = None) -> Tra
     return training
 
 
-def apply_import(entries: list[TrainingData], existing: dict[str, Training]) -> ImportPlan:
-    """Add new codes and change existing ones; nothing is deleted. Flushes."""
+def apply_import(region_id: int, entries: list[TrainingData], existing: dict[str, Training]) -> ImportPlan:
+    """Add new codes to the region's catalogue and change the region's existing ones; nothing is deleted.
+    `existing` holds the region's entries by code. Flushes."""
+    if any(t.region_id != region_id for t in existing.values()):
+        raise ValueError("an import changes one region's catalogue only")
     plan = plan_import(entries, existing)
     for entry in plan.added:
-        write_training(entry)
+        write_training(entry, region_id=region_id)
     for entry, _changes in plan.changed:
         write_training(entry, existing[entry.code])
     return plan

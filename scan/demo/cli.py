@@ -39,7 +39,7 @@ def seed_command(if_empty: bool) -> None:
         fail(_("The database already has an organisation; the demo region is only loaded into an empty one."))
     count = seed.seed_demo_region()
     loaded_rounds = seed_demo_rounds(today())
-    trainings = seed_catalogue()
+    trainings = seed_catalogue(seed.demo_region_id())
     loaded_pops = seed_demo_pops(today())
     db.session.commit()
     click.echo(_("Demo region loaded: %(n)d accounts.", n=count))

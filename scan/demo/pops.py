@@ -27,7 +27,7 @@ from scan.assessment.models import Answer, Scan, ScanRound, ScanStatus
 from scan.auth.models import User
 from scan.extensions import db
 from scan.kenniskaart.models import Item
-from scan.organisation.models import team_leaders
+from scan.organisation.models import Municipality, Team, team_leaders
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion, Training, TrainingItem
 
 SEED = "lindewaard-pop"
@@ -99,14 +99,21 @@ class _World:
         for scan_id, item_id, level, ambition in answer_rows:
             self.answers.setdefault(scan_user[scan_id], []).append((item_id, level, ambition))
         self.items = {i.id: i for i in db.session.scalars(select(Item).where(Item.retired.is_(False)))}
-        self.trainings: dict[str, list[Training]] = {}
+        # (region id, item code) -> the region's active entries for the item: each region its own catalogue.
+        self.trainings: dict[tuple[int, str], list[Training]] = {}
         for training, code in db.session.execute(
             select(Training, TrainingItem.item_code)
             .join(TrainingItem, TrainingItem.training_id == Training.id)
             .where(Training.active.is_(True))
             .order_by(Training.code, TrainingItem.item_code)
         ).all():
-            self.trainings.setdefault(code, []).append(training)
+            self.trainings.setdefault((training.region_id, code), []).append(training)
+        self.team_regions: dict[int, int] = dict(
+            db.session.execute(
+                select(Team.id, Municipality.region_id)
+                .join(Municipality, Municipality.id == Team.municipality_id)
+            ).tuples()
+        )
         self.members: dict[int, list[int]] = {}
         for user_id, team_id in db.session.execute(
             select(User.id, User.team_id)
@@ -143,7 +150,7 @@ def _goals(rng: random.Random, world: _World, round_id: int,
 
 def _actions(rng: random.Random, world: _World, item: Item, team_id: int, user_id: int,
              start: date) -> list[PopAction]:
-    offers = world.trainings.get(item.code, [])
+    offers = world.trainings.get((world.team_regions[team_id], item.code), [])
     actions: list[PopAction] = []
     for n, training in enumerate(rng.sample(offers, min(len(offers), rng.choice((1, 1, 2))))):
         begin = start + timedelta(days=30 * n + rng.randint(0, 120))

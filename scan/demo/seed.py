@@ -47,6 +47,11 @@ def seed_demo_region() -> int:
     return len(accounts)
 
 
+def demo_region_id() -> int | None:
+    """The id of the demo region (Regio Lindewaard), when it is loaded."""
+    return db.session.scalar(select(Region.id).where(Region.code == plan.REGION[0]))
+
+
 def existing_demo_accounts() -> list[tuple[plan.DemoAccount, User]]:
     """The demo accounts still present, in plan order, with their database rows."""
     accounts = plan.all_accounts()

@@ -5,7 +5,8 @@ cents, excl. VAT; internal activities cost nothing but still take hours. Accredi
 habit of the professional registers (SKJ, Registerplein): about one point per contact hour for training
 and e-learning, reflection hours for intervisie and coaching, none for meelopen. Items are referred to
 by code, so the catalogue outlives Kenniskaart versions. Some items deliberately have no offer at all
-(LG02-S2, LG03-S2, LG05-A2, LG08-S2, LG11-S2, LG12-S2).
+(LG02-S2, LG03-S2, LG05-A2, LG08-S2, LG11-S2, LG12-S2). Each region has its own catalogue: the demo
+seeds this one into the demo region.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from scan.extensions import db
+from scan.organisation.models import Region
 from scan.pop.models import Training, TrainingItem
 
 ALGEMEEN = "algemeen"
@@ -103,18 +105,29 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
 )
 
 
-def seed_catalogue(entries: tuple[CatalogueEntry, ...] = CATALOGUE) -> int:
-    """Add the entries whose code is not in the catalogue yet; returns how many were added. Flushes."""
+def seed_catalogue(region_id: int | None = None, entries: tuple[CatalogueEntry, ...] = CATALOGUE) -> int:
+    """Add the entries whose code is not in the region's catalogue yet; without a region, to every region
+    (each has its own catalogue). Returns how many were added. Flushes."""
+    region_ids = [region_id] if region_id is not None else list(
+        db.session.scalars(select(Region.id).order_by(Region.id))
+    )
     codes = [e.code for e in entries]
-    existing = set(db.session.scalars(select(Training.code).where(Training.code.in_(codes))))
+    existing = set(
+        db.session.execute(
+            select(Training.region_id, Training.code)
+            .where(Training.region_id.in_(region_ids), Training.code.in_(codes))
+        ).tuples()
+    )
     added = [
         Training(
-            code=e.code, title=e.title, provider=e.provider, type=e.type, level=e.level, hours=e.hours,
-            cost_cents=e.cost_cents, points=e.points, min_group=e.min_group, max_group=e.max_group,
-            active=True, item_codes=[TrainingItem(item_code=code) for code in e.item_codes],
+            region_id=rid, code=e.code, title=e.title, provider=e.provider, type=e.type, level=e.level,
+            hours=e.hours, cost_cents=e.cost_cents, points=e.points, min_group=e.min_group,
+            max_group=e.max_group, active=True,
+            item_codes=[TrainingItem(item_code=code) for code in e.item_codes],
         )
+        for rid in region_ids
         for e in entries
-        if e.code not in existing
+        if (rid, e.code) not in existing
     ]
     db.session.add_all(added)
     db.session.flush()

@@ -12,6 +12,7 @@ from scan.assessment.models import ScanRound
 from scan.auth.models import User
 from scan.db import Base, UTCDateTime, utcnow
 from scan.kenniskaart.models import Item
+from scan.organisation.models import Region
 from scan.pop.reasons import reason_sentence
 
 ACTION_TYPES = ("training", "e-learning", "intervisie", "meelopen", "coaching", "casuistiek", "zelfstudie")
@@ -37,12 +38,14 @@ training_item_code = Table(
 
 
 class Training(Base):
-    """An entry of the regional training catalogue."""
+    """An entry of a region's training catalogue. Each region has its own: codes are unique per region."""
 
     __tablename__ = "training"
+    __table_args__ = (UniqueConstraint("region_id", "code", name="uq_training_region_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     provider: Mapped[str] = mapped_column(String(200), default="")
     type: Mapped[str] = mapped_column(String(20))  # one of TRAINING_TYPES
@@ -55,6 +58,7 @@ class Training(Base):
     max_group: Mapped[int | None] = mapped_column(default=None)
     active: Mapped[bool] = mapped_column(default=True)
 
+    region: Mapped[Region] = relationship()
     item_codes: Mapped[list[TrainingItem]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 

@@ -14,6 +14,7 @@ from scan.assessment.models import Scan, ScanRound, ScanStatus
 from scan.auth.models import User
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
+from scan.organisation.models import Municipality, Team
 from scan.pop import proposals
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion, Training, TrainingItem
 from scan.teamschouw import plan_queries
@@ -100,10 +101,27 @@ def proposals_for(pop: Pop, sections: list[Section]) -> list[proposals.Proposal]
 # --- the action picker ---------------------------------------------------------------------------------
 
 
-def active_trainings() -> list[Training]:
-    """The active catalogue, by title, with the item codes each addresses (two queries)."""
+def catalogue_region_id(pop: Pop) -> int:
+    """The region whose catalogue the POP's actions choose from: that of the team of the POP's round (the
+    professional's team in that round). One query."""
+    region_id = db.session.scalar(
+        select(Municipality.region_id)
+        .join(Team, Team.municipality_id == Municipality.id)
+        .join(ScanRound, ScanRound.team_id == Team.id)
+        .where(ScanRound.id == pop.round_id)
+    )
+    assert region_id is not None  # a round has a team, a team a municipality, a municipality a region
+    return int(region_id)
+
+
+def active_trainings(region_id: int) -> list[Training]:
+    """The region's active catalogue, by title, with the item codes each addresses (two queries)."""
     return list(
-        db.session.scalars(select(Training).where(Training.active.is_(True)).order_by(Training.title))
+        db.session.scalars(
+            select(Training)
+            .where(Training.region_id == region_id, Training.active.is_(True))
+            .order_by(Training.title)
+        )
     )
 
 

@@ -317,7 +317,7 @@ class Picker:
 
 def _picker(pop: Pop, goal: PopGoal, form: ActionForm, current: PopAction | None) -> Picker:
     """Fill the training and colleague choices: the suggested ones first, then all others."""
-    catalogue = queries.active_trainings()
+    catalogue = queries.active_trainings(queries.catalogue_region_id(pop))
     if current is not None and current.training is not None and current.training not in catalogue:
         catalogue.append(current.training)  # an entry retired since keeps its place in this action
     addressing = queries.trainings_for(goal.item.code)

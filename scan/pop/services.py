@@ -31,7 +31,7 @@ from scan.pop.models import (
     Training,
 )
 from scan.pop.proposals import AMBITION, OWN, TEAM_PRIORITY, Proposal
-from scan.pop.queries import submitted_scan
+from scan.pop.queries import catalogue_region_id, submitted_scan
 from scan.pop.reasons import ambition_sentence
 
 DONE = "afgerond"
@@ -152,6 +152,10 @@ def _apply(action: PopAction, data: ActionInput) -> None:
         raise PopError(_("The end date cannot be before the start date."), field="planned_until")
     if data.training is not None and not data.training.active and action.training_id != data.training.id:
         raise PopError(_("This training is no longer in the catalogue."), field="training")
+    # Only the catalogue of the POP's own region (an action keeps the entry it already has).
+    if (data.training is not None and action.training_id != data.training.id
+            and data.training.region_id != catalogue_region_id(action.goal.version.pop)):
+        raise PopError(_("Choose a training from the list."), field="training")
     # The vraagbaak colleague is who you shadow or are coached by; with any other kind it would be noise.
     if data.colleague is not None and data.type not in COLLEAGUE_TYPES:
         raise PopError(

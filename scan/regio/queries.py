@@ -49,8 +49,9 @@ def labels() -> Labels:
     )
 
 
-def active_offers() -> list[Offer]:
-    """Active catalogue entries with the item codes they address (two queries, not one per entry)."""
+def active_offers(region_id: int) -> list[Offer]:
+    """The region's active catalogue entries with the item codes they address (two queries, not one per
+    entry). Every region has its own catalogue."""
     trainings = db.session.execute(
         select(
             Training.id,
@@ -64,14 +65,14 @@ def active_offers() -> list[Offer]:
             Training.min_group,
             Training.max_group,
         )
-        .where(Training.active.is_(True))
+        .where(Training.region_id == region_id, Training.active.is_(True))
         .order_by(Training.code)
     ).all()
     codes: dict[int, set[str]] = defaultdict(set)
     for training_id, item_code in db.session.execute(
         select(training_item_code.c.training_id, training_item_code.c.item_code)
         .join(Training, Training.id == training_item_code.c.training_id)
-        .where(Training.active.is_(True))
+        .where(Training.region_id == region_id, Training.active.is_(True))
     ):
         codes[training_id].add(item_code)
     return [

@@ -52,7 +52,7 @@ def scholingsplan(region_id: int, selection: Selection) -> tuple[Overview, Schol
     """The overview plus the plan matched to the active catalogue (two more queries)."""
     counts = needs.region_needs(region_id, selection.period, level_kind=selection.level_kind)
     full = build_overview(counts, queries.labels(), k=min_cell())
-    plan = build_plan(full, queries.active_offers())
+    plan = build_plan(full, queries.active_offers(region_id))
     if selection.municipality_id is not None:
         plan = plan.for_municipality(selection.municipality_id)
     return full.for_municipality(selection.municipality_id), plan
@@ -121,7 +121,7 @@ def _scoped(region_id: int, selection: Selection, municipality_id: int | None,
 def page_scholingsplan(region_id: int, selection: Selection) -> tuple[Overview, Scholingsplan]:
     """The scholingsplan page: the plan is matched on the region's tables, then narrowed (as the exports)."""
     region = _scoped(region_id, selection, None)
-    plan = build_plan(region, queries.active_offers())
+    plan = build_plan(region, queries.active_offers(region_id))
     if selection.municipality_id is None:
         return region, plan
     return _scoped(region_id, selection, selection.municipality_id), plan.for_municipality(
