@@ -18,9 +18,18 @@ from scan.regio.forms import filter_form
 @bp.get("/")
 @require(Role.REGIOCOORDINATOR)
 def index() -> str:
+    # Imported in the view so that this change stays inside index(); it belongs with the imports above.
+    from scan.regio import participation
+
     rows = organisation_queries.municipality_overview(current_user.region_id)
     totals = (sum(r.teams for r in rows), sum(r.professionals for r in rows))
-    return render_template("regio/index.html", region=current_user.region, rows=rows, totals=totals)
+    return render_template(
+        "regio/index.html",
+        region=current_user.region,
+        rows=rows,
+        totals=totals,
+        participation=participation.for_region(current_user.region_id),
+    )
 
 
 @bp.get("/behoefte")
