@@ -118,3 +118,23 @@ def make_scan(scan_round, user: User, answers: dict[str, tuple[int | None, int |
                               note=(notes or {}).get(code, "")))
     db.session.flush()
     return scan
+
+
+def make_training(region: Region | int | None = None, code: str | None = None, *,
+                  items: tuple[str, ...] = (), **fields: Any):  # type: ignore[no-untyped-def]
+    """A catalogue entry of the region (a new region when none is given), with the item codes it addresses;
+    `fields` override title, provider, type, hours and the rest."""
+    from decimal import Decimal
+
+    from scan.pop.models import Training, TrainingItem
+
+    region_id = region if isinstance(region, int) else (region or make_region()).id
+    n = next(_seq)
+    values: dict[str, Any] = {"title": f"Training {n}", "provider": "Academie Test", "type": "training",
+                              "hours": Decimal("8"), "cost_cents": 0, "points": 0, "active": True}
+    values.update(fields)
+    training = Training(region_id=region_id, code=code or f"TR{n}", **values,
+                        item_codes=[TrainingItem(item_code=c) for c in items])
+    db.session.add(training)
+    db.session.flush()
+    return training

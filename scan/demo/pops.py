@@ -108,12 +108,13 @@ class _World:
             .order_by(Training.code, TrainingItem.item_code)
         ).all():
             self.trainings.setdefault((training.region_id, code), []).append(training)
-        self.team_regions: dict[int, int] = dict(
-            db.session.execute(
+        self.team_regions: dict[int, int] = {
+            team_id: region_id
+            for team_id, region_id in db.session.execute(
                 select(Team.id, Municipality.region_id)
                 .join(Municipality, Municipality.id == Team.municipality_id)
-            ).tuples()
-        )
+            )
+        }
         self.members: dict[int, list[int]] = {}
         for user_id, team_id in db.session.execute(
             select(User.id, User.team_id)

@@ -112,12 +112,13 @@ def seed_catalogue(region_id: int | None = None, entries: tuple[CatalogueEntry, 
         db.session.scalars(select(Region.id).order_by(Region.id))
     )
     codes = [e.code for e in entries]
-    existing = set(
-        db.session.execute(
+    existing = {
+        (rid, code)
+        for rid, code in db.session.execute(
             select(Training.region_id, Training.code)
             .where(Training.region_id.in_(region_ids), Training.code.in_(codes))
-        ).tuples()
-    )
+        )
+    }
     added = [
         Training(
             region_id=rid, code=e.code, title=e.title, provider=e.provider, type=e.type, level=e.level,

@@ -152,10 +152,6 @@ def _apply(action: PopAction, data: ActionInput) -> None:
         raise PopError(_("The end date cannot be before the start date."), field="planned_until")
     if data.training is not None and not data.training.active and action.training_id != data.training.id:
         raise PopError(_("This training is no longer in the catalogue."), field="training")
-    # Only the catalogue of the POP's own region (an action keeps the entry it already has).
-    if (data.training is not None and action.training_id != data.training.id
-            and data.training.region_id != catalogue_region_id(action.goal.version.pop)):
-        raise PopError(_("Choose a training from the list."), field="training")
     # The vraagbaak colleague is who you shadow or are coached by; with any other kind it would be noise.
     if data.colleague is not None and data.type not in COLLEAGUE_TYPES:
         raise PopError(
@@ -176,8 +172,16 @@ def _apply(action: PopAction, data: ActionInput) -> None:
     action.points = data.training.points if data.training else 0
 
 
+def _check_region(goal: PopGoal, data: ActionInput, current_training_id: int | None = None) -> None:
+    """Only the catalogue of the POP's own region (an action keeps the entry it already has)."""
+    if (data.training is not None and data.training.id != current_training_id
+            and data.training.region_id != catalogue_region_id(goal.version.pop)):
+        raise PopError(_("Choose a training from the list."), field="training")
+
+
 def add_action(goal: PopGoal, data: ActionInput) -> PopAction:
     _require_editable(goal.version)
+    _check_region(goal, data)
     action = PopAction(goal=goal, type=data.type, status="gepland")
     _apply(action, data)
     db.session.add(action)
@@ -187,6 +191,7 @@ def add_action(goal: PopGoal, data: ActionInput) -> PopAction:
 
 def update_action(action: PopAction, data: ActionInput) -> None:
     _require_editable(action.goal.version)
+    _check_region(action.goal, data, action.training_id)
     _apply(action, data)
     db.session.flush()
 

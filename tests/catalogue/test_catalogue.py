@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from scan.access import Role
 from scan.extensions import db
 from scan.pop.models import Training, TrainingItem
-from tests.factories import login, make_kenniskaart, make_user
+from tests.factories import login, make_kenniskaart, make_region, make_user
 
 PAYLOAD_RE = re.compile(r'name="payload"[^>]*value="([^"]+)"')
 HEADER_NL = (
@@ -24,10 +24,14 @@ HEADER_NL = (
 
 
 def _world(app: Any, role: Role = Role.REGIOCOORDINATOR) -> str:
+    """The Kenniskaart, a user of the role and one entry (TR01) in the catalogue of the user's region (for the
+    administrator, who has no region: the only region there is)."""
     with app.app_context():
         make_kenniskaart()
         user = make_user(role)
-        db.session.add(Training(code="TR01", title="Motiverende gespreksvoering", provider="Lindewaard",
+        region_id = user.region_id or make_region().id
+        db.session.add(Training(region_id=region_id, code="TR01", title="Motiverende gespreksvoering",
+                                provider="Lindewaard",
                                 type="training", level="algemeen", hours=Decimal("21"), cost_cents=95000,
                                 points=21, min_group=8, max_group=14,
                                 item_codes=[TrainingItem(item_code="GC01")]))
@@ -137,7 +141,9 @@ def test_the_administrator_may_use_it_too(app: Any, client: Any) -> None:
 
 def _add_formula_entry(app: Any) -> None:
     with app.app_context():
-        db.session.add(Training(code="TR02", title="=SUM(1)", provider="@home", type="coaching", level=None,
+        region_id = db.session.scalar(select(Training.region_id).where(Training.code == "TR01"))
+        db.session.add(Training(region_id=region_id, code="TR02", title="=SUM(1)", provider="@home",
+                                type="coaching", level=None,
                                 hours=Decimal("7.5"), cost_cents=87550, points=7, min_group=1, max_group=1,
                                 active=False,
                                 item_codes=[TrainingItem(item_code="GC02"), TrainingItem(item_code="GC01")]))
@@ -308,7 +314,9 @@ def test_a_tampered_payload_is_refused(app: Any, coordinator: Any) -> None:
 def test_confirm_checks_again(app: Any, coordinator: Any) -> None:
     from scan.catalogue import services
     with app.test_request_context():
-        payload = services.sign_rows([(2, {"code": "TR60", "title": "X", "type": "training", "cost": "-1"})])
+        region_id = db.session.scalar(select(Training.region_id).where(Training.code == "TR01"))
+        payload = services.sign_rows([(2, {"code": "TR60", "title": "X", "type": "training", "cost": "-1"})],
+                                     region_id)
     page = _upload(coordinator, _csv(TR30), "c.csv").get_data(as_text=True)
     done = _confirm(coordinator, page, payload)
     assert "Rij 2, kolom kosten in euro" in done
@@ -336,7 +344,7 @@ def test_others_cannot_use_the_catalogue(app: Any, client: Any, who: Any) -> Non
     # A valid payload, signed by the app, must still not get a non-manager anywhere.
     from scan.catalogue import services
     with app.test_request_context():
-        payload = services.sign_rows([(2, {"code": "TR70", "title": "X", "type": "training"})])
+        payload = services.sign_rows([(2, {"code": "TR70", "title": "X", "type": "training"})], t.region_id)
     for method, path in ROUTES:
         url = path.format(id=t.id)
         if method == "GET":

@@ -13,7 +13,7 @@ from scan.kenniskaart.queries import current_version
 from scan.kenniskaart.services import ensure_default_kenniskaart
 from scan.pop.catalogue import CATALOGUE, seed_catalogue
 from scan.pop.models import TRAINING_TYPES, Training, TrainingItem
-from tests.factories import make_kenniskaart
+from tests.factories import make_kenniskaart, make_region
 
 # The outline's deliberate gaps: items without any offer, so "no offer → ask a colleague" gets exercised.
 UNCOVERED = {"LG02-S2", "LG03-S2", "LG05-A2", "LG08-S2", "LG11-S2", "LG12-S2"}
@@ -50,7 +50,9 @@ def test_every_code_exists_in_the_shipped_kenniskaart_and_the_gaps_stay_open(app
 
 def test_seeding_is_idempotent_and_keeps_existing_entries(app_ctx: Any) -> None:
     make_kenniskaart()
+    region = make_region()
     existing = Training(
+        region_id=region.id,
         code="TR03",
         title="Eigen meldcodecursus",
         provider="Eigen academie",
@@ -59,13 +61,25 @@ def test_seeding_is_idempotent_and_keeps_existing_entries(app_ctx: Any) -> None:
     )
     db.session.add(existing)
     db.session.flush()
-    assert seed_catalogue() == len(CATALOGUE) - 1
-    assert seed_catalogue() == 0
+    assert seed_catalogue(region.id) == len(CATALOGUE) - 1
+    assert seed_catalogue(region.id) == 0
     assert db.session.scalar(select(func.count(Training.id))) == len(CATALOGUE)
     assert db.session.get(Training, existing.id).title == "Eigen meldcodecursus"
     mg = db.session.scalar(select(Training).where(Training.code == "TR01"))
+    assert mg.region_id == region.id
     assert mg.provider == "Lindewaard Academie" and mg.hours == Decimal("21") and mg.cost_cents == 95_000
     assert mg.points == 21 and (mg.min_group, mg.max_group) == (8, 14) and mg.active
     assert sorted(i.item_code for i in mg.item_codes) == ["GC01", "GC03", "LG07-A2", "LG07-S1"]
     links = db.session.scalar(select(func.count()).select_from(TrainingItem))
     assert links == sum(len(e.item_codes) for e in CATALOGUE if e.code != "TR03")
+
+
+def test_each_region_gets_its_own_copy(app_ctx: Any) -> None:
+    first, second, untouched = make_region(), make_region(), make_region()
+    assert seed_catalogue(first.id) == len(CATALOGUE)
+    assert db.session.scalar(select(func.count(Training.id)).where(Training.region_id == second.id)) == 0
+    # Without a region: every region that lacks entries gets them, with the same codes.
+    assert seed_catalogue() == 2 * len(CATALOGUE)
+    for region in (first, second, untouched):
+        codes = set(db.session.scalars(select(Training.code).where(Training.region_id == region.id)))
+        assert codes == {e.code for e in CATALOGUE}

@@ -10,8 +10,11 @@ from sqlalchemy import select
 
 from scan.core.clock import today
 from scan.extensions import db
-from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
-from tests.factories import login
+from scan.organisation.models import Team
+from scan.pop import services
+from scan.pop.models import Pop, PopAction, PopGoal, PopVersion, Training
+from scan.pop.services import PopError
+from tests.factories import login, make_training
 from tests.pop import world as pop_world
 
 
@@ -175,6 +178,42 @@ def test_action_picker_suggests_trainings_for_the_item_first_and_vraagbaak_colle
     assert "Bert Bakker" in colleagues and "Cor Claassen" not in html  # Cor's consent is pending
     for label in ("Meelopen", "Coaching", "Intervisie", "Casuïstiekbespreking", "Zelfstudie", "E-learning"):
         assert label in html
+
+
+def test_the_picker_offers_only_the_catalogue_of_the_pops_region(client, w, app):
+    ids = pop_world.make_pop(app, w)  # goal on GC01, in the region of Wijkteam Proef
+    with app.app_context():
+        other_region = db.session.get(Team, w["other_team"]).municipality.region_id
+        # Another region's entries: one for the same item, one with the same code as an entry of our region.
+        elsewhere = make_training(other_region, "TR-ELDERS", title="Gesprekstraining elders", items=("GC01",))
+        twin = make_training(other_region, "TR-GC01", title="Motiverende gespreksvoering elders",
+                             items=("GC01",))
+        db.session.commit()
+        elsewhere_id, twin_id = elsewhere.id, twin.id
+    login(client, w["anna"])
+    url = f"/pop/{ids['pop']}/doelen/{ids['goal']}/acties/nieuw"
+    _, html = _html(client, url)
+    assert "Motiverende gespreksvoering" in html and "Huurachterstanden aanpakken" in html
+    assert "elders" not in html
+    assert f'value="{elsewhere_id}"' not in html and f'value="{twin_id}"' not in html
+    # Posting another region's entry anyway is refused at the field and saves nothing.
+    response = client.submit(url, {"type": "training", "description": "Cursus", "training": str(twin_id)})
+    assert response.status_code == 422 and 'href="#training"' in response.get_data(as_text=True)
+    assert len(_actions(app)) == 1
+
+
+def test_the_service_refuses_another_regions_training(app, w):
+    ids = pop_world.make_pop(app, w)
+    with app.app_context():
+        other_region = db.session.get(Team, w["other_team"]).municipality.region_id
+        elsewhere = make_training(other_region, "TR-ELDERS", items=("GC01",))
+        goal = db.session.get(PopGoal, ids["goal"])
+        with pytest.raises(PopError) as refused:
+            services.add_action(goal, services.ActionInput(type="training", description="x",
+                                                           training=elsewhere))
+        assert refused.value.field == "training"
+        own = db.session.get(Training, w["trainings"]["TR-LG02"])
+        assert services.add_action(goal, services.ActionInput(type="training", description="x", training=own))
 
 
 def test_action_is_validated_and_keeps_what_was_typed(client, w, app):

@@ -341,7 +341,8 @@ def _grow_catalogue_and_team(app, w):
 
     with app.app_context():
         for n in range(9):
-            training = Training(code=f"TR-X{n}", title=f"Extra training {n}", provider="Academie Noord",
+            training = Training(region_id=w["region"], code=f"TR-X{n}", title=f"Extra training {n}",
+                                provider="Academie Noord",
                                 type="training", hours=Decimal("8"), points=n, active=True, cost_cents=100)
             training.item_codes = [TrainingItem(item_code="GC01" if n % 2 else "LG02-A1")]
             db.session.add(training)

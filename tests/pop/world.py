@@ -7,7 +7,7 @@ a regional coordinator and an administrator. Added here:
 - a team priority for the round on the leefgebied LG01 (Financien), and one on the item GC02;
 - Bert as accepted vraagbaak for GC01 (and a pending one for LG02, which must not show);
 - three active catalogue trainings (TR-GC01 for GC01, TR-LG01 for LG01-A1 and LG01-S1, TR-LG02 for
-  LG02-A1) and one inactive one (TR-OLD for GC01).
+  LG02-A1) and one inactive one (TR-OLD for GC01), in the catalogue of the team's region (`w["region"]`).
 
 Anna's scan (level, ambition): GC01 (2, 3) ambition gap; GC02 (3, 3); LG01-A1 (1, 2) gap and below the
 individual norm (2); LG01-S1 (3, 3); LG02-A1 (2, 2).
@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 from scan.core.clock import today as clock_today
 from scan.extensions import db
+from scan.organisation.models import Team
 from scan.pop.models import Pop, PopAction, PopGoal, PopVersion, Training, TrainingItem
 from scan.teamschouw.models import Agreement, AgreementKind, ConsentStatus, TeamPriority
 from tests.teamschouw import plan_world
@@ -83,9 +84,12 @@ def build(app: Any) -> dict[str, Any]:
                 ),
             ]
         )
+        # The catalogue of the region of Wijkteam Proef (each team of the plan world has a region of its own).
+        region_id = db.session.get(Team, w["team"]).municipality.region_id
         trainings = {}
         for code, title, provider, kind, hours, points, item_codes, active in TRAININGS:
             training = Training(
+                region_id=region_id,
                 code=code,
                 title=title,
                 provider=provider,
@@ -101,6 +105,7 @@ def build(app: Any) -> dict[str, Any]:
             trainings[code] = training.id
         db.session.commit()
     w["trainings"] = trainings
+    w["region"] = region_id
     return w
 
 
