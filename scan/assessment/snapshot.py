@@ -14,15 +14,18 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from scan.assessment.models import Scan, ScanStatus
+from scan.assessment.models import Scan, ScanRound, ScanStatus
+from scan.auth.models import User
 
 
-def take(scan: Scan) -> None:
-    """Fill the snapshot from the round's team and the account as they are now."""
-    team = scan.round.team
-    scan.counted_team_id = team.id
-    scan.counted_municipality_id = team.municipality_id
-    scan.counted_role = scan.user.role
+def take(session: Session, scan: Scan) -> None:
+    """Fill the snapshot from the round's team and the account as they are now (a new scan may carry only
+    the ids of its round and user, so they are looked up by id)."""
+    scan_round = scan.round or session.get(ScanRound, scan.round_id)
+    user = scan.user or session.get(User, scan.user_id)
+    scan.counted_team_id = scan_round.team_id
+    scan.counted_municipality_id = scan_round.team.municipality_id
+    scan.counted_role = user.role
 
 
 @event.listens_for(Session, "before_flush")
@@ -32,6 +35,6 @@ def _snapshot(session: Session, flush_context: Any, instances: Any) -> None:
             continue
         if obj.status == ScanStatus.SUBMITTED.value:
             if obj.counted_role is None:
-                take(obj)
+                take(session, obj)
         elif obj.counted_role is not None:
             obj.counted_team_id = obj.counted_municipality_id = obj.counted_role = None

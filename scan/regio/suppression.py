@@ -143,45 +143,45 @@ def suppress_lines(
     lines: Sequence[tuple[Sequence[Hashable], Hashable]],
     *,
     k: int = DEFAULT_K,
+    hidden: set[Hashable] | None = None,
 ) -> set[Hashable]:
     """The positions to hide, for any set of additive relations ("lines": members that add up to a total).
 
     `values` maps every position to its count; `lines` lists (members, total) pairs. A position may sit in
     several lines (a team cell adds up along its row and into its municipality's cell): this is how linked
-    tables (team, municipality and region rows of one leefgebied table) are protected together, so that a
-    cell hidden in one cannot be recovered from another. Method as in `suppress_table`: hide every small
-    position, then, while a line with a visible total has exactly one hidden member, hide one more member
-    (the smallest non-zero visible one, preferring one that sits in another line with a hidden member; then
-    a zero; then the total).
+    tables are protected together, so that a cell hidden in one cannot be recovered from another. Starts
+    from `hidden` (default: every small position), then, while a line has exactly one hidden position
+    (a member, or its total: then the total is the sum of the members), hides one more member: the smallest
+    non-zero shown one, preferring one that sits in another line with a hidden position; then a zero; then
+    the total.
     """
     check_k(k)
-    hidden = {pos for pos, v in values.items() if is_small(v, k)}
+    hidden = set(hidden) if hidden is not None else {pos for pos, v in values.items() if is_small(v, k)}
     lines = [(list(members), total) for members, total in lines]
     lines_of: dict[Hashable, list[int]] = {}
-    for n, (members, _total) in enumerate(lines):
-        for m in members:
+    for n, (members, total) in enumerate(lines):
+        for m in (*members, total):
             lines_of.setdefault(m, []).append(n)
 
     def crossing_hidden(pos: Hashable, line: int) -> bool:
-        """Whether another line through pos already has a hidden member: one more hide protects both."""
+        """Whether another line through pos already has a hidden position: one more hide protects both."""
         return any(
-            any(m in hidden for m in lines[n][0] if m != pos) for n in lines_of.get(pos, ()) if n != line
+            any(m in hidden for m in (*lines[n][0], lines[n][1]) if m != pos)
+            for n in lines_of.get(pos, ()) if n != line
         )
 
-    changed = True
-    while changed:
-        changed = False
-        for n, (members, total) in enumerate(lines):
-            if total in hidden or sum(m in hidden for m in members) != 1:
-                continue
-            visible = [m for m in members if m not in hidden]
-            nonzero = [m for m in visible if values[m] > 0]
-            pool = nonzero or visible
-            if pool:
-                hidden.add(min(pool, key=lambda m, n=n: (values[m], not crossing_hidden(m, n))))
-            else:
-                hidden.add(total)
-            changed = True
+    todo = set(range(len(lines)))
+    while todo:
+        n = todo.pop()
+        members, total = lines[n]
+        if sum(m in hidden for m in members) + (total in hidden) != 1:
+            continue
+        visible = [m for m in members if m not in hidden]
+        nonzero = [m for m in visible if values[m] > 0]
+        pool = nonzero or visible
+        added = min(pool, key=lambda m, n=n: (values[m], not crossing_hidden(m, n))) if pool else total
+        hidden.add(added)
+        todo.update(lines_of.get(added, ()))
     return hidden
 
 

@@ -1,0 +1,85 @@
+"""One suppression for a whole publication, checked by the exact audit until nothing can be worked out. Pure.
+
+1. Primary: every position the audit would call sensitive if it were shown (scan.regio.audit.reasons):
+   counts of 1..k−1, counts of people equal to their group's size or within k of it, and numbers that
+   changed by 1..k−1 since an earlier publication of the same period.
+2. Lines: while a line (members and total) has exactly one hidden position, hide one more member
+   (scan.regio.suppression.suppress_lines).
+3. Audit (scan.regio.audit): the interval of every sensitive hidden position over all relations, as an
+   integer program. For each position still unprotected, hide the smallest non-zero shown position that
+   shares a relation with it (an equality first), go back to 2 and audit the changed components again.
+It ends: every round hides at least one more position, and with everything hidden nothing is exposed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from scan.regio.audit import Finding, Relations, Report, audit, reasons
+from scan.regio.linked import Linked
+from scan.regio.suppression import suppress_lines
+
+
+@dataclass
+class Protection:
+    hidden: set[str]
+    primary: set[str]
+    report: Report
+    rounds: int
+    seconds: float
+
+
+class CannotProtect(Exception):
+    """No shown position is left to hide next to an exposed one (a bug in the relations, never data)."""
+
+
+def primary(linked: Linked, earlier: Iterable[Mapping[str, int]] = ()) -> set[str]:
+    earlier = list(earlier)
+    return {pos for pos in linked.values if reasons(linked, pos, earlier)}
+
+
+def _next_to_hide(relations: Relations, finding: Finding, hidden: set[str]) -> str | None:
+    """A shown position to hide so the finding's interval can widen: the smallest non-zero shown position
+    of a relation that holds its bounds (from the solver's duals), else of any relation through it
+    (equalities first); zeros only when nothing else is left."""
+    values = relations.linked.values
+    pos = finding.position
+    groups = [[p for p in relations.constraints[r][0] if p != pos] for r in finding.binding]
+    for others in (*groups, *relations.neighbours(pos)):
+        shown = [p for p in others if p not in hidden]
+        if shown:
+            return min(shown, key=lambda p: (values[p] == 0, values[p], p))
+    return None
+
+
+def protect(linked: Linked, earlier: Iterable[Mapping[str, int]] = ()) -> Protection:
+    import time
+
+    started = time.perf_counter()
+    earlier = list(earlier)
+    relations = Relations(linked)
+    first = primary(linked, earlier)
+    hidden = suppress_lines(linked.values, linked.lines, k=linked.k, hidden=first)
+    verified: dict = {}  # type: ignore[type-arg]
+    rounds = 0
+    solves = [0, 0]
+    while True:
+        rounds += 1
+        report = audit(linked, hidden, earlier, relations, verified)
+        solves[0] += report.lp_solves
+        solves[1] += report.mip_solves
+        bad = report.unprotected
+        if not bad:
+            break
+        more = set()
+        for finding in bad:
+            choice = _next_to_hide(relations, finding, hidden | more)
+            if choice is None:
+                raise CannotProtect(finding.position)
+            more.add(choice)
+        hidden = suppress_lines(linked.values, linked.lines, k=linked.k, hidden=hidden | more)
+    report.lp_solves, report.mip_solves = solves
+    seconds = time.perf_counter() - started
+    report.seconds = seconds
+    return Protection(hidden, first, report, rounds, seconds)
