@@ -75,10 +75,6 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login.init_app(app)
     i18n.init_app(app)
-    from scan.regio import cache
-
-    # The regional pages' stored tables are dropped by raising the data version on any change they rest on.
-    cache.register()
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -118,9 +114,10 @@ def _register_cli(app: Flask) -> None:
     from scan.demo.cli import demo_cli
     from scan.kenniskaart.cli import kenniskaart_cli
     from scan.organisation.cli import regions_cli, teams_cli
+    from scan.regio.cli import regio_cli
     from scan.retention.cli import retention_cli
 
-    for group in (users_cli, demo_cli, kenniskaart_cli, regions_cli, teams_cli, retention_cli):
+    for group in (users_cli, demo_cli, kenniskaart_cli, regions_cli, teams_cli, retention_cli, regio_cli):
         # CommandGroup turns a database error in any of its commands into a clear message, never a traceback.
         if not isinstance(group, CommandGroup):
             raise TypeError(f"CLI group {group.name} must be declared with cls=CommandGroup")

@@ -6,7 +6,7 @@ from scan.auth.models import LoginFailure, User, UserSession
 from scan.kenniskaart.models import Item, KenniskaartVersion, LevelDescriptor, ScaleLevel, Section
 from scan.organisation.models import Municipality, Region, Team
 from scan.pop.models import Pop, PopAction, PopGoal, PopVersion, Training
-from scan.regio.cache import DataVersion, OverviewCache
+from scan.regio.models import Period, Publication
 from scan.teamschouw.models import Agreement, Calibration, TeamNorm, TeamPriority, TeamSession
 
 __all__ = [
@@ -14,17 +14,17 @@ __all__ = [
     "Answer",
     "AuditEvent",
     "Calibration",
-    "DataVersion",
     "Item",
     "KenniskaartVersion",
     "LevelDescriptor",
     "LoginFailure",
     "Municipality",
-    "OverviewCache",
+    "Period",
     "Pop",
     "PopAction",
     "PopGoal",
     "PopVersion",
+    "Publication",
     "Region",
     "ScaleLevel",
     "Scan",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from scan.auth.models import User
 from scan.db import Base, CreatedMixin, UTCDateTime, utcnow
 from scan.kenniskaart.models import Item, KenniskaartVersion
-from scan.organisation.models import Team
+from scan.organisation.models import Municipality, Team
 
 NOTE_MAX_LENGTH = 500
 
@@ -77,6 +77,8 @@ class Scan(Base):
 
     round: Mapped[ScanRound] = relationship()
     user: Mapped[User] = relationship()
+    counted_team: Mapped[Team | None] = relationship(foreign_keys=[counted_team_id])
+    counted_municipality: Mapped[Municipality | None] = relationship(foreign_keys=[counted_municipality_id])
 
 
 class Answer(Base):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from scan.assessment.models import Scan, ScanRound, ScanStatus
 from scan.auth.models import User
+from scan.organisation.models import Team
 
 
 def take(session: Session, scan: Scan) -> None:
@@ -23,8 +24,10 @@ def take(session: Session, scan: Scan) -> None:
     the ids of its round and user, so they are looked up by id)."""
     scan_round = scan.round or session.get(ScanRound, scan.round_id)
     user = scan.user or session.get(User, scan.user_id)
-    scan.counted_team_id = scan_round.team_id
-    scan.counted_municipality_id = scan_round.team.municipality_id
+    team = scan_round.team or session.get(Team, scan_round.team_id)
+    # Objects, not ids: the round or team may be new in this same flush.
+    scan.counted_team = team
+    scan.counted_municipality = team.municipality
     scan.counted_role = user.role
 
 
@@ -37,4 +40,4 @@ def _snapshot(session: Session, flush_context: Any, instances: Any) -> None:
             if obj.counted_role is None:
                 take(session, obj)
         elif obj.counted_role is not None:
-            obj.counted_team_id = obj.counted_municipality_id = obj.counted_role = None
+            obj.counted_team = obj.counted_municipality = obj.counted_role = None

@@ -28,6 +28,7 @@ ACCOUNT_IMPORT = "account.import"
 ACCOUNT_ERASE = "account.erase"
 CATALOGUE_CHANGE = "catalogue.change"
 RETENTION_APPLY = "retention.apply"
+REGIO_PUBLISH = "regio.publish"
 
 ACTIONS = {
     LOGIN: _l("Logged in"),
@@ -54,4 +55,5 @@ ACTIONS = {
     ACCOUNT_ERASE: _l("Leaver's account erased"),
     CATALOGUE_CHANGE: _l("Training catalogue changed"),
     RETENTION_APPLY: _l("Retention applied"),
+    REGIO_PUBLISH: _l("Regional figures published"),
 }

@@ -31,6 +31,10 @@ import numpy as np
 
 from scan.regio.linked import Linked
 
+# How long the integer program may search for one solution with a safe value before the position counts as
+# unprotected (and one more position is hidden): the audit errs on the safe side, never the other.
+MIP_SECONDS = 2.0
+
 SMALL = "small"
 NEARLY_ALL = "nearly-all"
 EVERYONE = "everyone"
@@ -115,6 +119,19 @@ def _highs() -> highspy.Highs:
         _announced = True
     h.setOptionValue("output_flag", False)
     return h
+
+
+def safe_values(reason: str, ref: int, k: int, size: int | None) -> list[tuple[float, float]]:
+    """The values that, if the program can reach one, make a position protected (see `protected`)."""
+    top = float(size) if size is not None else highspy.kHighsInf
+    if reason == SMALL:
+        return [(0, 0), (k, top)]
+    if reason == NEARLY_ALL:
+        assert size is not None
+        return [(size, size), (0, size - k)]
+    if reason == EVERYONE:
+        return [(0, ref - 1)]
+    return [(ref, ref), (ref + k, top), (0, ref - k)]
 
 
 class Relations:
@@ -253,17 +270,26 @@ def audit_component(relations: Relations, positions: list[str], hidden: set[str]
         binding_rows.update(model_rows[i] for i in np.nonzero(np.abs(duals) > 1e-9)[0])
         return rounded, whole
 
-    def integral(col: int, sense: highspy.ObjSense) -> int:
-        cost = np.zeros(n)
-        cost[col] = 1.0
-        h.changeColsCost(n, all_cols, cost)
-        h.changeObjectiveSense(sense)
+    lower_bounds = np.array([bounds[p][0] for p in positions])
+    upper_bounds = np.array([bounds[p][1] for p in positions])
+
+    def reachable(col: int, low: float, high: float) -> bool:
+        """Whether the integer program has a solution with the column in [low, high] (a search for one
+        point, not an optimum). A search that runs out of time counts as "no": on the safe side."""
+        low, high = max(low, lower_bounds[col]), min(high, upper_bounds[col])
+        if low > high:
+            return False
+        h.changeColsCost(n, all_cols, np.zeros(n))
+        h.changeColBounds(col, float(low), float(high))
         h.changeColsIntegrality(n, all_cols, integer)
+        h.setOptionValue("time_limit", MIP_SECONDS)
         h.run()
         report.mip_solves += 1
-        value = h.getInfo().objective_function_value
+        status = h.getModelStatus()
+        h.setOptionValue("time_limit", highspy.kHighsInf)
         h.changeColsIntegrality(n, all_cols, continuous)
-        return round(value)
+        h.changeColBounds(col, float(lower_bounds[col]), float(upper_bounds[col]))
+        return status == highspy.HighsModelStatus.kOptimal
 
     def verdicts(p: str, low: int, high: int) -> list[Finding]:
         size = linked.people.get(p)
@@ -286,9 +312,21 @@ def audit_component(relations: Relations, positions: list[str], hidden: set[str]
             h.run()
             report.lp_solves += 1
             point = np.asarray(h.getSolution().col_value)
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal or \
-                    not np.all(np.abs(point - np.round(point)) < 1e-6):
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 break
+            if not np.all(np.abs(point - np.round(point)) < 1e-6):
+                # Not a whole-number point: any whole-number point the integer program finds (in the time
+                # given; it need not be the best) serves as the certificate instead.
+                h.changeColsIntegrality(n, all_cols, integer)
+                h.setOptionValue("time_limit", MIP_SECONDS)
+                h.run()
+                report.mip_solves += 1
+                found_point = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+                point = np.asarray(h.getSolution().col_value)
+                h.setOptionValue("time_limit", highspy.kHighsInf)
+                h.changeColsIntegrality(n, all_cols, continuous)
+                if not found_point or not np.all(np.abs(point - np.round(point)) < 1e-6):
+                    break
             settled = []
             for p in pending:
                 v, truth = round(point[index[p]]), linked.values[p]
@@ -312,11 +350,14 @@ def audit_component(relations: Relations, positions: list[str], hidden: set[str]
             value = linked.values[p]
             sure = verdicts(p, low if low_exact else value, high if high_exact else value)
             if not all(f.protected for f in sure):
-                if not low_exact:
-                    low = integral(col, highspy.ObjSense.kMinimize)
-                if not high_exact:
-                    high = integral(col, highspy.ObjSense.kMaximize)
-                result = verdicts(p, low, high)
+                # Settle each reason with the integer program: is a safe value reachable at all?
+                size = linked.people.get(p)
+                result = [
+                    Finding(p, reason, value, low, high, any(
+                        reachable(col, lo, hi) for lo, hi in safe_values(reason, ref, linked.k, size)
+                        if lo <= high and hi >= low))
+                    for reason, ref in targets[p]
+                ]
         if not all(f.protected for f in result):
             result = [replace(f, binding=tuple(sorted(binding_rows))) for f in result]
         found[p] = result

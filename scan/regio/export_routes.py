@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 
 from flask import Response, abort
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from scan.access import Role, require
@@ -23,7 +25,8 @@ from scan.catalogue.io import Sheet, write_csv, write_workbook
 from scan.core.clock import today
 from scan.extensions import db
 from scan.regio import bp, services
-from scan.regio.forms import filter_form
+from scan.regio.forms import filter_form, publication_label
+from scan.regio.models import Publication
 from scan.regio.tables import COUNT, HOURS, MONEY, NUMBER, VIEW_NAMES, About, View, build_view, build_views
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,16 +46,29 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
 
 
-def _prepare() -> tuple[services.Selection, About, str]:
-    """The selection from the query string, what the "about" sheet says of it, and the file name's stem."""
+def publication_text(pub: Publication) -> str:
+    name = publication_label(pub)
+    return _("%(name)s: rounds that opened from %(first)s up to and including %(last)s; published on %(day)s",
+             name=name, first=format_date(pub.period.first_day, "long"),
+             last=format_date(pub.period.last_day, "long"), day=format_date(pub.published_at, "long"))
+
+
+def prepare() -> tuple[services.Selection, Publication, About, str]:
+    """The selection from the query string, its publication (404 when the region has none), what the
+    "about" sheet says of it, and the file name's stem."""
     form, selection, valid = filter_form(current_user.region_id)
+    pub = services.publication(current_user.region_id, selection.publication_id)
+    if pub is None:
+        abort(404)
     region = current_user.region
     names = {value: str(label) for value, label in form.municipality.choices}
     municipality = names.get(selection.municipality_id, "") if selection.municipality_id else ""
     exported_on = today()
-    about = About(region.name if region else "", selection, municipality, valid, exported_on)
-    parts = [_slug(region.code) if region else "", _slug(municipality), exported_on.isoformat()]
-    return selection, about, "-".join(p for p in parts if p)
+    about = About(region.name if region else "", selection, municipality, valid, exported_on,
+                  publication_text(pub))
+    parts = [_slug(region.code) if region else "", _slug(pub.period.name), _slug(municipality),
+             exported_on.isoformat()]
+    return selection, pub, about, "-".join(p for p in parts if p)
 
 
 def _selection_facts(selection: services.Selection) -> str:
@@ -80,8 +96,8 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 @require(Role.REGIOCOORDINATOR)
 def export_xlsx() -> Response:
     """The scholingsplan and the overview tables as one workbook."""
-    selection, about, stem = _prepare()
-    overview, plan = services.scholingsplan(current_user.region_id, selection)
+    selection, pub, about, stem = prepare()
+    overview, plan = services.scholingsplan(pub, selection, current_user.region_id)  # type: ignore[misc]
     sheets = [
         Sheet(v.title, v.header, v.rows, _number_formats(v), v.total_rows, bold_header=True)
         for v in build_views(overview, plan, about)
@@ -97,8 +113,8 @@ def export_csv(view: str) -> Response:
     """One view as CSV (the names in scan.regio.tables.VIEW_NAMES)."""
     if view not in VIEW_NAMES:
         abort(404)
-    selection, about, stem = _prepare()
-    overview, plan = services.scholingsplan(current_user.region_id, selection)
+    selection, pub, about, stem = prepare()
+    overview, plan = services.scholingsplan(pub, selection, current_user.region_id)  # type: ignore[misc]
     table = build_view(view, overview, plan, about)
     body = write_csv(table.header, table.rows)
     record_export(f"regio.{view}.csv", selection)

@@ -1,31 +1,23 @@
-"""The regional overview as suppressed tables: what every screen, export and PDF shows, built once.
+"""The stored publication as the tables every screen, export and PDF shows. Pure.
 
-Pure functions (no database, no request): `build_overview` takes the counts of `needs.region_needs`, the
-Kenniskaart labels and k, merges small teams, and returns tables in which every count is an int or a
-`Suppressed` marker. The screens and exports only display these tables; none of them may count anything
-themselves (a total computed in a template would undo the complementary suppression).
+`from_publication(data, labels, level=None, municipality_id=None)` picks the positions of one view out of a
+stored publication (scan.regio.publish.payload): the level filter and the municipality filter only *select*
+from the one suppression of the whole publication; nothing is counted or hidden again here, and nothing
+may be added up by the screens (a total computed in a template could undo the suppression).
 
-One grouping and one k for all views of one selection (DOMAIN.md §5; scan/regio/README.md):
-- the leefgebied table is one linked table (team rows, municipality rows and the region row, for every
-  leefgebied and in total) suppressed as a whole with `suppress_lines`, so a hidden team cell cannot be
-  recovered from its municipality's cell, nor a municipality's from the region's;
-- the item table (item × municipality, with the region per item) is suppressed with `suppress_table`;
-- the municipality filter only picks rows and columns out of the region-wide tables; it never suppresses
-  again (a second suppression of a subset would allow differencing).
+- `leefgebied[measure]`: municipality rows (with their team rows when a municipality is chosen; team rows
+  exist for all levels together only) and the region row, per leefgebied of the view and in total;
+- `items[measure]`: item × municipality with the region per item, and the total per municipality.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from scan.regio.needs import ItemNeed, Needs, SectionNeed, TeamInfo, merge_small_teams
-from scan.regio.suppression import DEFAULT_K, OTHER, Cell, Suppressed, check_k, suppress_lines, suppress_table
+from scan.regio.linked import ALL, GAP, GOAL, MEASURES, i_key, it_key, s_key, st_key
+from scan.regio.suppression import OTHER, Cell, Suppressed
 
-GOAL = "goal"  # professionals with a POP goal on it
-GAP = "gap"  # professionals with a gap (ambition above level) but no POP goal on it
-MEASURES = (GOAL, GAP)
+__all__ = ["GAP", "GOAL", "MEASURES"]
 
 
 @dataclass(frozen=True)
@@ -184,154 +176,77 @@ class Overview:
         return Overview(self.k, leefgebied, items, self.teams_with_goal, self.people, self.groups)
 
 
-def build_overview(needs: Needs, labels: Labels, *, k: int = DEFAULT_K) -> Overview:
-    check_k(k)
-    sections, groups = merge_small_teams(needs.sections, needs.teams, k=k)
-    items, _ = merge_small_teams(needs.items, needs.teams, k=k)
-    leefgebied = {m: _leefgebied_table(m, sections, groups, labels, k) for m in MEASURES}
-    item_tables = {m: _item_table(m, items, groups, labels, k) for m in MEASURES}
-    teams_with_goal: dict[str, int] = defaultdict(int)
-    for row in items:
-        if row.with_goal > 0:
-            teams_with_goal[row.item_code] += 1
-    return Overview(
-        k, leefgebied, item_tables, dict(teams_with_goal), sum(g.professionals for g in groups), len(groups)
-    )
+def _cell(shown: dict[str, int | None], alias: dict[str, str], k: int, pos: str) -> Cell:
+    while pos in alias:
+        pos = alias[pos]
+    value = shown.get(pos, 0)
+    return Suppressed(k) if value is None else value
 
 
-def _value(row: ItemNeed | SectionNeed, measure: str) -> int:
-    return row.with_goal if measure == GOAL else row.gap_no_goal
+def from_publication(data: dict, labels: Labels, level: str | None = None,  # type: ignore[type-arg]
+                     municipality_id: int | None = None, *, team_rows: bool = True) -> Overview:
+    """One view of a stored publication (see the module docstring). `level` None: all levels."""
+    k = int(data["k"])
+    view = level or ALL
+    shown, alias = data["shown"], data.get("alias", {})
+    section_levels = {s: tuple(v) for s, v in data["section_levels"].items()}
+    item_meta = {c: tuple(v) for c, v in data["item_meta"].items()}
+    groups = [dict(zip(("key", "kind", "municipality_id", "municipality_code", "municipality_name",
+                        "team_code", "people"), g, strict=True)) for g in data["groups"]]
+    municipalities = [g for g in groups if g["kind"] == "municipality"]
+    region = next((g for g in groups if g["kind"] == "region"), municipalities[0] if municipalities else None)
 
+    def get(pos: str) -> Cell:
+        return _cell(shown, alias, k, pos)
 
-def _group_key(municipality_id: int, team_code: str) -> tuple[int, str]:
-    return (municipality_id, team_code)
+    columns_codes = [c for c in data["sections"] if view == ALL or view in section_levels.get(c, ())]
+    columns = tuple(labels.section(c) for c in columns_codes)
+    columns = tuple(sorted(columns, key=lambda s: (s.position, s.code)))
 
+    def level_of(section: str) -> str:
+        return view if view != ALL and len(section_levels.get(section, ())) > 1 else ALL
 
-def _municipalities(groups: Iterable[TeamInfo]) -> list[tuple[int, str, str, list[TeamInfo]]]:
-    """(id, name, code, groups) in the order the groups come in (by municipality name)."""
-    out: dict[int, tuple[int, str, str, list[TeamInfo]]] = {}
-    for g in groups:
-        out.setdefault(g.municipality_id, (g.municipality_id, g.municipality_name, g.municipality_code, []))
-        out[g.municipality_id][3].append(g)
-    for _, _, _, members in out.values():
-        # Named teams first (by code), "other teams" last.
-        members.sort(key=lambda g: (g.team_code == OTHER, g.team_code))
-    return list(out.values())
+    def row(kind: str, g: dict, team_code: str = "") -> CountRow:  # type: ignore[type-arg]
+        return CountRow(kind, g["municipality_id"], g["municipality_name"], team_code, g["people"],
+                        tuple(get(s_key(m, level_of(c.code), g["key"], c.code)) for c in columns),
+                        get(st_key(m, view, g["key"])))
 
-
-def _leefgebied_table(
-    measure: str, rows: Sequence[SectionNeed], groups: Sequence[TeamInfo], labels: Labels, k: int
-) -> LeefgebiedTable:
-    present = {r.section_code for r in rows}
-    columns = tuple(
-        sorted((s for s in labels.sections if s.code in present or not rows), key=lambda s: s.position)
-    )
-    columns = columns + tuple(
-        sorted(
-            (labels.section(c) for c in present if c not in {s.code for s in columns}), key=lambda s: s.code
+    leefgebied: dict[str, LeefgebiedTable] = {}
+    items: dict[str, ItemTable] = {}
+    codes = [c for c in data["items"] if view == ALL or item_meta[c][1] == view]
+    codes.sort(key=lambda c: (labels.section(item_meta[c][0]).position, labels.item(c).position, c))
+    chosen = [g for g in municipalities if municipality_id is None or g["municipality_id"] == municipality_id]
+    for m in MEASURES:
+        blocks = []
+        for g in chosen:
+            teams: tuple[CountRow, ...] = ()
+            if team_rows and municipality_id is not None and view == ALL:
+                members = [t for t in groups
+                           if t["kind"] == "team" and t["municipality_id"] == g["municipality_id"]]
+                members.sort(key=lambda t: (t["team_code"] == OTHER, t["team_code"]))
+                teams = tuple(row("team", t, t["team_code"]) for t in members)
+            blocks.append(MunicipalityBlock(row("municipality", g), teams))
+        region_row = row("region", region) if region else CountRow("region", None, "", "", 0, (), 0)
+        leefgebied[m] = LeefgebiedTable(m, k, columns, tuple(blocks), region_row)
+        item_columns = tuple(MunicipalityColumn(g["municipality_id"], g["municipality_name"],
+                                                g["municipality_code"]) for g in chosen)
+        rows = tuple(
+            ItemRow(labels.item(c, *item_meta[c]), labels.section(item_meta[c][0]),
+                    tuple(get(i_key(m, g["key"], c)) for g in chosen),
+                    get(i_key(m, region["key"], c)) if region else 0)
+            for c in codes
         )
-    )
-    col = {s.code: j for j, s in enumerate(columns)}
-    n = len(columns)
-    municipalities = _municipalities(groups)
+        totals = tuple(get(it_key(m, view, g["key"])) if codes else 0 for g in chosen)
+        grand = get(it_key(m, view, region["key"])) if codes and region else 0
+        items[m] = ItemTable(m, k, item_columns, rows, totals, grand)
+    # Municipalities whose goal count on an item is shown as more than 0 or hidden: a regional group offer
+    # is proposed for needs spread over two or more of them (read from shown figures only).
+    spread = {
+        r.item.code: sum(1 for c in r.cells if not isinstance(c, int) or c > 0)
+        for r in (from_publication(data, labels, level, None, team_rows=False).items[GOAL].rows
+                  if municipality_id is not None else items[GOAL].rows)
+    }
+    people = region["people"] if region else 0
+    return Overview(k, leefgebied, items, spread, people,
+                    sum(1 for g in groups if g["kind"] == "team") or len(municipalities))
 
-    values: dict[Hashable, int] = {}
-    for m_id, _, _, members in municipalities:
-        for g in members:
-            for j in range(n):
-                values[("t", m_id, g.team_code, j)] = 0
-    for r in rows:
-        values[("t", r.municipality_id, r.team_code, col[r.section_code])] += _value(r, measure)
-
-    lines: list[tuple[list[Hashable], Hashable]] = []
-    for m_id, _, _, members in municipalities:
-        for g in members:
-            t_cells = [("t", m_id, g.team_code, j) for j in range(n)]
-            values[("tt", m_id, g.team_code)] = sum(values[c] for c in t_cells)
-            lines.append((t_cells, ("tt", m_id, g.team_code)))
-        for j in range(n):
-            values[("m", m_id, j)] = sum(values[("t", m_id, g.team_code, j)] for g in members)
-            lines.append(([("t", m_id, g.team_code, j) for g in members], ("m", m_id, j)))
-        values[("mt", m_id)] = sum(values[("tt", m_id, g.team_code)] for g in members)
-        lines.append(([("tt", m_id, g.team_code) for g in members], ("mt", m_id)))
-        lines.append(([("m", m_id, j) for j in range(n)], ("mt", m_id)))
-    for j in range(n):
-        values[("r", j)] = sum(values[("m", m[0], j)] for m in municipalities)
-        lines.append(([("m", m[0], j) for m in municipalities], ("r", j)))
-    values[("g",)] = sum(values[("mt", m[0])] for m in municipalities)
-    lines.append(([("mt", m[0]) for m in municipalities], ("g",)))
-    lines.append(([("r", j) for j in range(n)], ("g",)))
-
-    hidden = suppress_lines(values, lines, k=k)
-
-    def show(pos: Hashable) -> Cell:
-        return Suppressed(k) if pos in hidden else values[pos]
-
-    blocks = []
-    for m_id, name, _, members in municipalities:
-        team_rows = tuple(
-            CountRow(
-                "team",
-                m_id,
-                name,
-                g.team_code,
-                g.professionals,
-                tuple(show(("t", m_id, g.team_code, j)) for j in range(n)),
-                show(("tt", m_id, g.team_code)),
-            )
-            for g in members
-        )
-        m_row = CountRow(
-            "municipality",
-            m_id,
-            name,
-            "",
-            sum(g.professionals for g in members),
-            tuple(show(("m", m_id, j)) for j in range(n)),
-            show(("mt", m_id)),
-        )
-        blocks.append(MunicipalityBlock(m_row, team_rows))
-    region = CountRow(
-        "region",
-        None,
-        "",
-        "",
-        sum(g.professionals for g in groups),
-        tuple(show(("r", j)) for j in range(n)),
-        show(("g",)),
-    )
-    return LeefgebiedTable(measure, k, columns, tuple(blocks), region)
-
-
-def _item_table(
-    measure: str, rows: Sequence[ItemNeed], groups: Sequence[TeamInfo], labels: Labels, k: int
-) -> ItemTable:
-    municipalities = _municipalities(groups)
-    columns = tuple(MunicipalityColumn(m_id, name, code) for m_id, name, code, _ in municipalities)
-    col = {c.id: j for j, c in enumerate(columns)}
-    per_item: dict[str, list[int]] = {}
-    kinds: dict[str, tuple[str, str]] = {}
-    for r in rows:
-        per_item.setdefault(r.item_code, [0] * len(columns))[col[r.municipality_id]] += _value(r, measure)
-        kinds[r.item_code] = (r.section_code, r.level_kind)
-    order = sorted(
-        per_item,
-        key=lambda code: (labels.section(kinds[code][0]).position, labels.item(code).position, code),
-    )
-    table = suppress_table([per_item[code] for code in order], k=k) if order else None
-    item_rows = (
-        tuple(
-            ItemRow(
-                labels.item(code, *kinds[code]),
-                labels.section(kinds[code][0]),
-                table.cells[i],
-                table.row_totals[i],
-            )
-            for i, code in enumerate(order)
-        )
-        if table
-        else ()
-    )
-    if table is None:
-        return ItemTable(measure, k, columns, (), tuple(0 for _ in columns), 0)
-    return ItemTable(measure, k, columns, item_rows, table.col_totals, table.grand_total)

@@ -76,6 +76,7 @@ class PlanPdfData:
     generated_on: date
     overview: Overview
     plan: Scholingsplan
+    publication: str = ""  # which publication: the period, its dates, the day it was published
 
 
 # --- formatting ---------------------------------------------------------------------------------------------
@@ -278,17 +279,12 @@ def legend_text(k: int) -> str:
 
 def _meta(data: PlanPdfData, s: Styles) -> Table:
     selection = data.selection
-    if selection.period:
-        first, last = (format_date(day, "long") for day in selection.period)
-        rounds = _("Rounds that opened from %(first)s up to and including %(last)s", first=first, last=last)
-    else:
-        rounds = _("The latest round of each team")
     overview = data.overview
     people = ngettext("%(num)d professional", "%(num)d professionals", overview.people)
     groups = ngettext("%(num)d team or group of teams", "%(num)d teams or groups of teams", overview.groups)
     rows = [
         (_("Region"), data.region_name),
-        (_("Rounds"), rounds),
+        (_("Publication"), data.publication),
         (_("Municipality"), data.municipality_name or _("All municipalities")),
         (_("Level"), _level_label(selection.level_kind)),
         (_("Professionals behind the numbers (whole region)"), f"{people}, {groups}"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import make_response
+from flask import abort, make_response
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,7 +13,7 @@ from scan.core.pdf import attachment_name_part
 from scan.extensions import db
 from scan.organisation.models import Municipality
 from scan.regio import bp, services
-from scan.regio.export_routes import record_export
+from scan.regio.export_routes import publication_text, record_export
 from scan.regio.forms import filter_form
 from scan.regio.pdf import PlanPdfData, render_scholingsplan
 
@@ -23,7 +23,10 @@ from scan.regio.pdf import PlanPdfData, render_scholingsplan
 def export_pdf() -> Response:
     region = current_user.region
     _form, selection, valid = filter_form(current_user.region_id)
-    overview, plan = services.scholingsplan(current_user.region_id, selection)
+    pub = services.publication(current_user.region_id, selection.publication_id)
+    if pub is None:
+        abort(404)
+    overview, plan = services.scholingsplan(pub, selection, current_user.region_id)  # type: ignore[misc]
     municipality_name = ""
     if selection.municipality_id is not None:
         municipality = db.session.get(Municipality, selection.municipality_id)
@@ -40,6 +43,7 @@ def export_pdf() -> Response:
         generated_on=today,
         overview=overview,
         plan=plan,
+        publication=publication_text(pub),
     )
     body = render_scholingsplan(data, str(get_locale() or "nl")[:2])
     record_export("regio.pdf", selection)

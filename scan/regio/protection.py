@@ -64,6 +64,7 @@ def protect(linked: Linked, earlier: Iterable[Mapping[str, int]] = ()) -> Protec
     verified: dict = {}  # type: ignore[type-arg]
     rounds = 0
     solves = [0, 0]
+    stubborn: dict[str, int] = {}
     while True:
         rounds += 1
         report = audit(linked, hidden, earlier, relations, verified)
@@ -72,12 +73,18 @@ def protect(linked: Linked, earlier: Iterable[Mapping[str, int]] = ()) -> Protec
         bad = report.unprotected
         if not bad:
             break
-        more = set()
+        more: set[str] = set()
         for finding in bad:
-            choice = _next_to_hide(relations, finding, hidden | more)
-            if choice is None:
-                raise CannotProtect(finding.position)
-            more.add(choice)
+            # A position still exposed after earlier rounds gets more neighbours hidden at once (1, 2, 4,
+            # ...): the rounds stay few even where one neighbour at a time would take dozens.
+            stubborn[finding.position] = stubborn.get(finding.position, 0) + 1
+            for _ in range(2 ** (stubborn[finding.position] - 1)):
+                choice = _next_to_hide(relations, finding, hidden | more)
+                if choice is None:
+                    if more:
+                        break
+                    raise CannotProtect(finding.position)
+                more.add(choice)
         hidden = suppress_lines(linked.values, linked.lines, k=linked.k, hidden=hidden | more)
     report.lp_solves, report.mip_solves = solves
     seconds = time.perf_counter() - started

@@ -1,26 +1,29 @@
 """The regional coordinator's pages: the region in numbers, never a name.
 
-Every number on these pages comes from the suppressed tables of scan.regio.overview and scan.regio.plan;
-the templates only display them.
+Every number on the need pages comes from a stored publication (scan.regio.publish), picked out by
+scan.regio.overview and scan.regio.plan; the templates only display them. No view here counts needs.
 """
 
 from __future__ import annotations
 
-from flask import render_template
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from scan.access import Role, require
+from scan.core import clock
+from scan.extensions import db
 from scan.organisation import queries as organisation_queries
-from scan.regio import bp, services
-from scan.regio.forms import filter_form
+from scan.regio import bp, participation, periods, publish, services, trends
+from scan.regio.forms import PeriodForm, filter_form
 
 
 @bp.get("/")
 @require(Role.REGIOCOORDINATOR)
 def index() -> str:
-    # Imported in the view so that this change stays inside index(); it belongs with the imports above.
-    from scan.regio import participation
-
     rows = organisation_queries.municipality_overview(current_user.region_id)
     totals = (sum(r.teams for r in rows), sum(r.professionals for r in rows))
     return render_template(
@@ -32,51 +35,88 @@ def index() -> str:
     )
 
 
+def _page(template: str, **extra: Any) -> str:
+    form, selection, valid = filter_form(current_user.region_id)
+    pub = services.publication(current_user.region_id, selection.publication_id)
+    context = dict(form=form, selection=selection, valid=valid, publication=pub, region=current_user.region)
+    if template == "regio/plan.html":
+        result = services.scholingsplan(pub, selection, current_user.region_id)
+        context |= {"overview": result[0] if result else None, "plan": result[1] if result else None}
+    else:
+        context["overview"] = services.overview(pub, selection)
+    return render_template(template, **context, **extra)
+
+
 @bp.get("/behoefte")
 @require(Role.REGIOCOORDINATOR)
 def needs() -> str:
     """Heat maps municipality × leefgebied (POP goals; gaps without a goal); the tables have the team rows
     of a chosen municipality."""
-    form, selection, valid = filter_form(current_user.region_id)
-    overview = services.page_overview(current_user.region_id, selection, leefgebied_only=True)
-    return render_template(
-        "regio/needs.html",
-        form=form,
-        selection=selection,
-        valid=valid,
-        overview=overview,
-        region=current_user.region,
-    )
+    return _page("regio/needs.html")
 
 
 @bp.get("/behoefte/items")
 @require(Role.REGIOCOORDINATOR)
 def items() -> str:
     """Need per Kenniskaart item × municipality, for both measures."""
-    form, selection, valid = filter_form(current_user.region_id)
-    overview = services.page_overview(current_user.region_id, selection)
-    return render_template(
-        "regio/items.html",
-        form=form,
-        selection=selection,
-        valid=valid,
-        overview=overview,
-        region=current_user.region,
-    )
+    return _page("regio/items.html")
 
 
 @bp.get("/scholingsplan")
 @require(Role.REGIOCOORDINATOR)
 def plan() -> str:
     """The regional scholingsplan: needs matched to the catalogue, totals for region and municipalities."""
-    form, selection, valid = filter_form(current_user.region_id)
-    overview, plan = services.page_scholingsplan(current_user.region_id, selection)
-    return render_template(
-        "regio/plan.html",
-        form=form,
-        selection=selection,
-        valid=valid,
-        overview=overview,
-        plan=plan,
-        region=current_user.region,
-    )
+    return _page("regio/plan.html")
+
+
+@bp.get("/trends")
+@require(Role.REGIOCOORDINATOR)
+def trend() -> str:
+    """The need per leefgebied across the region's last publications, side by side."""
+    table = trends.for_region(current_user.region_id)
+    return render_template("regio/trends.html", table=table, region=current_user.region)
+
+
+@bp.route("/publicaties", methods=["GET", "POST"])
+@require(Role.REGIOCOORDINATOR, Role.BEHEERDER)
+def publications() -> str | Response:
+    """Periods and their publications with the audit's outcome; the coordinator adds a period here and
+    publishes it once its rounds have closed. The administrator sees every region's, and changes nothing."""
+    admin = current_user.role == Role.BEHEERDER
+    form = PeriodForm()
+    if not admin and form.validate_on_submit():
+        try:
+            periods.add(current_user.region_id, form.name.data or "", form.first_day.data, form.last_day.data)
+        except periods.PeriodError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors = [*getattr(form, error.field).errors, error.message]
+        else:
+            db.session.commit()
+            flash(_("Period %(name)s added.", name=form.name.data), "success")
+            return redirect(url_for("regio.publications"))
+    rows = periods.overview(None if admin else current_user.region_id, clock.today())
+    return render_template("regio/publications.html", form=form, rows=rows, admin=admin,
+                           region=None if admin else current_user.region)
+
+
+@bp.post("/publicaties/<int:period_id>/publiceren")
+@require(Role.REGIOCOORDINATOR)
+def publish_period(period_id: int) -> Response:
+    from flask_wtf.csrf import validate_csrf  # noqa: F401  (CSRFProtect checks every POST app-wide)
+
+    period = periods.get(current_user.region_id, period_id)
+    try:
+        publication = publish.publish(period, current_user, clock.today())
+        db.session.commit()
+    except publish.NotReady:
+        db.session.rollback()
+        flash(_("This period cannot be published yet: a round in it is still open, or the period has not "
+                "ended."), "error")
+    except publish.AlreadyPublishing:
+        db.session.rollback()
+        flash(_("This period was being published at the same moment; see the result below."), "warning")
+    else:
+        flash(_("%(name)s is published: %(hidden)s of %(positions)s figures are hidden to protect small "
+                "numbers.", name=period.name, hidden=publication.hidden, positions=publication.positions),
+              "success")
+    return redirect(url_for("regio.publications"))

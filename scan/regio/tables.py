@@ -75,6 +75,7 @@ class About:
     municipality_name: str  # "" for the whole region
     valid: bool  # False: the filter had errors, so the default selection was exported
     exported_on: date
+    publication: str = ""  # which publication: the period, its dates, the day it was published
 
 
 def cell(value: Cell) -> int | str:
@@ -328,17 +329,6 @@ def _offers(overview: Overview, plan: Scholingsplan, about: About) -> View:
     return View("offers", _("Regional group offers"), [c[0] for c in columns], [c[1] for c in columns], rows)
 
 
-def _rounds_text(selection: Selection) -> str:
-    if selection.period is None:
-        return _("The latest round of each team")
-    first, last = selection.period
-    return _(
-        "Rounds that opened from %(first)s up to and including %(last)s",
-        first=format_date(first, "long"),
-        last=format_date(last, "long"),
-    )
-
-
 def _about(overview: Overview, plan: Scholingsplan, about: About) -> View:
     k = overview.k
     selection = about.selection
@@ -346,7 +336,7 @@ def _about(overview: Overview, plan: Scholingsplan, about: About) -> View:
     if not about.valid:
         rows.append([_("Filter"), _("The filter was not valid, so the default selection was exported.")])
     rows += [
-        [_("Rounds"), _rounds_text(selection)],
+        [_("Publication"), about.publication],
         [_("Municipality"), about.municipality_name or _("All municipalities")],
         [_("Level"), level_label(selection.level_kind) or _("All levels")],
         [_("Smallest number shown (k)"), k],

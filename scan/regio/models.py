@@ -1,0 +1,75 @@
+"""The regional publications: periods a region publishes its figures for, and what was published.
+
+A publication is counted once, suppressed once, audited once and stored (scan.regio.publish); every
+regional page and export reads it and never counts again. Once stored its figures never change: a correction
+is a publication with the next number for the same period, audited together with the earlier ones.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scan.db import Base, CreatedMixin, UTCDateTime, utcnow
+
+
+class Period(CreatedMixin, Base):
+    """A named span of opening dates (e.g. "najaar 2026"): every round of the region's teams (archived
+    teams included) that opened in it is counted in the period's publication."""
+
+    __tablename__ = "regio_period"
+    __table_args__ = (UniqueConstraint("region_id", "name", name="uq_regio_period_region_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+
+    publications: Mapped[list[Publication]] = relationship(
+        back_populates="period", order_by="Publication.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current(self) -> Publication | None:
+        return self.publications[-1] if self.publications else None
+
+
+class Publication(Base):
+    """One audited publication of a period. `payload` holds what may be shown (suppressed figures, group
+    sizes, codes; never a name); `truth` the true values of the same positions, kept only so the audit of a
+    later correction can check the two together (never shown, never exported)."""
+
+    __tablename__ = "regio_publication"
+    __table_args__ = (UniqueConstraint("period_id", "number", name="uq_regio_publication_period_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("regio_period.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(default=1)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    k: Mapped[int]
+    professionals: Mapped[int] = mapped_column(default=0)
+    groups: Mapped[int] = mapped_column(default=0)
+    # The audit's outcome (shown to the coordinator and the administrator).
+    positions: Mapped[int] = mapped_column(default=0)
+    hidden: Mapped[int] = mapped_column(default=0)
+    primary: Mapped[int] = mapped_column(default=0)
+    sensitive: Mapped[int] = mapped_column(default=0)
+    rounds: Mapped[int] = mapped_column(default=0)
+    lp_solves: Mapped[int] = mapped_column(default=0)
+    mip_solves: Mapped[int] = mapped_column(default=0)
+    count_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    audit_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    payload: Mapped[str] = mapped_column(Text)
+    truth: Mapped[str] = mapped_column(Text)
+    intervals: Mapped[str] = mapped_column(Text, default="{}")
+
+    period: Mapped[Period] = relationship(back_populates="publications")
+
+    def data(self) -> dict[str, Any]:
+        return json.loads(self.payload)
