@@ -19,8 +19,8 @@ def regio_cli() -> None:
 
 
 def _report(period: Period, publication: Publication) -> str:
-    return _("%(name)s published (#%(number)d): %(people)d professionals, %(hidden)d of %(positions)d figures "
-             "hidden, %(sensitive)d checked by the audit in %(seconds).1f s.", name=period.name,
+    return _("%(name)s published (#%(number)d): %(people)d professionals, %(hidden)d of %(positions)d "
+             "figures hidden, %(sensitive)d checked by the audit in %(seconds).1f s.", name=period.name,
              number=publication.number, people=publication.professionals, hidden=publication.hidden,
              positions=publication.positions, sensitive=publication.sensitive,
              seconds=publication.count_seconds + publication.audit_seconds)

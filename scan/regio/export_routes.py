@@ -24,7 +24,7 @@ from scan.audit.services import record
 from scan.catalogue.io import Sheet, write_csv, write_workbook
 from scan.core.clock import today
 from scan.extensions import db
-from scan.regio import bp, services
+from scan.regio import bp, services, trends
 from scan.regio.forms import filter_form, publication_label
 from scan.regio.models import Publication
 from scan.regio.tables import COUNT, HOURS, MONEY, NUMBER, VIEW_NAMES, About, View, build_view, build_views
@@ -65,7 +65,7 @@ def prepare() -> tuple[services.Selection, Publication, About, str]:
     municipality = names.get(selection.municipality_id, "") if selection.municipality_id else ""
     exported_on = today()
     about = About(region.name if region else "", selection, municipality, valid, exported_on,
-                  publication_text(pub))
+                  publication_text(pub), trends.for_region(current_user.region_id))
     parts = [_slug(region.code) if region else "", _slug(pub.period.name), _slug(municipality),
              exported_on.isoformat()]
     return selection, pub, about, "-".join(p for p in parts if p)

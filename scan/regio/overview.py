@@ -184,8 +184,10 @@ def _cell(shown: dict[str, int | None], alias: dict[str, str], k: int, pos: str)
 
 
 def from_publication(data: dict, labels: Labels, level: str | None = None,  # type: ignore[type-arg]
-                     municipality_id: int | None = None, *, team_rows: bool = True) -> Overview:
-    """One view of a stored publication (see the module docstring). `level` None: all levels."""
+                     municipality_id: int | None = None, *, team_rows: bool = True,
+                     all_teams: bool = False) -> Overview:
+    """One view of a stored publication (see the module docstring). `level` None: all levels. Team rows
+    are given for a chosen municipality, or with `all_teams` for every municipality (the exports)."""
     k = int(data["k"])
     view = level or ALL
     shown, alias = data["shown"], data.get("alias", {})
@@ -220,7 +222,7 @@ def from_publication(data: dict, labels: Labels, level: str | None = None,  # ty
         blocks = []
         for g in chosen:
             teams: tuple[CountRow, ...] = ()
-            if team_rows and municipality_id is not None and view == ALL:
+            if team_rows and (municipality_id is not None or all_teams) and view == ALL:
                 members = [t for t in groups
                            if t["kind"] == "team" and t["municipality_id"] == g["municipality_id"]]
                 members.sort(key=lambda t: (t["team_code"] == OTHER, t["team_code"]))

@@ -78,7 +78,7 @@ def scholingsplan(pub: Publication | None, selection: Selection,
     if pub is None:
         return None
     data, labels = pub.data(), queries.labels()
-    region = from_publication(data, labels, selection.level_kind, None)
+    region = from_publication(data, labels, selection.level_kind, None, all_teams=True)
     plan = build_plan(region, queries.active_offers(region_id))
     if selection.municipality_id is None:
         return region, plan

@@ -29,6 +29,7 @@ from scan.regio.overview import GAP, GOAL, CountRow, ItemTable, LeefgebiedTable,
 from scan.regio.plan import Option, PlanLine, PlanScope, Scholingsplan
 from scan.regio.services import Selection
 from scan.regio.suppression import Cell, Suppressed
+from scan.regio.trends import TrendTable
 
 TEXT = "text"
 COUNT = "count"  # a number of professionals (never 1..k-1: those are "<k")
@@ -52,6 +53,7 @@ VIEW_NAMES = (
     "items-gap",
     "unmatched",
     "offers",
+    "trends",
     "about",
 )
 
@@ -76,6 +78,7 @@ class About:
     valid: bool  # False: the filter had errors, so the default selection was exported
     exported_on: date
     publication: str = ""  # which publication: the period, its dates, the day it was published
+    trends: TrendTable | None = None  # the region's last publications side by side
 
 
 def cell(value: Cell) -> int | str:
@@ -310,7 +313,7 @@ def _offers(overview: Overview, plan: Scholingsplan, about: About) -> View:
     columns = [
         *_item_columns(),
         (_("Participants (POP goal)"), COUNT),
-        (_("Teams with a goal on it"), NUMBER),
+        (_("Municipalities with a goal on it"), NUMBER),
         (_("Training code"), TEXT),
         (_("Training"), TEXT),
         (_("Provider"), TEXT),
@@ -375,6 +378,31 @@ def _about(overview: Overview, plan: Scholingsplan, about: About) -> View:
     return View("about", _("About this export"), [_("Subject"), _("Value")], [TEXT, NUMBER], rows)
 
 
+def _trends(overview: Overview, plan: Scholingsplan, about: About) -> View:
+    """The need per leefgebied in the region's last publications: per publication, goal and gap."""
+    table = about.trends
+    pubs = table.publications if table else ()
+    columns = [(_("Leefgebied"), TEXT)]
+    for pub in pubs:
+        columns += [(_("%(period)s: POP goal", period=pub.period.name), COUNT),
+                    (_("%(period)s: gap, no goal", period=pub.period.name), COUNT)]
+    rows: list[list[Any]] = []
+    for row in table.rows if table else ():
+        values: list[Any] = [section_label(row.section)]
+        for n in range(len(pubs)):
+            for measure in (GOAL, GAP):
+                value = row.cells[measure][n]
+                values.append(None if value is None else cell(value))
+        rows.append(values)
+    if table:
+        people = [_("Professionals counted")]
+        for n in range(len(pubs)):
+            people += [table.people[n], table.people[n]]
+        rows.append(people)
+    return View("trends", _("Trends per leefgebied"), [c[0] for c in columns], [c[1] for c in columns], rows,
+                frozenset({len(rows) - 1}) if table else frozenset())
+
+
 BUILDERS: dict[str, Callable[[Overview, Scholingsplan, About], View]] = {
     "scholingsplan": _scholingsplan,
     "municipalities": _municipalities,
@@ -384,6 +412,7 @@ BUILDERS: dict[str, Callable[[Overview, Scholingsplan, About], View]] = {
     f"items-{GAP}": _items(GAP),
     "unmatched": _unmatched,
     "offers": _offers,
+    "trends": _trends,
     "about": _about,
 }
 assert tuple(BUILDERS) == VIEW_NAMES

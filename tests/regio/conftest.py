@@ -64,3 +64,46 @@ def names_in(text: str, names: frozenset[str]) -> list[str]:
 def small_numbers(values: list[Any], k: int = 5) -> list[Any]:
     """Numbers that must never be shown: 1 .. k−1."""
     return [v for v in values if isinstance(v, int | float) and not isinstance(v, bool) and 0 < v < k]
+
+
+# --- pure publications: counts → linked positions → suppression and audit → stored payload -------------
+
+def counts_of(teams: list[Any], goals: dict[tuple[str, str], int], gaps: dict[tuple[str, str], int],
+              labels: Any) -> Any:
+    """Counts for teams (scan.regio.linked.TeamCount) from per (team code, item code) numbers. The people
+    per leefgebied are taken as the sum over its items (as if nobody had a need on two items of one)."""
+    from scan.regio.linked import ALL, Counts
+
+    by_code = {t.team_code: t for t in teams}
+    meta = {i.code: (i.section_code, i.level_kind) for i in labels.items}
+    items: dict[tuple[str, int, str], int] = {}
+    sections: dict[tuple[str, int, str, str], int] = {}
+    for measure, table in (("goal", goals), ("gap", gaps)):
+        for (team, code), n in table.items():
+            if not n:
+                continue
+            team_id = by_code[team].team_id
+            items[(measure, team_id, code)] = n
+            section, level = meta[code]
+            for lv in (ALL, level):
+                key = (measure, team_id, section, lv)
+                sections[key] = sections.get(key, 0) + n
+    levels: dict[str, set[str]] = {}
+    for section, level in meta.values():
+        levels.setdefault(section, set()).add(level)
+    return Counts(tuple(teams), items, sections, meta,
+                  {s: tuple(sorted(v, key=("generiek", "algemeen", "specialistisch").index))
+                   for s, v in levels.items()},
+                  tuple(s.code for s in labels.sections), tuple(i.code for i in labels.items))
+
+
+def publish_pure(counts: Any, k: int = 5) -> dict[str, Any]:
+    """The payload a publication of these counts would store (scan.regio.publish.payload)."""
+    import json
+
+    from scan.regio.linked import build
+    from scan.regio.protection import protect
+    from scan.regio.publish import payload
+
+    linked = build(counts, k)
+    return json.loads(json.dumps(payload(linked, protect(linked).hidden)))

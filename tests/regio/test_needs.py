@@ -1,4 +1,5 @@
-"""Training need counted in SQL: who counts, where, and in how many queries."""
+"""A period's training need counted in SQL: who counts (submitted, professional at the time, POP versions
+that were proposed), where (the team and municipality at submission), and in how many statements."""
 
 from __future__ import annotations
 
@@ -10,17 +11,12 @@ from sqlalchemy import select
 
 from scan.access import Role
 from scan.core.clock import today
+from scan.db import utcnow
 from scan.extensions import db
 from scan.kenniskaart.models import Item
 from scan.pop.models import Pop, PopGoal, PopStatus, PopVersion
-from scan.regio.needs import (
-    ItemNeed,
-    TeamInfo,
-    merge_small_teams,
-    per_leefgebied,
-    per_municipality,
-    region_needs,
-)
+from scan.regio.linked import ALL, Counts
+from scan.regio.needs import period_counts
 from scan.teamschouw.models import Calibration
 from tests.factories import (
     make_kenniskaart,
@@ -106,80 +102,149 @@ def world(app_ctx: Any) -> dict[str, Any]:
             "m1": m1.id, "m2": m2.id}
 
 
-def _items(needs: Any) -> dict[tuple[str, str], tuple[int, int]]:
-    return {(r.team_code, r.item_code): (r.with_goal, r.gap_no_goal) for r in needs.items}
+NOW = (-30, 0)  # the period of the current rounds, in days from today
+
+
+def _period(days: tuple[int, int] = NOW) -> tuple[Any, Any]:
+    return today() + timedelta(days=days[0]), today() + timedelta(days=days[1])
+
+
+def counts(region: int, days: tuple[int, int] = NOW) -> Counts:
+    return period_counts(region, *_period(days))
+
+
+def _items(c: Counts) -> dict[tuple[str, str], tuple[int, int]]:
+    codes = {t.team_id: t.team_code for t in c.teams}
+    out: dict[tuple[str, str], list[int]] = {}
+    for (measure, team_id, item), n in c.items.items():
+        out.setdefault((codes[team_id], item), [0, 0])[0 if measure == "goal" else 1] = n
+    return {key: (v[0], v[1]) for key, v in out.items()}
+
+
+def _sections(c: Counts, level: str = ALL) -> dict[tuple[str, str], tuple[int, int]]:
+    codes = {t.team_id: t.team_code for t in c.teams}
+    out: dict[tuple[str, str], list[int]] = {}
+    for (measure, team_id, section, lv), n in c.sections.items():
+        if lv == level:
+            out.setdefault((codes[team_id], section), [0, 0])[0 if measure == "goal" else 1] = n
+    return {key: (v[0], v[1]) for key, v in out.items()}
 
 
 def test_counts_per_team_and_item(world: dict[str, Any]) -> None:
-    needs = region_needs(world["region"])
-    assert _items(needs) == {
+    assert _items(counts(world["region"])) == {
         ("TA", "GC01"): (1, 2),  # goal: p4 (earlier signed version); gap: p1, p5 (withdrawn agreement)
         ("TA", "GC02"): (1, 0),  # p2's signed goal
-        ("TA", "LG01-A1"): (1, 1),  # goal: p1 (draft with a goal); gap: p2 by the agreed level
+        # p1's goal sits in a draft that was never proposed: not counted, so p1 has a gap without a goal;
+        # p2 has a gap by the agreed level.
+        ("TA", "LG01-A1"): (0, 2),
         ("TB", "LG01-S1"): (0, 1),
         ("TC", "GC01"): (0, 1),
     }
 
 
-def test_rows_carry_municipality_section_and_level_kind(world: dict[str, Any]) -> None:
-    row = next(r for r in region_needs(world["region"]).items if r.item_code == "LG01-A1")
-    assert (row.municipality_id, row.municipality_name, row.team_id, row.team_code) == (
-        world["m1"], "Aadorp", world["a"], "TA")
-    assert row.municipality_code.startswith("GM")
-    assert (row.section_code, row.level_kind) == ("LG01", "algemeen")
+def test_item_meta_and_levels(world: dict[str, Any]) -> None:
+    c = counts(world["region"])
+    assert c.item_meta["LG01-A1"] == ("LG01", "algemeen")
+    assert c.item_meta["LG01-S1"] == ("LG01", "specialistisch")
+    assert set(c.section_levels["LG01"]) == {"algemeen", "specialistisch"}
 
 
 def test_sections_count_distinct_people(world: dict[str, Any]) -> None:
-    sections = {(r.team_code, r.section_code): (r.with_goal, r.gap_no_goal)
-                for r in region_needs(world["region"]).sections}
+    c = counts(world["region"])
     # GC: goals p2 (GC02) and p4 (GC01); gaps without a goal p1 and p5.
-    assert sections == {("TA", "GC"): (2, 2), ("TA", "LG01"): (1, 1), ("TB", "LG01"): (0, 1),
-                        ("TC", "GC"): (0, 1)}
+    assert _sections(c) == {("TA", "GC"): (2, 2), ("TA", "LG01"): (0, 2), ("TB", "LG01"): (0, 1),
+                            ("TC", "GC"): (0, 1)}
+    assert _sections(c, "specialistisch") == {("TB", "LG01"): (0, 1)}
+    assert _sections(c, "algemeen") == {("TA", "LG01"): (0, 2)}
 
 
-def test_team_sizes_count_contributors_only(world: dict[str, Any]) -> None:
-    teams = {t.team_code: t.professionals for t in region_needs(world["region"]).teams}
-    # Team A: p1, p2, p4, p5 (p3 has only a draft scan and an empty draft POP; p6 is in the old round).
+def test_team_sizes_count_submitted_scans_only(world: dict[str, Any]) -> None:
+    teams = {t.team_code: t.people for t in counts(world["region"]).teams}
+    # Team A: p1, p2, p4, p5 (p3 has only a draft scan; p6 is in the old round).
     assert teams == {"TA": 4, "TB": 1, "TC": 1}
 
 
-def test_level_filter(world: dict[str, Any]) -> None:
-    needs = region_needs(world["region"], level_kind="algemeen")
-    assert _items(needs) == {("TA", "LG01-A1"): (1, 1)}
-    assert {(r.team_code, r.section_code) for r in needs.sections} == {("TA", "LG01")}
-
-
 def test_period_selects_rounds_by_opening_date(world: dict[str, Any]) -> None:
-    only_old = region_needs(world["region"], (today() - timedelta(days=120), today() - timedelta(days=90)))
-    assert _items(only_old) == {("TA", "LG02-A1"): (0, 1)}
-    both = region_needs(world["region"], (today() - timedelta(days=120), today()))
+    assert _items(counts(world["region"], (-120, -90))) == {("TA", "LG02-A1"): (0, 1)}
+    both = counts(world["region"], (-120, 0))
     assert _items(both)[("TA", "LG02-A1")] == (0, 1)
     assert _items(both)[("TA", "GC01")] == (1, 2)
     assert "TX" not in {t.team_code for t in both.teams}
 
 
-def test_goal_in_another_selected_round_cancels_the_gap(world: dict[str, Any], app_ctx: Any) -> None:
-    """Over a period a person's goal on an item code in any selected round means no 'gap without goal'."""
+def test_goal_in_another_round_of_the_period_cancels_the_gap(world: dict[str, Any]) -> None:
     from scan.assessment.models import ScanRound
     from scan.auth.models import User
 
     old = db.session.scalar(select(ScanRound).where(ScanRound.title == "Oud"))
     p1 = db.session.scalar(select(User).where(User.team_id == world["a"]).order_by(User.id))
     _pop(old, p1, [(PopStatus.SIGNED, ["GC01"])])
-    both = region_needs(world["region"], (today() - timedelta(days=120), today()))
-    assert _items(both)[("TA", "GC01")] == (2, 1)
+    # Without a submitted scan in the old round, that POP is not counted at all.
+    assert _items(counts(world["region"], (-120, 0)))[("TA", "GC01")] == (1, 2)
+    make_scan(old, p1, {"GC01": (3, 3)}, submitted=True)
+    # Now it is a goal of the period: p1's gap on GC01 in the new round is no gap without a goal.
+    assert _items(counts(world["region"], (-120, 0)))[("TA", "GC01")] == (2, 1)
 
 
-def test_archived_team_left_out_by_default(world: dict[str, Any]) -> None:
-    from scan.db import utcnow
+def test_returned_and_proposed_versions_count_drafts_do_not(world: dict[str, Any]) -> None:
+    from scan.auth.models import User
+
+    p1 = db.session.scalar(select(User).where(User.team_id == world["a"]).order_by(User.id))
+    pop = db.session.scalar(select(Pop).where(Pop.user_id == p1.id))
+    db.session.get(PopVersion, pop.versions[0].id).status = PopStatus.RETURNED
+    db.session.flush()
+    assert _items(counts(world["region"]))[("TA", "LG01-A1")] == (1, 1)  # the returned version counts
+    # A new draft version with another goal: the returned one still counts, the draft does not.
+    version = PopVersion(pop_id=pop.id, number=2, status=PopStatus.DRAFT)
+    db.session.add(version)
+    db.session.flush()
+    item = db.session.scalar(select(Item).where(Item.code == "GC02"))
+    db.session.add(PopGoal(version_id=version.id, position=0, item_id=item.id))
+    db.session.flush()
+    assert _items(counts(world["region"]))[("TA", "GC02")] == (1, 0)  # p2 only
+
+
+def test_people_are_counted_where_and_as_whom_they_submitted(world: dict[str, Any]) -> None:
+    from scan.auth.models import User
     from scan.organisation.models import Team
 
-    db.session.get(Team, world["b"]).archived_at = utcnow()
+    before = counts(world["region"])
+    members = db.session.scalars(select(User).where(User.team_id == world["a"]).order_by(User.id)).all()
+    # Afterwards p1 moves to team C and p2 becomes a team leader: nothing changes.
+    members[0].team_id = world["c"]
+    members[1].role = Role.TEAMLEIDER.value
+    db.session.get(Team, world["a"]).archived_at = utcnow()  # archived teams stay in
     db.session.flush()
-    assert "TB" not in {r.team_code for r in region_needs(world["region"]).items}
+    after = counts(world["region"])
+    assert _items(after) == _items(before)
+    assert {t.team_code: t.people for t in after.teams} == {t.team_code: t.people for t in before.teams}
 
 
-def test_query_count_does_not_grow_with_teams(app: Any, count_queries: Any) -> None:
+def test_role_at_submission_decides(world: dict[str, Any]) -> None:
+    from scan.assessment.models import ScanRound
+
+    ra = db.session.scalar(select(ScanRound).where(ScanRound.team_id == world["b"]))
+    from scan.organisation.models import Team
+
+    leader = make_user(Role.TEAMLEIDER, team=db.session.get(Team, world["b"]))
+    make_scan(ra, leader, {"GC01": (1, 4)}, submitted=True)
+    leader.role = Role.PROFESSIONAL.value  # promoted back later: the scan was not a professional's
+    db.session.flush()
+    assert {t.team_code: t.people for t in counts(world["region"]).teams}["TB"] == 1
+
+
+def test_reopened_scan_is_not_counted(world: dict[str, Any]) -> None:
+    from scan.assessment.models import Scan
+
+    scan = db.session.scalar(select(Scan).join(Scan.round).where(Scan.status == "submitted",
+                                                                  Scan.counted_team_id == world["b"]))
+    scan.status = "draft"
+    db.session.flush()
+    assert scan.counted_role is None
+    assert "TB" not in {t.team_code for t in counts(world["region"]).teams}
+
+
+def test_two_statements_whatever_the_size(app: Any, count_queries: Any) -> None:
     def build(teams_per_municipality: int) -> int:
         version = make_kenniskaart()
         region = make_region()
@@ -197,45 +262,12 @@ def test_query_count_does_not_grow_with_teams(app: Any, count_queries: Any) -> N
 
     with app.app_context():
         small, large = build(1), build(3)
-        counts = []
+        numbers = []
         for region_id, n_teams in ((small, 2), (large, 6)):
             count_queries.statements.clear()
-            needs = region_needs(region_id)
-            counts.append(count_queries.count)
-            assert len(needs.teams) == n_teams
-            assert sum(r.gap_no_goal for r in needs.items) == 2 * n_teams
+            c = counts(region_id)
+            numbers.append(count_queries.count)
+            assert len(c.teams) == n_teams
+            assert sum(n for (m, _t, _i), n in c.items.items() if m == "gap") == 2 * n_teams
         db.session.rollback()
-    assert counts[0] == counts[1] == 5
-
-
-def _row(m: int, team: int | None, code: str, item: str, goal: int, gap: int) -> ItemNeed:
-    return ItemNeed(m, f"GM{m}", f"Gemeente {m}", team, code, item, item[:4], "algemeen", goal, gap)
-
-
-def test_per_municipality_sums_teams() -> None:
-    rows = [_row(1, 10, "T10", "LG01-A1", 2, 1), _row(1, 11, "T11", "LG01-A1", 3, 4),
-            _row(1, 11, "T11", "LG02-A1", 1, 0), _row(2, 20, "T20", "LG01-A1", 5, 5)]
-    totals = {(r.municipality_id, r.item_code): (r.with_goal, r.gap_no_goal, r.team_id, r.team_code)
-              for r in per_municipality(rows)}
-    assert totals == {(1, "LG01-A1"): (5, 5, None, ""), (1, "LG02-A1"): (1, 0, None, ""),
-                      (2, "LG01-A1"): (5, 5, None, "")}
-    assert per_municipality([]) == []
-
-
-def test_per_leefgebied_sums_items() -> None:
-    rows = [_row(1, 10, "T10", "LG01-A1", 2, 1), _row(1, 10, "T10", "LG01-S1", 3, 4),
-            _row(2, 20, "T20", "LG02-A1", 1, 0)]
-    assert per_leefgebied(rows) == {"LG01": (5, 5), "LG02": (1, 0)}
-
-
-def test_merge_small_teams_into_other_row() -> None:
-    teams = [TeamInfo(1, "GM1", "Een", 10, "T10", 12), TeamInfo(1, "GM1", "Een", 11, "T11", 3),
-             TeamInfo(1, "GM1", "Een", 12, "T12", 2), TeamInfo(2, "GM2", "Twee", 20, "T20", 4)]
-    rows = [_row(1, 10, "T10", "LG01-A1", 6, 1), _row(1, 11, "T11", "LG01-A1", 2, 1),
-            _row(1, 12, "T12", "LG01-A1", 1, 1), _row(2, 20, "T20", "LG01-A1", 3, 0)]
-    merged, groups = merge_small_teams(rows, teams, k=5)
-    assert {(r.team_id, r.team_code): (r.with_goal, r.gap_no_goal) for r in merged} == {
-        (10, "T10"): (6, 1), (None, "other"): (3, 2)}
-    assert {(g.team_code, g.professionals) for g in groups} == {("T10", 12), ("other", 5)}
-    # Municipality 2 has fewer than k in all: it is left out here, never shown as a team.
-    assert all(r.municipality_id == 1 for r in merged)
+    assert numbers[0] == numbers[1] <= 3  # the counts, the team sizes (and SET LOCAL on PostgreSQL)

@@ -1,246 +1,203 @@
-"""The regional overview tables: linked suppression that subtraction along any line cannot undo."""
+"""One publication, one suppression: the linked positions, the audit, and the views picked out of it."""
 
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
-from scan.regio.needs import ItemNeed, Needs, SectionNeed, TeamInfo
-from scan.regio.overview import (
-    GAP,
-    GOAL,
-    CountRow,
-    ItemLabel,
-    Labels,
-    LeefgebiedTable,
-    SectionLabel,
-    build_overview,
-)
+from scan.regio import audit
+from scan.regio.linked import ALL, Linked, TeamCount, build, i_key, it_key, s_key, st_key
+from scan.regio.overview import GAP, GOAL, ItemLabel, Labels, SectionLabel, from_publication
+from scan.regio.protection import protect
 from scan.regio.suppression import OTHER, Suppressed
+from tests.regio.conftest import counts_of, publish_pure
 
-SECTIONS = ("GC", "LG01", "LG02", "LG03")
 LABELS = Labels(
-    tuple(
-        SectionLabel(code, f"Titel {code}", "generiek" if code == "GC" else "leefgebied", n)
-        for n, code in enumerate(SECTIONS)
+    (
+        SectionLabel("GC", "Generieke competenties", "generiek", 0),
+        SectionLabel("LG01", "Geldzaken", "leefgebied", 1),
+        SectionLabel("LG02", "Wonen", "leefgebied", 2),
     ),
-    tuple(
-        ItemLabel(f"{code}-A{i}", f"Item {code}-A{i}", code, "algemeen", n * 1000 + i)
-        for n, code in enumerate(SECTIONS)
-        for i in (1, 2)
+    (
+        ItemLabel("GC01", "Gespreksvoering", "GC", "generiek", 1),
+        ItemLabel("GC02", "Netwerken", "GC", "generiek", 2),
+        ItemLabel("LG01-A1", "Schulden signaleren", "LG01", "algemeen", 1001),
+        ItemLabel("LG01-S1", "Schuldhulp", "LG01", "specialistisch", 1002),
+        ItemLabel("LG02-A1", "Huisvesting", "LG02", "algemeen", 2001),
+        ItemLabel("LG02-S1", "Dakloosheid", "LG02", "specialistisch", 2002),
     ),
 )
+CODES = [i.code for i in LABELS.items]
 
 
-def _team(m: int, code: str, size: int) -> TeamInfo:
-    team_id = int("".join(ch for ch in code if ch.isdigit()) or 0) + 1000 * m
-    return TeamInfo(m, f"GM{m:04d}", f"Gemeente {m}", team_id, code, size)
+def _team(team_id: int, m: int, size: int, code: str | None = None) -> TeamCount:
+    return TeamCount(team_id, code or f"T{team_id}", m, f"GM{m:04d}", f"Gemeente {m}", size)
 
 
-def _needs(
-    teams: list[TeamInfo],
-    sections: dict[tuple[str, str], tuple[int, int]],
-    items: dict[tuple[str, str], tuple[int, int]] | None = None,
-) -> Needs:
-    by_code = {t.team_code: t for t in teams}
-
-    def base(code: str) -> tuple[int, str, str, int | None, str]:
-        t = by_code[code]
-        return (t.municipality_id, t.municipality_code, t.municipality_name, t.team_id, t.team_code)
-
-    return Needs(
-        teams=tuple(teams),
-        items=tuple(
-            ItemNeed(*base(team), item, item.split("-")[0], "algemeen", goal, gap)
-            for (team, item), (goal, gap) in (items or {}).items()
-        ),
-        sections=tuple(
-            SectionNeed(*base(team), section, goal, gap) for (team, section), (goal, gap) in sections.items()
-        ),
-    )
-
-
-def _rows(table: LeefgebiedTable) -> list[CountRow]:
-    return [r for b in table.blocks for r in (b.row, *b.teams)] + [table.region]
-
-
-def _lines(table: LeefgebiedTable) -> list[tuple[list[object], object]]:
-    """Every additive relation a reader can see in the leefgebied table."""
-    lines: list[tuple[list[object], object]] = []
-    for row in _rows(table):
-        lines.append((list(row.cells), row.total))
-    n = len(table.columns)
-    for b in table.blocks:
-        for j in range(n):
-            lines.append(([t.cells[j] for t in b.teams], b.row.cells[j]))
-        lines.append(([t.total for t in b.teams], b.row.total))
-    for j in range(n):
-        lines.append(([b.row.cells[j] for b in table.blocks], table.region.cells[j]))
-    lines.append(([b.row.total for b in table.blocks], table.region.total))
-    return lines
-
-
-def _recoverable(lines: list[tuple[list[object], object]]) -> list[int]:
-    """The attack: a line with a visible total and exactly one hidden member gives that member away."""
+def _values(view: Any) -> list[Any]:
+    """Every figure of a view: the leefgebied rows and the item tables of both measures."""
     out = []
-    for members, total in lines:
-        hidden = [m for m in members if isinstance(m, Suppressed)]
-        if isinstance(total, int) and len(hidden) == 1:
-            out.append(total - sum(m for m in members if isinstance(m, int)))
+    for m in (GOAL, GAP):
+        table = view.leefgebied[m]
+        for block in table.blocks:
+            for row in (block.row, *block.teams):
+                out += [*row.cells, row.total]
+        out += [*table.region.cells, table.region.total]
+        items = view.items[m]
+        for row in items.rows:
+            out += [*row.cells, row.total]
+        out += [*items.col_totals, items.grand_total]
     return out
 
 
-def _visible(table: LeefgebiedTable) -> list[int]:
-    return [c for r in _rows(table) for c in (*r.cells, r.total) if isinstance(c, int)]
-
-
-def test_small_teams_never_stand_alone_and_small_municipalities_are_left_out() -> None:
-    teams = [_team(1, "T1", 8), _team(1, "T2", 6), _team(1, "T3", 2), _team(2, "T4", 3), _team(3, "T5", 12)]
-    needs = _needs(
-        teams,
-        {
-            ("T1", "GC"): (6, 2),
-            ("T2", "GC"): (5, 1),
-            ("T3", "GC"): (2, 0),
-            ("T4", "LG01"): (3, 3),
-            ("T5", "LG01"): (9, 4),
-        },
-    )
-    overview = build_overview(needs, LABELS, k=5)
-    table = overview.leefgebied[GOAL]
-    shown = {(b.row.municipality_name, t.team_code) for b in table.blocks for t in b.teams}
-    # T3 (2 people) merges with the smallest big team (T2) into "other teams"; T4's municipality (3) is out.
-    assert shown == {("Gemeente 1", "T1"), ("Gemeente 1", OTHER), ("Gemeente 3", "T5")}
-    assert all(t.people >= 5 for b in table.blocks for t in b.teams)
-    assert overview.people == 8 + 6 + 2 + 12 and overview.groups == 3
-    # The region adds the shown groups only, so nobody in the left-out municipality can be recovered from it.
-    assert table.region.cells[SECTIONS.index("LG01")] == 9
-    other = next(t for b in table.blocks for t in b.teams if t.is_other)
-    assert other.cells[SECTIONS.index("GC")] == 7
-
-
-def test_a_hidden_team_cell_cannot_be_recovered_from_its_municipality_or_the_region() -> None:
-    teams = [_team(1, "T1", 10), _team(1, "T2", 10), _team(2, "T3", 10), _team(2, "T4", 10)]
-    needs = _needs(
-        teams,
-        {
-            ("T1", "GC"): (3, 0),
-            ("T2", "GC"): (7, 0),
-            ("T3", "GC"): (6, 0),
-            ("T4", "GC"): (8, 0),
-            ("T1", "LG01"): (5, 0),
-            ("T3", "LG02"): (9, 0),
-        },
-    )
-    table = build_overview(needs, LABELS, k=5).leefgebied[GOAL]
-    t1 = table.blocks[0].teams[0]
-    assert t1.team_code == "T1" and isinstance(t1.cells[0], Suppressed)
-    assert _recoverable(_lines(table)) == []
-    assert not [v for v in _visible(table) if 0 < v < 5]
-
-
-@pytest.mark.parametrize("seed", range(150))
-def test_random_regions_resist_subtraction_and_show_true_values(seed: int) -> None:
+def _random_counts(seed: int) -> Any:
     rng = random.Random(seed)
-    teams = [
-        _team(m, f"M{m}T{t}", rng.choice([2, 3, 5, 6, 9, 14, 20]))
-        for m in range(1, rng.randint(2, 5))
-        for t in range(rng.randint(1, 4))
-    ]
-    sections = {
-        (t.team_code, s): (rng.choice([0, 0, 1, 2, 3, 4, 5, 7, 11]), rng.choice([0, 1, 2, 4, 6, 9]))
-        for t in teams
-        for s in SECTIONS
-        if rng.random() < 0.7
-    }
-    overview = build_overview(_needs(teams, sections), LABELS, k=rng.choice([3, 5, 6]))
-    for measure in (GOAL, GAP):
-        table = overview.leefgebied[measure]
-        assert _recoverable(_lines(table)) == [], (seed, measure)
-        assert not [v for v in _visible(table) if 0 < v < overview.k], (seed, measure)
-        # What is shown is true: a visible region cell is the sum of the true counts of the shown groups.
-        shown_teams = {t.team_code for b in table.blocks for t in b.teams if not t.is_other}
-        for j, code in enumerate(c.code for c in table.columns):
-            cell = table.region.cells[j]
-            if isinstance(cell, int) and not any(t.is_other for b in table.blocks for t in b.teams):
-                true = sum(
-                    v[0 if measure == GOAL else 1]
-                    for (team, s), v in sections.items()
-                    if s == code and team in shown_teams
-                )
-                assert cell == true, (seed, measure, code)
+    teams, goals, gaps = [], {}, {}
+    team_id = 0
+    for m in range(1, rng.randint(1, 4) + 1):
+        for _ in range(rng.randint(1, 4)):
+            team_id += 1
+            team = _team(team_id, m, rng.randint(2, 15))
+            teams.append(team)
+            for code in CODES:
+                goal = sum(rng.random() < 0.15 for _ in range(team.people))
+                gap = sum(rng.random() < 0.3 for _ in range(team.people - goal))
+                goals[(team.team_code, code)] = goal
+                gaps[(team.team_code, code)] = gap
+    return counts_of(teams, goals, gaps, LABELS)
 
 
-@pytest.mark.parametrize("seed", range(100))
-def test_random_item_tables_resist_subtraction(seed: int) -> None:
-    rng = random.Random(1000 + seed)
-    teams = [
-        _team(m, f"M{m}T{t}", rng.choice([5, 8, 12]))
-        for m in range(1, rng.randint(2, 6))
-        for t in range(rng.randint(1, 3))
-    ]
-    items = {
-        (t.team_code, i.code): (rng.choice([0, 1, 2, 3, 5, 6, 8]), rng.choice([0, 1, 4, 7]))
-        for t in teams
-        for i in LABELS.items
-        if rng.random() < 0.6
-    }
-    overview = build_overview(_needs(teams, {}, items), LABELS, k=5)
-    for measure in (GOAL, GAP):
-        t = overview.items[measure]
-        lines = [(list(r.cells), r.total) for r in t.rows]
-        lines += [([r.cells[j] for r in t.rows], t.col_totals[j]) for j in range(len(t.columns))]
-        lines += [([r.total for r in t.rows], t.grand_total), (list(t.col_totals), t.grand_total)]
-        assert _recoverable(lines) == [], (seed, measure)
-        visible = [c for r in t.rows for c in (*r.cells, r.total) if isinstance(c, int)]
-        assert not [v for v in visible if 0 < v < 5]
+def test_small_teams_are_merged_and_small_municipalities_left_out() -> None:
+    teams = [_team(1, 1, 12), _team(2, 1, 3), _team(3, 1, 2), _team(4, 2, 4)]
+    data = publish_pure(counts_of(teams, {("T1", "GC01"): 6, ("T2", "GC01"): 2, ("T3", "GC01"): 1,
+                                          ("T4", "GC01"): 3}, {}, LABELS))
+    groups = {(g[1], g[5]): g[6] for g in data["groups"]}
+    assert groups == {("municipality", ""): 17, ("team", "T1"): 12, ("team", OTHER): 5}
+    view = from_publication(data, LABELS, municipality_id=1)
+    assert [r.team_code for r in view.leefgebied[GOAL].blocks[0].teams] == ["T1", OTHER]
+    assert all(r.people >= 5 for b in view.leefgebied[GOAL].blocks for r in b.teams)
 
 
-def test_item_rows_follow_the_kenniskaart_order_and_carry_labels() -> None:
-    teams = [_team(1, "T1", 10)]
-    items = {("T1", "LG02-A1"): (6, 0), ("T1", "GC-A2"): (5, 1), ("T1", "GC-A1"): (0, 7)}
-    table = build_overview(_needs(teams, {}, items), LABELS).items[GOAL]
-    assert [r.item.code for r in table.rows] == ["GC-A1", "GC-A2", "LG02-A1"]
-    assert table.rows[2].item.title == "Item LG02-A1" and table.rows[2].section.title == "Titel LG02"
-    assert [r.total for r in table.rows] == [0, 5, 6]
+def test_a_municipality_with_one_shown_group_shows_one_row() -> None:
+    """A team row next to its municipality row would carry the same figures twice (issue 13): one position."""
+    teams = [_team(1, 1, 8), _team(2, 2, 9), _team(3, 2, 7)]
+    counts = counts_of(teams, {("T1", "GC01"): 6, ("T2", "GC01"): 5, ("T3", "GC01"): 6}, {}, LABELS)
+    linked = build(counts, 5)
+    assert not any(g.kind == "team" and g.municipality_id == 1 for g in linked.groups)
+    data = publish_pure(counts)
+    one = from_publication(data, LABELS, municipality_id=1)
+    assert one.leefgebied[GOAL].blocks[0].teams == ()
+    two = from_publication(data, LABELS, municipality_id=2)
+    assert [r.team_code for r in two.leefgebied[GOAL].blocks[0].teams] == ["T2", "T3"]
 
 
-def test_the_municipality_filter_picks_from_the_region_tables_without_suppressing_again() -> None:
-    teams = [_team(1, "T1", 10), _team(2, "T2", 10), _team(2, "T3", 10)]
-    sections = {("T1", "GC"): (4, 0), ("T2", "GC"): (6, 0), ("T3", "GC"): (9, 0), ("T2", "LG01"): (5, 0)}
-    items = {("T1", "GC-A1"): (4, 0), ("T2", "GC-A1"): (6, 0), ("T3", "GC-A1"): (9, 0)}
-    full = build_overview(_needs(teams, sections, items), LABELS)
-    m2 = full.for_municipality(2)
-    assert [b.row.municipality_id for b in m2.leefgebied[GOAL].blocks] == [2]
-    assert m2.leefgebied[GOAL].blocks[0] == next(
-        b for b in full.leefgebied[GOAL].blocks if b.row.municipality_id == 2
-    )
-    assert m2.leefgebied[GOAL].region == full.leefgebied[GOAL].region
-    assert [c.id for c in m2.items[GOAL].columns] == [2]
-    assert m2.items[GOAL].rows[0].cells == (full.items[GOAL].cell("GC-A1", 2),)
-    assert m2.items[GOAL].rows[0].total == full.items[GOAL].rows[0].total
-    assert full.for_municipality(None) is full
+def test_a_region_of_one_municipality_has_no_separate_municipality_position() -> None:
+    linked = build(counts_of([_team(1, 1, 9), _team(2, 1, 8)], {("T1", "GC01"): 5}, {}, LABELS), 5)
+    assert {g.key for g in linked.groups if g.kind != "team"} == {"r"}
 
 
-def test_k_below_three_is_refused() -> None:
-    with pytest.raises(ValueError):
-        build_overview(_needs([], {}), LABELS, k=2)
+def test_generic_level_is_the_same_position_as_all_levels() -> None:
+    linked = build(counts_of([_team(1, 1, 9), _team(2, 2, 8)], {("T1", "GC01"): 5}, {}, LABELS), 5)
+    # The generic section has one level: no separate level position, and the generic view's total of a
+    # municipality with only that column would be the same figure.
+    assert s_key(GOAL, "generiek", "m1", "GC") not in linked.values
+    assert linked.resolve(st_key(GOAL, "generiek", "m1")) == s_key(GOAL, ALL, "m1", "GC")
+    assert linked.values[s_key(GOAL, ALL, "m1", "GC")] == 5
 
 
-def test_an_empty_region_gives_empty_tables() -> None:
-    overview = build_overview(_needs([], {}), LABELS)
-    assert overview.leefgebied[GOAL].blocks == () and overview.items[GOAL].rows == ()
-    assert overview.leefgebied[GOAL].region.total == 0
+def test_level_totals_add_up_to_all_levels() -> None:
+    linked = build(_random_counts(3), 5)
+    for group in ("m1", "r"):
+        levels = [linked.values.get(linked.resolve(it_key(GOAL, lv, group)), 0)
+                  for lv in ("generiek", "algemeen", "specialistisch")]
+        assert sum(levels) == linked.values[linked.resolve(it_key(GOAL, ALL, group))]
 
 
-def test_teams_with_a_goal_count_shown_groups() -> None:
-    teams = [_team(1, "T1", 10), _team(1, "T2", 10), _team(2, "T3", 2)]
-    items = {
-        ("T1", "GC-A1"): (3, 0),
-        ("T2", "GC-A1"): (2, 0),
-        ("T3", "GC-A1"): (1, 0),
-        ("T1", "GC-A2"): (0, 6),
-    }
-    overview = build_overview(_needs(teams, {}, items), LABELS)
-    assert overview.teams_with_goal == {"GC-A1": 2}
+@pytest.mark.parametrize("seed", range(40))
+def test_no_line_has_exactly_one_hidden_position_and_nothing_small_is_shown(seed: int) -> None:
+    linked = build(_random_counts(seed), 5)
+    hidden = protect(linked).hidden
+    for members, total in linked.lines:
+        # A single hidden position, member or total, is the others' difference.
+        assert sum(p in hidden for p in (*members, total)) != 1, (members, total)
+    for pos, value in linked.values.items():
+        if pos in hidden:
+            continue
+        assert not 0 < value < 5, pos
+        size = linked.people.get(pos)
+        if size is not None and value > 0:
+            assert value != size and size - value >= 5, (pos, value, size)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_every_view_shows_the_publication_s_own_figures(seed: int) -> None:
+    """The filters only select: a figure is the same, shown or hidden, in every view it appears in."""
+    counts = _random_counts(seed)
+    data = publish_pure(counts)
+    for level in (None, "generiek", "algemeen", "specialistisch"):
+        for municipality in (None, *sorted({t.municipality_id for t in counts.teams})):
+            view = from_publication(data, LABELS, level, municipality, all_teams=municipality is None)
+            for value in _values(view):
+                assert isinstance(value, Suppressed) or not 0 < value < 5
+    shown = data["shown"]
+    region = from_publication(data, LABELS)
+    table = region.items[GOAL]
+    for row in table.rows:
+        expected = shown.get(i_key(GOAL, "r", row.item.code)) if any(g[0] == "r" and g[1] == "region"
+                                                                      for g in data["groups"]) else None
+        if expected is not None:
+            assert row.total == expected
+
+
+def test_the_audit_finds_a_figure_given_away_by_subtraction() -> None:
+    linked = Linked(5, [], [], {}, [], {})
+    linked.values = {"a": 2, "b": 7, "t": 9}
+    linked.upper = {"a": 20, "b": 20, "t": 40}
+    linked.lines = [(["a", "b"], "t")]
+    report = audit.audit(linked, {"a"})
+    finding = report.findings["a"][0]
+    assert (finding.low, finding.high, finding.protected) == (2, 2, False)
+    protection = protect(linked)
+    assert protection.hidden >= {"a", "b"}
+    assert all(f.protected for fs in protection.report.findings.values() for f in fs)
+
+
+def test_the_audit_uses_what_the_counts_mean_not_only_the_sums() -> None:
+    """People in a leefgebied are at least those on any one of its items: a section shown as 0 pins its
+    items, and a section whose items are all shown pins it between their max and their sum."""
+    linked = Linked(5, [], [], {}, [], {})
+    linked.values = {"s": 9, "i1": 2, "i2": 7}
+    linked.upper = {"s": 20, "i1": 20, "i2": 20}
+    linked.people = {"s": 20, "i1": 20, "i2": 20}
+    linked.rows = [({"i1": 1, "s": -1}, 0), ({"i2": 1, "s": -1}, 0), ({"s": 1, "i1": -1, "i2": -1}, 0)]
+    # s = 9 shown, i2 = 7 shown: i1 ≥ 2 (s ≤ i1 + i2), and i1 ≤ 9 (i1 ≤ s): [2, 9] reaches k.
+    finding = audit.audit(linked, {"i1"}).findings["i1"][0]
+    assert (finding.low, finding.high, finding.protected) == (2, 9, True)
+    # With "at most 9 people in all" (i1 + i2 ≤ 9, as goal + gap ≤ the group's size), i1 is pinned at 2.
+    linked.rows.append(({"i1": 1, "i2": 1}, 9))
+    finding = audit.audit(linked, {"i1"}).findings["i1"][0]
+    assert (finding.low, finding.high, finding.protected) == (2, 2, False)
+
+
+def test_whole_group_and_nearly_whole_group_are_hidden() -> None:
+    teams = [_team(1, 1, 10), _team(2, 1, 10), _team(3, 2, 12)]
+    counts = counts_of(teams, {}, {("T1", "GC01"): 10, ("T2", "GC01"): 8, ("T3", "GC01"): 6}, LABELS)
+    linked = build(counts, 5)
+    protection = protect(linked)
+    assert s_key(GAP, ALL, "t1", "GC") in protection.hidden  # 10 of 10
+    assert s_key(GAP, ALL, "t2", "GC") in protection.hidden  # 8 of 10: only 2 without
+    for fs in protection.report.findings.values():
+        assert all(f.protected for f in fs)
+
+
+def test_a_correction_hides_figures_that_moved_by_fewer_than_k() -> None:
+    teams = [_team(1, 1, 20), _team(2, 2, 20)]
+    before = build(counts_of(teams, {("T1", "GC01"): 9, ("T2", "GC01"): 12}, {}, LABELS), 5)
+    after = build(counts_of(teams, {("T1", "GC01"): 10, ("T2", "GC01"): 12}, {}, LABELS), 5)
+    protection = protect(after, [before.values])
+    moved = after.resolve(i_key(GOAL, "m1", "GC01"))
+    assert moved in protection.hidden
+    findings = protection.report.findings[moved]
+    assert any(f.reason == audit.CHANGE for f in findings) and all(f.protected for f in findings)
