@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from scan.core.cli_util import CommandGroup, fail
-from scan.core.clock import today
+from scan.core import clock
 from scan.extensions import db
 from scan.regio import publish
 from scan.regio.models import Period, Publication
@@ -31,7 +31,7 @@ def _report(period: Period, publication: Publication) -> str:
 def publish_due_command() -> None:
     """Publish every period that has ended, has no open round and was never published (run daily).
     Safe when two servers run it at once: a period is published by whichever stores it first."""
-    day = today()
+    day = clock.today()
     done = 0
     for period_id in [p.id for p in publish.due_periods(day)]:
         period = db.session.get(Period, period_id)
@@ -59,7 +59,7 @@ def publish_command(period_id: int) -> None:
     if period is None:
         fail(_("There is no period %(id)d.", id=period_id))
     try:
-        publication = publish.publish(period, None, today())
+        publication = publish.publish(period, None, clock.today())
         db.session.commit()
     except publish.NotReady:
         db.session.rollback()

@@ -18,9 +18,9 @@ from scan.kenniskaart.services import ensure_default_kenniskaart
 from scan.organisation.models import Region
 from scan.pop.catalogue import seed_catalogue
 
-# The demo's two rounds per team (closed autumn, open spring) both open within this period.
+# The demo's closed round (autumn 2026) lies in PERIOD; its open round (spring 2027) does not.
 DEMO_TODAY = date(2027, 3, 15)
-BOTH_ROUNDS = {"rounds": "period", "first": "2026-01-01", "last": "2027-12-31"}
+PERIOD = ("najaar 2026", date(2026, 7, 1), date(2026, 12, 31))
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,42 @@ def load_demo_region(today: date = DEMO_TODAY) -> DemoRegion:
     return DemoRegion(region_id, frozenset(names))
 
 
+_PROTECTED: dict[str, Any] = {}
+
+
+def _memo_protect(linked: Any, earlier: Any = ()) -> Any:
+    """scan.regio.protection.protect, remembered per set of figures for the length of the test run: the
+    page tests publish the same demo period again and again, and the audit itself is tested on its own."""
+    import json
+
+    from scan.regio.protection import protect
+
+    earlier = list(earlier)
+    key = json.dumps([sorted(linked.values.items()), [sorted(e.items()) for e in earlier]])
+    if key not in _PROTECTED:
+        _PROTECTED[key] = protect(linked, earlier)
+    return _PROTECTED[key]
+
+
+def publish_demo_period(region_id: int) -> Any:
+    """The demo's autumn 2026 period, published as of DEMO_TODAY (committed)."""
+    from unittest import mock
+
+    from scan.regio import periods, publish
+
+    period = periods.add(region_id, *PERIOD)
+    with mock.patch("scan.regio.publish.protect", _memo_protect):
+        publication = publish.publish(period, None, DEMO_TODAY)
+    db.session.commit()
+    return publication
+
+
 @pytest.fixture
-def demo_region(app_ctx: Any, monkeypatch: pytest.MonkeyPatch) -> DemoRegion:
-    """The demo region as of DEMO_TODAY (the regional pages then select rounds relative to that day)."""
-    monkeypatch.setattr("scan.regio.needs.clock_today", lambda: DEMO_TODAY)
-    return load_demo_region()
+def demo_region(app_ctx: Any) -> DemoRegion:
+    """The demo region as of DEMO_TODAY, with its autumn 2026 period published."""
+    region = load_demo_region()
+    publish_demo_period(region.region_id)
+    return region
 
 
 def names_in(text: str, names: frozenset[str]) -> list[str]:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from scan.extensions import db
 from scan.organisation.models import Municipality
 from tests.factories import login
-from tests.regio.conftest import BOTH_ROUNDS, DEMO_TODAY, DemoRegion, load_demo_region, names_in
+from tests.regio.conftest import DemoRegion, load_demo_region, names_in, publish_demo_period
 
 COORDINATOR = ("e.hoekstra", "scholingsplan-demo-2026")
 NEEDS, ITEMS, PLAN = "/regio/behoefte", "/regio/behoefte/items", "/regio/scholingsplan"
@@ -93,13 +93,14 @@ def as_count(text: str) -> int | str:
 
 
 @pytest.fixture
-def demo_region(app: Flask, monkeypatch: pytest.MonkeyPatch) -> DemoRegion:
+def demo_region(app: Flask) -> DemoRegion:
     """The conftest's demo region, loaded in an app context of its own that ends before the requests:
     the conftest fixture keeps one pushed for the whole test, and the test client's requests would then
     share its `g` (the logged-in user and the CSRF token of the first request would stick)."""
-    monkeypatch.setattr("scan.regio.needs.clock_today", lambda: DEMO_TODAY)
     with app.app_context():
-        return load_demo_region()
+        region = load_demo_region()
+        publish_demo_period(region.region_id)
+        return region
 
 
 @pytest.fixture
@@ -193,7 +194,7 @@ def assert_no_names(page: str, demo: DemoRegion) -> None:
 def test_needs_page_shows_every_municipality_heat_map_and_table_agree(
     coordinator: Any, demo_region: DemoRegion, towns: dict[int, str]
 ) -> None:
-    page = get(coordinator, NEEDS, **BOTH_ROUNDS)
+    page = get(coordinator, NEEDS)
     text = visible_text(page)
     names = towns
     assert len(names) >= 2
@@ -223,7 +224,7 @@ def test_needs_page_shows_every_municipality_heat_map_and_table_agree(
 
 def test_needs_page_in_english(coordinator: Any, demo_region: DemoRegion) -> None:
     use_english(coordinator, NEEDS)
-    page = get(coordinator, NEEDS, **BOTH_ROUNDS)
+    page = get(coordinator, NEEDS)
     assert '<html lang="en"' in page
     assert LEGEND["en"] in page
     text = visible_text(page)
@@ -236,17 +237,17 @@ def test_team_rows_are_one_click_away_and_small_teams_are_merged_and_never_named
     coordinator: Any, demo_region: DemoRegion, towns: dict[int, str]
 ) -> None:
     use_english(coordinator, NEEDS)
-    page = get(coordinator, NEEDS, **BOTH_ROUNDS)
+    page = get(coordinator, NEEDS)
     # The region as a whole: municipality rows only, each name linking to the same selection with its teams.
     assert not [e for e in elements(page) if "app-team-label" in e["attrs"].get("class", "")]
     assert "to see the numbers of its teams" in visible_text(page)
     links = {html.unescape(h) for h in re.findall(r'class="[^"]*app-teams-link[^"]*" href="([^"]+)"', page)}
-    assert links and all("rounds=period" in link and "municipality=" in link for link in links)
+    assert links and all("municipality=" in link for link in links)
     assert {int(link.split("municipality=")[1].split("&")[0]) for link in links} <= set(towns)
     headers: list[str] = []
     people: list[Any] = []
     for municipality_id in towns:
-        page = get(coordinator, NEEDS, municipality=str(municipality_id), **BOTH_ROUNDS)
+        page = get(coordinator, NEEDS, municipality=str(municipality_id))
         headers += [
             e["text"]
             for e in elements(page)
@@ -263,50 +264,54 @@ def test_team_rows_are_one_click_away_and_small_teams_are_merged_and_never_named
     assert people and all(isinstance(p, int) and p >= 5 for p in people), people
 
 
-def test_an_empty_selection_says_so(coordinator: Any, demo_region: DemoRegion) -> None:
-    use_english(coordinator, NEEDS)
-    page = get(coordinator, NEEDS, rounds="period", first="2020-01-01", last="2020-12-31")
-    assert "No submitted scans or POPs in this selection yet." in visible_text(page)
-    assert "<svg" not in page.split('id="main"')[1]
+def test_before_anything_is_published_the_pages_say_so(app: Flask, client: Any) -> None:
+    with app.app_context():
+        load_demo_region()
+    login(client, *COORDINATOR)
+    use_english(client, NEEDS)
+    for path in (NEEDS, ITEMS, PLAN):
+        page = get(client, path)
+        assert "Nothing has been published for this region yet." in visible_text(page)
+        assert "<svg" not in page.split('id="main"')[1]
+    assert client.get("/regio/scholingsplan.xlsx").status_code == 404
 
 
 # --- the filter -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("lang", "message", "notice"),
-    [
-        ("nl", "De laatste dag kan niet vóór de eerste dag liggen.", "u ziet de standaardselectie"),
-        ("en", "The last day cannot be before the first day.", "you see the default selection"),
-    ],
-)
-def test_a_period_that_ends_before_it_starts(
-    coordinator: Any, demo_region: DemoRegion, lang: str, message: str, notice: str
+@pytest.mark.parametrize(("lang", "notice"), [("nl", "u ziet de standaardselectie"),
+                                              ("en", "you see the default selection")])
+def test_a_municipality_of_another_region_is_refused_at_the_field(
+    coordinator: Any, demo_region: DemoRegion, lang: str, notice: str
 ) -> None:
     if lang == "en":
         use_english(coordinator, NEEDS)
-    page = get(coordinator, NEEDS, rounds="period", first="2027-03-01", last="2027-02-01")
+    page = get(coordinator, NEEDS, municipality="999999", level="algemeen")
     text = visible_text(page)
     assert f'<html lang="{lang}"' in page
-    assert message in text and notice in text
-    assert 'class="app-error-summary' in page and 'href="#last"' in page
+    assert notice in text
+    assert 'class="app-error-summary' in page and 'href="#municipality"' in page
     assert re.search(r"<title>\s*(Fout|Error):", page)
-    # What was typed stays in the form.
-    assert re.search(r'id="first"[^>]*value="2027-03-01"|value="2027-03-01"[^>]*id="first"', page)
-    assert re.search(r'id="last"[^>]*value="2027-02-01"|value="2027-02-01"[^>]*id="last"', page)
-    assert re.search(r'value="period"[^>]*checked|checked[^>]*value="period"', page)
-    # And the numbers below are those of the default selection.
+    # What was chosen stays in the form, and the numbers below are those of the default selection.
+    assert re.search(r'<option selected value="algemeen">|<option value="algemeen" selected>', page)
     assert heatmap_cells(page, "goal")
+
+
+def test_the_pages_say_which_publication_they_show(coordinator: Any, demo_region: DemoRegion) -> None:
+    use_english(coordinator, NEEDS)
+    text = visible_text(get(coordinator, NEEDS))
+    assert "Published figures of najaar 2026" in text and "they do not change" in text
+    assert "in the team, municipality and role they had when they submitted" in text
 
 
 def test_the_municipality_filter_shows_only_that_municipality(
     coordinator: Any, demo_region: DemoRegion, towns: dict[int, str]
 ) -> None:
     names = towns
-    everything = get(coordinator, NEEDS, **BOTH_ROUNDS)
+    everything = get(coordinator, NEEDS)
     shown = {m for m, _ in heatmap_cells(everything, "goal")}
     chosen = int(sorted(shown)[0])
-    page = get(coordinator, NEEDS, **BOTH_ROUNDS, municipality=str(chosen))
+    page = get(coordinator, NEEDS, municipality=str(chosen))
     svg = heatmap_cells(page, "goal")
     assert {m for m, _ in svg} == {str(chosen)}
     # The same numbers as in the whole region's view: the filter never suppresses again.
@@ -314,7 +319,7 @@ def test_the_municipality_filter_shows_only_that_municipality(
     blocks = {c["row"].get("data-municipality") for c in table_cells(page, "heatmap-goal-table")}
     assert blocks - {None} == {str(chosen)}
     assert re.search(rf'<option selected value="{chosen}">|<option value="{chosen}" selected>', page)
-    items = get(coordinator, ITEMS, **BOTH_ROUNDS, municipality=str(chosen))
+    items = get(coordinator, ITEMS, municipality=str(chosen))
     headers = [
         e["text"]
         for e in elements(items)
@@ -326,13 +331,13 @@ def test_the_municipality_filter_shows_only_that_municipality(
 
 
 def test_the_level_filter_changes_columns_and_counts(coordinator: Any, demo_region: DemoRegion) -> None:
-    everything = get(coordinator, NEEDS, **BOTH_ROUNDS)
-    generic = get(coordinator, NEEDS, **BOTH_ROUNDS, level="generiek")
+    everything = get(coordinator, NEEDS)
+    generic = get(coordinator, NEEDS, level="generiek")
     all_sections = {s for _, s in heatmap_cells(everything, "goal")}
     generic_sections = {s for _, s in heatmap_cells(generic, "goal")}
     assert generic_sections and generic_sections < all_sections
     assert re.search(r'<option selected value="generiek">|<option value="generiek" selected>', generic)
-    items = get(coordinator, ITEMS, **BOTH_ROUNDS, level="specialistisch")
+    items = get(coordinator, ITEMS, level="specialistisch")
     levels = {
         c["text"]
         for c in table_cells(items, "items-goal-table")
@@ -345,7 +350,7 @@ def test_the_level_filter_changes_columns_and_counts(coordinator: Any, demo_regi
 
 
 def test_items_page(coordinator: Any, demo_region: DemoRegion, towns: dict[int, str]) -> None:
-    page = get(coordinator, ITEMS, **BOTH_ROUNDS)
+    page = get(coordinator, ITEMS)
     text = visible_text(page)
     for name in towns.values():
         assert name in text
@@ -373,7 +378,7 @@ def test_items_page(coordinator: Any, demo_region: DemoRegion, towns: dict[int, 
 
 def test_plan_page(coordinator: Any, demo_region: DemoRegion, towns: dict[int, str]) -> None:
     use_english(coordinator, PLAN)
-    page = get(coordinator, PLAN, **BOTH_ROUNDS)
+    page = get(coordinator, PLAN)
     text = visible_text(page)
     summary = {
         e["attrs"]["data-total"]: e["text"]
@@ -399,7 +404,9 @@ def test_plan_page(coordinator: Any, demo_region: DemoRegion, towns: dict[int, s
     offers = [
         e["text"] for e in elements(page) if e["tag"] == "li" and ancestor(e, "section", id="regional-offers")
     ]
-    assert offers and all(re.search(r"\d+ professionals from \d+ teams", o) for o in offers), offers
+    assert all(re.search(r"\d+ professionals in \d+ municipalities", o) for o in offers), offers
+    if not offers:
+        assert "No need is shared widely enough for a regional group yet." in text
     # A need whose participants are hidden shows "<5" and no derived numbers.
     hidden_rows = [
         c for c in table_cells(page, "plan-region") if c["row"].get("data-item") and c["text"] == "<5"
@@ -412,7 +419,7 @@ def test_plan_page(coordinator: Any, demo_region: DemoRegion, towns: dict[int, s
 
 
 def test_plan_page_hides_what_rests_on_a_small_number(coordinator: Any, demo_region: DemoRegion) -> None:
-    page = get(coordinator, PLAN, **BOTH_ROUNDS)
+    page = get(coordinator, PLAN)
     rows: dict[str, list[str]] = {}
     for c in table_cells(page, "plan-region"):
         item = c["row"].get("data-item")
@@ -429,7 +436,7 @@ def test_plan_page_hides_what_rests_on_a_small_number(coordinator: Any, demo_reg
 def test_plan_municipality_filter(coordinator: Any, demo_region: DemoRegion, towns: dict[int, str]) -> None:
     names = towns
     chosen = sorted(names)[0]
-    page = get(coordinator, PLAN, **BOTH_ROUNDS, municipality=str(chosen))
+    page = get(coordinator, PLAN, municipality=str(chosen))
     shown = {
         attrs["data-municipality"]
         for e in elements(page)
