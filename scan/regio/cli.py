@@ -6,8 +6,8 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from scan.core.cli_util import CommandGroup, fail
 from scan.core import clock
+from scan.core.cli_util import CommandGroup, fail
 from scan.extensions import db
 from scan.regio import publish
 from scan.regio.models import Period, Publication

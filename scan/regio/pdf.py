@@ -460,7 +460,8 @@ def _unmatched(plan: Scholingsplan, s: Styles) -> list[Any]:
 def _regional_offers(plan: Scholingsplan, s: Styles) -> list[Any]:
     if not plan.regional_offers:
         return [_p(_("No need is shared widely enough for a regional group yet."), s.body)]
-    header = (_("Item"), _("Participants (POP goal)"), _("Municipalities with a goal on it"), _("Chosen training"))
+    header = (_("Item"), _("Participants (POP goal)"), _("Municipalities with a goal on it"),
+              _("Chosen training"))
     rows: list[list[Any]] = [_head(header, s)]
     for line in plan.regional_offers:
         rows.append([_p(_item(line), s.cell), cell_text(line.participants), format_decimal(line.teams),
