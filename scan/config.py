@@ -69,6 +69,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "HSTS": not development,
         # Regional overview: counts resting on fewer than this many professionals are shown as "<k".
         "REGIO_MIN_CELL": _int("REGIO_MIN_CELL", 5),
+        # Publishing a period: the counting statement's time limit on PostgreSQL, in seconds.
+        "REGIO_COUNT_TIMEOUT_S": _int("REGIO_COUNT_TIMEOUT_S", 300),
         # Retention (AVG): closed rounds lose their individual records, and the audit log its entries, after
         # this many months (`flask retention apply`).
         "RETENTION_MONTHS": _int("RETENTION_MONTHS", 24),
