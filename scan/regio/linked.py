@@ -99,6 +99,7 @@ class Linked:
     lines: list[tuple[list[str], str]] = field(default_factory=list)
     rows: list[tuple[dict[str, int], int]] = field(default_factory=list)
     alias: dict[str, str] = field(default_factory=dict)
+    grouping: dict[int, str] = field(default_factory=dict)  # team id → "t<id>" or "o<municipality id>"
 
     # --- reading positions (also used by the views: scan.regio.overview) ---
 
@@ -125,21 +126,50 @@ class Linked:
         return pos
 
 
-def build(counts: Counts, k: int) -> Linked:
-    """The linked positions of one period's counts, with small teams merged (groups of at least k)."""
-    teams = list(counts.teams)
+def _grouping(teams: list[TeamCount], k: int, keep: Mapping[int, str] | None) -> dict[int, str]:
+    """Team id → its shown group ("t<id>" on its own, "o<municipality id>" merged); teams left out are
+    missing. With `keep` (a correction: the grouping of the earlier publication of the period), a
+    municipality keeps its earlier grouping when every team is in it and every group still has k people:
+    a team that moved between "other teams" and a row of its own would let one grouping be subtracted
+    from the other."""
     mapping = merge_small_groups(
         {t.team_id: t.people for t in teams}, {t.team_id: t.municipality_id for t in teams}, k=k
     )
+    fresh = {t.team_id: (f"t{t.team_id}" if mapping[t.team_id] == t.team_id else f"o{t.municipality_id}")
+             for t in teams if mapping.get(t.team_id) is not None}
+    if not keep:
+        return fresh
+    out = dict(fresh)
+    by_municipality: dict[int, list[TeamCount]] = defaultdict(list)
+    for t in teams:
+        by_municipality[t.municipality_id].append(t)
+    for members in by_municipality.values():
+        if not all(t.team_id in keep for t in members if t.people):
+            continue
+        sizes: dict[str, int] = defaultdict(int)
+        for t in members:
+            if t.people:
+                sizes[keep[t.team_id]] += t.people
+        if sizes and all(n >= k for n in sizes.values()):
+            for t in members:
+                if t.people:
+                    out[t.team_id] = keep[t.team_id]
+    return out
+
+
+def build(counts: Counts, k: int, keep: Mapping[int, str] | None = None) -> Linked:
+    """The linked positions of one period's counts, with small teams merged (groups of at least k);
+    `keep`: the team grouping of an earlier publication of the same period (see `_grouping`)."""
+    teams = list(counts.teams)
+    grouping = _grouping(teams, k, keep)
     # Shown groups per municipality (in the order teams come: by municipality name, team code).
     members: dict[int, dict[str, list[TeamCount]]] = {}
     info: dict[int, TeamCount] = {}
     for t in teams:
-        target = mapping.get(t.team_id)
-        if target is None:
+        key = grouping.get(t.team_id)
+        if key is None:
             continue
         info.setdefault(t.municipality_id, t)
-        key = f"t{t.team_id}" if target == t.team_id else f"o{t.municipality_id}"
         members.setdefault(t.municipality_id, {}).setdefault(key, []).append(t)
     order = sorted(members, key=lambda m: (info[m].municipality_name, m))
     single_municipality = len(order) == 1
@@ -178,7 +208,7 @@ def build(counts: Counts, k: int) -> Linked:
     items = sorted(needed, key=lambda c: (section_rank.get(counts.item_meta[c][0], 10_000),
                                           item_rank.get(c, 10_000), c))
     linked = Linked(k, groups, sections, {s: tuple(counts.section_levels.get(s, ())) for s in sections},
-                    items, {c: counts.item_meta[c] for c in items})
+                    items, {c: counts.item_meta[c] for c in items}, grouping=grouping)
     _fill(linked, counts, team_of, parts)
     return linked
 

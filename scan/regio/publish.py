@@ -63,6 +63,7 @@ def payload(linked: Linked, hidden: set[str]) -> dict[str, object]:
         "item_meta": {c: list(v) for c, v in linked.item_meta.items()},
         "shown": {p: (None if p in hidden else v) for p, v in linked.values.items()},
         "alias": linked.alias,
+        "grouping": {str(team): key for team, key in linked.grouping.items()},
     }
 
 
@@ -83,7 +84,9 @@ def publish(period: Period, actor: User | None, today: date) -> Publication:
         item_order=[i.code for i in labels.items],
     )
     counted = time.perf_counter() - started
-    linked = build(counts, k)
+    previous = period.publications[-1] if period.publications else None
+    keep = {int(t): key for t, key in previous.data().get("grouping", {}).items()} if previous else None
+    linked = build(counts, k, keep)
     earlier = [json.loads(p.truth) for p in period.publications]
     protection = protect(linked, earlier)
     findings = protection.report.findings

@@ -201,3 +201,19 @@ def test_a_correction_hides_figures_that_moved_by_fewer_than_k() -> None:
     assert moved in protection.hidden
     findings = protection.report.findings[moved]
     assert any(f.reason == audit.CHANGE for f in findings) and all(f.protected for f in findings)
+
+
+def test_a_correction_keeps_the_earlier_grouping_of_teams() -> None:
+    """A team that grew past k after a late submission stays in "other teams": moving it to a row of its
+    own would let the two groupings be subtracted from each other."""
+    from scan.regio.linked import _grouping
+
+    before = [_team(1, 1, 12), _team(2, 1, 3), _team(3, 1, 2)]
+    first = _grouping(before, 5, None)
+    assert first == {1: "t1", 2: "o1", 3: "o1"}
+    after = [_team(1, 1, 12), _team(2, 1, 5), _team(3, 1, 5)]
+    assert _grouping(after, 5, None) == {1: "t1", 2: "t2", 3: "t3"}  # fresh: every team on its own
+    assert _grouping(after, 5, first) == first
+    # When the earlier grouping no longer gives groups of k, a fresh one is made.
+    shrunk = [_team(1, 1, 12), _team(2, 1, 1), _team(3, 1, 2)]
+    assert _grouping(shrunk, 5, first) != first
