@@ -118,6 +118,9 @@ def _highs() -> highspy.Highs:
             os.close(saved)
         _announced = True
     h.setOptionValue("output_flag", False)
+    # The relaxation is solved again and again with another objective: without presolve the simplex starts
+    # from the previous basis instead of from scratch.
+    h.setOptionValue("presolve", "off")
     return h
 
 
@@ -283,10 +286,12 @@ def audit_component(relations: Relations, positions: list[str], hidden: set[str]
         h.changeColBounds(col, float(low), float(high))
         h.changeColsIntegrality(n, all_cols, integer)
         h.setOptionValue("time_limit", MIP_SECONDS)
+        h.setOptionValue("presolve", "on")
         h.run()
         report.mip_solves += 1
         status = h.getModelStatus()
         h.setOptionValue("time_limit", highspy.kHighsInf)
+        h.setOptionValue("presolve", "off")
         h.changeColsIntegrality(n, all_cols, continuous)
         h.changeColBounds(col, float(lower_bounds[col]), float(upper_bounds[col]))
         return status == highspy.HighsModelStatus.kOptimal
@@ -319,11 +324,13 @@ def audit_component(relations: Relations, positions: list[str], hidden: set[str]
                 # given; it need not be the best) serves as the certificate instead.
                 h.changeColsIntegrality(n, all_cols, integer)
                 h.setOptionValue("time_limit", MIP_SECONDS)
+                h.setOptionValue("presolve", "on")
                 h.run()
                 report.mip_solves += 1
                 found_point = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
                 point = np.asarray(h.getSolution().col_value)
                 h.setOptionValue("time_limit", highspy.kHighsInf)
+                h.setOptionValue("presolve", "off")
                 h.changeColsIntegrality(n, all_cols, continuous)
                 if not found_point or not np.all(np.abs(point - np.round(point)) < 1e-6):
                     break
