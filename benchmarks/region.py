@@ -58,6 +58,7 @@ CALIBRATIONS_PER_MEMBER = 3
 # POPs: every POP_EVERY-th professional has a signed POP in the closed round of this many goals and
 # actions per goal; the measured professional has a draft POP of MEASURED_POP in the open round.
 POP_EVERY = 2
+BENCH_REGION = ("BENCH", "Benchmarkregio")  # code, name
 REGION_POP = (3, 2)
 MEASURED_POP = (5, 3)
 
@@ -161,11 +162,13 @@ class RegionBuilder:
         region = self.region
         new_teams = max(0, (professionals - region.professionals + TEAM_SIZE - 1) // TEAM_SIZE)
         with self.engine.begin() as conn:
-            if not region.region_id:
+            if not region.region_id:  # else made by the caller, with its catalogue (benchmarks/run.py)
                 (region.region_id,) = self._ids(conn, Region, 1)
                 conn.execute(insert(_rows(Region)), [{
-                    "id": region.region_id, "code": "BENCH", "name": "Benchmarkregio", "created_at": self.now,
+                    "id": region.region_id, "code": BENCH_REGION[0], "name": BENCH_REGION[1],
+                    "created_at": self.now,
                 }])
+            if Role.REGIOCOORDINATOR.value not in region.accounts:
                 coordinator = self._user_row(
                     conn, "bench.regio", Role.REGIOCOORDINATOR, region_id=region.region_id
                 )

@@ -29,6 +29,7 @@ from sqlalchemy import inspect, select, text  # noqa: E402
 
 from benchmarks import teamschouw  # noqa: E402
 from benchmarks.region import (  # noqa: E402
+    BENCH_REGION,
     PAGES,
     PASSWORD,
     REGIONAL_OVERVIEW,
@@ -95,17 +96,23 @@ def start_builder(app: Flask, section: str | None) -> tuple[RegionBuilder, str]:
     from scan.extensions import db
     from scan.kenniskaart.queries import current_version
     from scan.kenniskaart.services import ensure_default_kenniskaart
+    from scan.organisation.services import create_region
     from scan.pop.catalogue import seed_catalogue
     from scan.pop.models import Training
 
     with app.app_context():
         ensure_default_kenniskaart()
-        seed_catalogue()
+        # The region first: the catalogue is the region's own.
+        region = create_region(BENCH_REGION[0], BENCH_REGION[1])
+        seed_catalogue(region.id)
         db.session.commit()
         version = current_version()
         assert version is not None
         builder = RegionBuilder(db.engine, version.id, queries.sections(version.id), today(), section)
-        builder.training_ids = list(db.session.scalars(select(Training.id).order_by(Training.code)))
+        builder.region.region_id = region.id
+        builder.training_ids = list(db.session.scalars(
+            select(Training.id).where(Training.region_id == region.id).order_by(Training.code)
+        ))
         # One hash for every account: hashing 10,000 passwords would be most of the build.
         password_hash = hash_password(PASSWORD)
         db.session.remove()

@@ -213,7 +213,9 @@ def build_world(app: Flask) -> World:
         version = PopVersion(pop=pop, number=2)
         goal = PopGoal(version=version, item=gc01, description="Beter contact")
         action = PopAction(goal=goal, type="zelfstudie", description="Boek lezen")
-        training = Training(code="TR01", title="Motiverende gespreksvoering", type="training")
+        # In the coordinator's region: the catalogue is per region (another region's entry is 404).
+        training = Training(region_id=users[Role.REGIOCOORDINATOR].region_id, code="TR01",
+                            title="Motiverende gespreksvoering", type="training")
         db.session.add_all([pop, signed, version, goal, action, training])
         db.session.commit()
         ids: dict[str, Any] = {
@@ -313,6 +315,25 @@ def test_route_matrix(app, who):
             with app.app_context():
                 after = db_state()
             assert not changed(state, after), (endpoint, str(who), changed(state, after))
+
+
+def test_a_coordinator_cannot_reach_another_regions_catalogue_entry(app, client):
+    """Not 403 but 404, as for an entry that does not exist: the answer does not confirm that it exists."""
+    with app.app_context():
+        own, other = make_user(Role.REGIOCOORDINATOR), make_user(Role.REGIOCOORDINATOR)
+        theirs = Training(region_id=other.region_id, code="TR01", title="Elders", type="training")
+        db.session.add(theirs)
+        db.session.commit()
+        username, theirs_id = own.username, theirs.id
+    login(client, username)
+    token = client.csrf_token("/catalogus/")
+    assert client.get(f"/catalogus/{theirs_id}/wijzigen").status_code == 404
+    for action in ("wijzigen", "activeren", "deactiveren"):
+        response = client.post(f"/catalogus/{theirs_id}/{action}", data={"csrf_token": token, "title": "x"})
+        assert response.status_code == 404, action
+    with app.app_context():
+        after = db.session.get(Training, theirs_id)
+        assert (after.title, after.active) == ("Elders", True)
 
 
 def test_a_team_leader_cannot_open_another_team(app, client):

@@ -206,7 +206,8 @@ def catalogue_admin(app: Any, client: Any) -> tuple[Any, int, int]:
     with app.app_context():
         make_kenniskaart()
         admin = make_user(Role.BEHEERDER)
-        training = Training(code="TR01", title="Motiverende gespreksvoering", provider="Lindewaard",
+        training = Training(region_id=make_region().id, code="TR01", title="Motiverende gespreksvoering",
+                            provider="Lindewaard",
                             type="training", level="algemeen", hours=Decimal("21"), cost_cents=95000,
                             points=21, min_group=8, max_group=14, item_codes=[TrainingItem(item_code="GC01")])
         db.session.add(training)

@@ -54,15 +54,19 @@ def build_catalogue_world(app: Flask) -> CatalogueWorld:
         factories.make_kenniskaart()
         team = factories.make_team()
         user = factories.make_user(Role.REGIOCOORDINATOR, region=team.municipality.region)
-        tr01 = Training(code="TR01", title="Motiverende gespreksvoering", provider="Lindewaard",
+        region_id = user.region_id
+        tr01 = Training(region_id=region_id, code="TR01", title="Motiverende gespreksvoering",
+                        provider="Lindewaard",
                         type="training", level="algemeen", hours=Decimal("21"), cost_cents=95000,
                         points=21, min_group=8, max_group=14, item_codes=[TrainingItem(item_code="GC01")])
         db.session.add_all([
             tr01,
-            Training(code="TR02", title="Signalen van schulden herkennen", provider="Leerplein",
+            Training(region_id=region_id, code="TR02", title="Signalen van schulden herkennen",
+                     provider="Leerplein",
                      type="e-learning", level="specialistisch", hours=Decimal("2.5"), cost_cents=1250,
                      points=2, item_codes=[TrainingItem(item_code="LG01-A1")]),
-            Training(code="TR03", title="Intervisie wonen", provider="", type="intervisie", level=None,
+            Training(region_id=region_id, code="TR03", title="Intervisie wonen", provider="",
+                     type="intervisie", level=None,
                      hours=Decimal("3"), cost_cents=0, points=0, min_group=4, max_group=8, active=False,
                      item_codes=[TrainingItem(item_code="LG02-A1"), TrainingItem(item_code="GC02")]),
         ])

@@ -95,8 +95,8 @@ def build_cycle_world(app: Flask) -> dict[str, Any]:
             db.session.add(pop)
         trainings = {}
         for code, title, provider, kind, hours, points, item_codes, active in TRAININGS:
-            training = Training(code=code, title=title, provider=provider, type=kind, hours=Decimal(hours),
-                                points=points, active=active, cost_cents=25000,
+            training = Training(region_id=region.id, code=code, title=title, provider=provider, type=kind,
+                                hours=Decimal(hours), points=points, active=active, cost_cents=25000,
                                 item_codes=[TrainingItem(item_code=c) for c in item_codes])
             db.session.add(training)
             db.session.flush()

@@ -35,7 +35,8 @@ def manager(app: Any) -> dict[str, Any]:
     with app.app_context():
         make_kenniskaart()
         user = make_user(Role.REGIOCOORDINATOR)
-        training = Training(code="TR01", title="Motiverende gespreksvoering", type="training")
+        training = Training(region_id=user.region_id, code="TR01", title="Motiverende gespreksvoering",
+                            type="training")
         db.session.add(training)
         db.session.commit()
         return {"user": user.username, "training": training.id}
