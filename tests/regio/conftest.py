@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from scan.auth.models import User
 from scan.demo import seed
@@ -37,6 +37,11 @@ def load_demo_region(today: date = DEMO_TODAY) -> DemoRegion:
     seed_catalogue()
     seed_demo_pops(today)
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # The per-test clean-up empties every table; without fresh statistics the planner would treat the
+        # demo's tables as empty and choose a plan for the counting statement that takes minutes.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     region_id = db.session.scalars(select(Region.id)).one()
     names: set[str] = set()
     for user in db.session.scalars(select(User)):
