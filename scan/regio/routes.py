@@ -11,6 +11,7 @@ from typing import Any
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
 from scan.access import Role, require
@@ -102,8 +103,6 @@ def publications() -> str | Response:
 @bp.post("/publicaties/<int:period_id>/publiceren")
 @require(Role.REGIOCOORDINATOR)
 def publish_period(period_id: int) -> Response:
-    from flask_wtf.csrf import validate_csrf  # noqa: F401  (CSRFProtect checks every POST app-wide)
-
     period = periods.get(current_user.region_id, period_id)
     try:
         publication = publish.publish(period, current_user, clock.today())
@@ -115,6 +114,11 @@ def publish_period(period_id: int) -> Response:
     except publish.AlreadyPublishing:
         db.session.rollback()
         flash(_("This period was being published at the same moment; see the result below."), "warning")
+    except OperationalError:
+        # The counting statement ran into its time limit (REGIO_COUNT_TIMEOUT_S) or the database went away.
+        db.session.rollback()
+        flash(_("Publishing did not finish: counting took too long. Try again later, or ask the "
+                "administrator to run flask regio publish."), "error")
     else:
         flash(_("%(name)s is published: %(hidden)s of %(positions)s figures are hidden to protect small "
                 "numbers.", name=period.name, hidden=publication.hidden, positions=publication.positions),
