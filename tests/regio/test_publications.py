@@ -261,3 +261,22 @@ def test_the_period_must_have_ended(app: Flask, region: int) -> None:
                              DEMO_TODAY + timedelta(days=5))
         with pytest.raises(publish.NotReady):
             publish.publish(period, None, DEMO_TODAY)
+
+
+def test_counting_that_runs_out_of_time_is_a_message_not_a_500(
+        app: Flask, client: Any, region: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def too_slow(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("SELECT ...", {}, Exception("canceling statement due to statement timeout"))
+
+    with app.app_context():
+        period_id = periods.add(region, *PERIOD).id
+        db.session.commit()
+    monkeypatch.setattr("scan.regio.needs.period_counts", too_slow)
+    login(client, *COORDINATOR)
+    use_english(client, PUBLICATIONS)
+    response = client.submit(f"{PUBLICATIONS}/{period_id}/publiceren", page=PUBLICATIONS)
+    assert response.status_code == 302
+    assert "Publishing did not finish: counting took too long." in visible_text(get(client, PUBLICATIONS))
+    assert _scalar(app, select(func.count(Publication.id))) == 0
