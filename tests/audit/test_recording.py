@@ -274,16 +274,23 @@ def test_catalogue_exports_are_recorded(app: Any, catalogue_admin: tuple[Any, in
      ("/regio/scholingsplan.pdf", "regio.pdf")],
 )
 def test_regional_exports_are_recorded(app: Any, client: Any, url: str, kind: str) -> None:
+    from datetime import date
+
+    from scan.core.clock import today
+    from scan.regio import periods, publish
+
     with app.app_context():
         region = make_region()
         coordinator = make_user(Role.REGIOCOORDINATOR, region=region)
+        period = periods.add(region.id, "voorjaar 2020", date(2020, 1, 1), date(2020, 6, 30))
+        publication_id = publish.publish(period, None, today()).id
         db.session.commit()
         username, user_id, region_id = coordinator.username, coordinator.id, region.id
     login(client, username)
     assert client.get(url).status_code == 200
-    assert client.get(url + "?rounds=period&first=2027-01-01&last=2027-06-30").status_code == 200
-    plain, period = events(app, actions.EXPORT)
+    assert client.get(f"{url}?publication={publication_id}&level=algemeen").status_code == 200
+    plain, chosen = events(app, actions.EXPORT)
     assert (plain.actor_id, plain.object_type, plain.object_id, plain.address) == (
         user_id, kind, str(region_id), LOCAL)
     assert plain.detail == "default selection"
-    assert period.detail == "rounds: period, first: 2027-01-01, last: 2027-06-30"
+    assert chosen.detail == f"publication: {publication_id}, level: algemeen"
