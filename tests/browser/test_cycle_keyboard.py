@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,12 +32,14 @@ from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import select
 
 from scan.access import Role
-from scan.assessment.models import Scan
+from scan.assessment.models import Scan, ScanRound
 from scan.core.clock import today
 from scan.extensions import db
 from scan.kenniskaart.models import Item
+from scan.organisation.models import Team
 from scan.pop import signing
 from scan.pop.models import Pop, PopGoal, PopStatus, PopVersion, Training, TrainingItem
+from scan.regio import periods
 from scan.teamschouw.models import Calibration, TeamPriority
 from tests import factories
 from tests.browser.keyboard import (
@@ -59,7 +62,6 @@ from tests.browser.keyboard import (
     stop,
     tab,
     tab_to,
-    through_date_field,
     type_date,
     type_note,
 )
@@ -69,7 +71,10 @@ LEVELS = ["1", "2", "3", "4"]
 AMBITIONS = ["stay", "2", "3", "4"]
 REGION_CODE = "EEMLAND"
 COLLEAGUES = ("Bram Bosman", "Chantal Cornelissen", "Daan Dijkstra", "Esra Elzinga", "Femke Fokkema")
-# What the colleagues scored: a gap on GC01 each, and their POP has a goal on it.
+# Five more who submitted without a POP: six goals on GC01 in a team of eleven can be published (six of six,
+# or all but fewer than five, would be hidden as saying something about everyone).
+OTHERS = ("Gijs Geerts", "Hatice Hoek", "Ivo Inberg", "Jet Jansma", "Karim Kaddouri")
+# What the colleagues scored: a gap on GC01 each, and their POP (proposed) has a goal on it.
 COLLEAGUE_ANSWERS = {"GC01": (2, 3), "GC02": (3, 3), "LG01-A1": (2, 2), "LG01-S1": (None, None),
                      "LG02-A1": (2, 2)}
 
@@ -89,10 +94,13 @@ def build_cycle_world(app: Flask) -> dict[str, Any]:
             colleague = factories.make_user(Role.PROFESSIONAL, team=team, full_name=name)
             factories.make_scan(scan_round, colleague, COLLEAGUE_ANSWERS, submitted=True)
             pop = Pop(round_id=scan_round.id, user_id=colleague.id)
-            pop.versions = [PopVersion(number=1, status=PopStatus.DRAFT, goals=[
+            pop.versions = [PopVersion(number=1, status=PopStatus.PROPOSED, goals=[
                 PopGoal(position=1, item_id=items["GC01"].id, reason_kind="ambition",
                         description="Beter contact maken")])]
             db.session.add(pop)
+        for name in OTHERS:
+            other = factories.make_user(Role.PROFESSIONAL, team=team, full_name=name)
+            factories.make_scan(scan_round, other, {**COLLEAGUE_ANSWERS, "GC01": (3, 3)}, submitted=True)
         trainings = {}
         for code, title, provider, kind, hours, points, item_codes, active in TRAININGS:
             training = Training(region_id=region.id, code=code, title=title, provider=provider, type=kind,
@@ -340,27 +348,39 @@ def test_the_whole_cycle_with_the_keyboard_only(page: Any, app: Flask) -> None:
     assert "Anna Aalders" in signatures and "Lies Leider" in signatures, signatures
     log_out_from_the_top(page)
 
-    # --- 5. The regional coordinator: the scholingsplan, downloaded -------------------------------
+    # --- 5. The round closes; the regional coordinator publishes the period and downloads the plan ----
+    with app.app_context():
+        scan_round = db.session.get(ScanRound, w["round"])
+        scan_round.opens_on, scan_round.closes_on = today() - timedelta(days=60), today() - timedelta(days=30)
+        periods.add(db.session.get(Team, w["team"]).municipality.region_id, "voorjaar",
+                    today() - timedelta(days=90), today() - timedelta(days=1))
+        db.session.commit()
     log_in_with_the_keyboard(page, w["coordinator"])
     assert page.url.endswith("/regio/"), page.url
+    start_from_the_top(page)
+    move_to(page, lambda s: s["href"] == "/regio/publicaties", "the publications link")
+    follow(page)
+    start_from_the_top(page)
+    move_to(page, lambda s: s["tag"] == "button" and (s["action"] or "").endswith("/publiceren"),
+            "the publish button")
+    follow(page)
+    assert dutch(app, "%(name)s is published", name="voorjaar").split("%")[0] in flash_text(page)
     start_from_the_top(page)
     move_to(page, lambda s: s["href"] == "/regio/scholingsplan", "the scholingsplan link")
     follow(page)
     gc01 = page.locator("main table tbody tr", has_text="GC01").first
     assert "6" in gc01.locator("td").all_inner_texts(), gc01.inner_text()
 
-    # The filter comes first (its date fields are passed part by part), then the downloads.
+    # The filter comes first (the publication, the municipality, the level), then the downloads.
     start_from_the_top(page)
-    move_to(page, lambda s: s["id"] == "first", "the filter's first date")
-    assert through_date_field(page, "first")["id"] == "last"
-    assert through_date_field(page, "last")["id"] == "municipality"
+    move_to(page, lambda s: s["id"] == "publication", "the filter's publication")
     move_to(page, lambda s: (s["href"] or "").startswith("/regio/export/scholingsplan.csv"),
             "the scholingsplan's CSV link")
     with page.expect_download() as download_info:
         page.keyboard.press("Enter")
     download = download_info.value
     assert download.failure() is None, download.failure()
-    assert download.suggested_filename == f"scholingsplan-{REGION_CODE}-{today().isoformat()}.csv"
+    assert download.suggested_filename == f"scholingsplan-{REGION_CODE}-voorjaar-{today().isoformat()}.csv"
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][:3] == ["Leefgebied", "Code onderdeel", "Onderdeel"], rows[0]
