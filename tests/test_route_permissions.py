@@ -20,8 +20,10 @@ from scan.core.clock import today
 from scan.db import utcnow
 from scan.extensions import db
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion, Training
+from scan.regio import periods, publish
+from scan.regio.models import Period, Publication
 from scan.teamschouw.models import Agreement, TeamPriority
-from tests.factories import PASSWORD, login, make_round, make_scan, make_team, make_user
+from tests.factories import PASSWORD, login, make_region, make_round, make_scan, make_team, make_user
 from tests.security.dbstate import changed, db_state
 
 ANON = "anonymous"
@@ -51,6 +53,11 @@ MATRIX = {
     "regio.export_xlsx": ("GET", "/regio/scholingsplan.xlsx", {Role.REGIOCOORDINATOR}),
     "regio.export_csv": ("GET", "/regio/export/scholingsplan.csv", {Role.REGIOCOORDINATOR}),
     "regio.export_pdf": ("GET", "/regio/scholingsplan.pdf", {Role.REGIOCOORDINATOR}),
+    "regio.trend": ("GET", "/regio/trends", {Role.REGIOCOORDINATOR}),
+    # Periods and their publications: the coordinator adds and publishes; the administrator sees every
+    # region's, read-only (a POST by the administrator changes nothing: test below).
+    "regio.publications": ("GET POST", "/regio/publicaties", {Role.REGIOCOORDINATOR, Role.BEHEERDER}),
+    "regio.publish_period": ("POST", "/regio/publicaties/{period}/publiceren", {Role.REGIOCOORDINATOR}),
     "beheer.index": ("GET", "/beheer/", {Role.BEHEERDER}),
     "beheer.kenniskaart": ("GET", "/beheer/kenniskaart", {Role.BEHEERDER}),
     "beheer.kenniskaart_upload": ("POST", "/beheer/kenniskaart", {Role.BEHEERDER}),
@@ -152,6 +159,8 @@ FORMS: dict[str, dict[str, str]] = {
     "beheer.municipality_new": {"region": "{region}", "code": "GMNEW", "name": "Nieuwe gemeente"},
     "beheer.team_edit": {"municipality": "{municipality}", "code": "TX", "name": "Ander team"},
     "beheer.team_new": {"municipality": "{municipality}", "code": "TNEW", "name": "Nieuw team"},
+    "regio.publications": {"name": "Nieuwe periode", "first_day": "{period_first}",
+                           "last_day": "{period_last}"},
     "catalogue.edit": {"code": "TR01", "title": "Andere titel", "type": "e-learning",
                        "level": "specialistisch"},
     "catalogue.new": {"code": "TR99", "title": "Nieuwe training", "type": "e-learning",
@@ -188,7 +197,9 @@ class World:
 
 def build_world(app: Flask) -> World:
     """One team with a user of every role, a submitted scan, a priority, a vraagbaak request, a POP with a
-    goal and an action, a catalogue entry, a spare team and a municipality: every path in MATRIX resolves."""
+    goal and an action, a catalogue entry, a spare team and a municipality, and a published period of the
+    coordinator's region (the regional pages and exports show a publication): every path in MATRIX
+    resolves."""
     with app.app_context():
         team = make_team()
         users = {
@@ -218,6 +229,10 @@ def build_world(app: Flask) -> World:
                             title="Motiverende gespreksvoering", type="training")
         db.session.add_all([pop, signed, version, goal, action, training])
         db.session.commit()
+        period = periods.add(users[Role.REGIOCOORDINATOR].region_id, "voorjaar",
+                             today() - timedelta(days=120), today() - timedelta(days=60))
+        publish.publish(period, None, today())
+        db.session.commit()
         ids: dict[str, Any] = {
             "own_team": team.id, "round": scan_round.id, "scan": scan.id, "priority": priority.id,
             "agreement": agreement.id, "pop": pop.id, "goal": goal.id, "action": action.id,
@@ -228,6 +243,8 @@ def build_world(app: Flask) -> World:
             "gc01": gc01.id, "lock": scan.lock_version, "opens_on": today().isoformat(),
             "later": (today() + timedelta(days=60)).isoformat(),
             "closes_on": (today() + timedelta(days=90)).isoformat(),
+            "period": period.id, "period_first": (today() - timedelta(days=30)).isoformat(),
+            "period_last": (today() - timedelta(days=20)).isoformat(),
         }
         db.session.commit()
     return World(names, ids)
@@ -334,6 +351,57 @@ def test_a_coordinator_cannot_reach_another_regions_catalogue_entry(app, client)
     with app.app_context():
         after = db.session.get(Training, theirs_id)
         assert (after.title, after.active) == ("Elders", True)
+
+
+def _publications(app: Flask) -> list[tuple[str, int]]:
+    with app.app_context():
+        return sorted((p.period.name, p.number) for p in db.session.query(Publication))
+
+
+def test_the_administrator_sees_every_regions_publications_and_changes_nothing(app, client):
+    with app.app_context():
+        admin = make_user(Role.BEHEERDER)
+        for name in ("Regio Noord", "Regio Zuid"):
+            region = make_region(name=name)
+            period = periods.add(region.id, f"najaar {name}", today() - timedelta(days=90),
+                                 today() - timedelta(days=60))
+            publish.publish(period, None, today())
+        db.session.commit()
+        username = admin.username
+    before = _publications(app)
+    login(client, username)
+    page = client.get("/regio/publicaties").get_data(as_text=True)
+    for name in ("Regio Noord", "Regio Zuid"):
+        assert name in page and f"najaar {name}" in page
+    # Read-only: no form to add a period, no button to publish (a correction).
+    assert 'name="first_day"' not in page and "/publiceren" not in page
+    token = client.csrf_token("/account/wachtwoord")
+    form = {"csrf_token": token, "name": "Door de beheerder", "first_day": today().isoformat(),
+            "last_day": today().isoformat()}
+    assert client.post("/regio/publicaties", data=form).status_code == 200
+    with app.app_context():
+        assert not db.session.query(Period).filter_by(name="Door de beheerder").count()
+        theirs = db.session.query(Period).filter_by(name="najaar Regio Noord").one().id
+    response = client.post(f"/regio/publicaties/{theirs}/publiceren", data={"csrf_token": token})
+    assert response.status_code == 403
+    assert _publications(app) == before
+
+
+def test_a_coordinator_cannot_see_or_publish_another_regions_period(app, client):
+    """Not 403 but 404, as for a period that does not exist: the answer does not confirm that it exists."""
+    with app.app_context():
+        own, other = make_user(Role.REGIOCOORDINATOR), make_user(Role.REGIOCOORDINATOR)
+        theirs = periods.add(other.region_id, "najaar elders", today() - timedelta(days=90),
+                             today() - timedelta(days=60))
+        db.session.commit()
+        username, theirs_id = own.username, theirs.id
+    login(client, username)
+    assert "najaar elders" not in client.get("/regio/publicaties").get_data(as_text=True)
+    token = client.csrf_token("/regio/publicaties")
+    for period_id in (theirs_id, 999999):
+        response = client.post(f"/regio/publicaties/{period_id}/publiceren", data={"csrf_token": token})
+        assert response.status_code == 404, period_id
+    assert _publications(app) == []
 
 
 def test_a_team_leader_cannot_open_another_team(app, client):

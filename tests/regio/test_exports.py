@@ -1,18 +1,21 @@
 """The regional exports as the coordinator gets them: the XLSX workbook and the CSV per view.
 
-Every expected number comes from the plan and overview the pages show (services.scholingsplan for the same
-filter), never from numbers typed into the test.
+Every expected number comes from the plan and overview the pages show (services.scholingsplan of the same
+stored publication for the same filter), never from numbers typed into the test.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from flask import g
+from flask import Flask
+from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -20,12 +23,21 @@ from scan.access import Role
 from scan.extensions import db
 from scan.organisation.models import Municipality
 from scan.pop.models import Training
-from scan.regio import services
+from scan.regio import periods, publish, queries, services
 from scan.regio.forms import filter_form
-from scan.regio.overview import GAP, GOAL
+from scan.regio.models import Publication
+from scan.regio.overview import GAP, GOAL, from_publication
 from scan.regio.suppression import Suppressed
-from tests.factories import PASSWORD, login, make_user
-from tests.regio.conftest import BOTH_ROUNDS, DEMO_TODAY, names_in, small_numbers
+from tests.factories import PASSWORD, login, make_region, make_user
+from tests.regio.conftest import (
+    DEMO_TODAY,
+    PERIOD,
+    DemoRegion,
+    load_demo_region,
+    names_in,
+    publish_demo_period,
+    small_numbers,
+)
 
 COORDINATOR = ("e.hoekstra", "scholingsplan-demo-2026")
 XLSX = "/regio/scholingsplan.xlsx"
@@ -38,6 +50,7 @@ VIEWS = (
     "items-gap",
     "unmatched",
     "offers",
+    "trends",
     "about",
 )
 SHEETS = [
@@ -49,15 +62,34 @@ SHEETS = [
     "Items – gaps",
     "Without a training",
     "Regional group offers",
+    "Trends per leefgebied",
     "About this export",
 ]
 PARTICIPANTS = "Participants (POP goal)"
 POTENTIAL = "Potential (gap, no goal)"
 COUNT_TABLES = {"Leefgebied – goals", "Leefgebied – gaps", "Items – goals", "Items – gaps"}
+TRENDS = "Trends per leefgebied"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def long_english(day: date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 @pytest.fixture
-def coordinator(client: Any, demo_region: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+def demo_region(app: Flask) -> DemoRegion:
+    """The demo region with its autumn 2026 period published, loaded in an app context of its own that ends
+    before the requests (the conftest's fixture keeps one pushed, and the test client's requests would share
+    its `g`: the logged-in user, the CSRF token and the locale of the first request would stick)."""
+    with app.app_context():
+        region = load_demo_region()
+        publish_demo_period(region.region_id)
+        return region
+
+
+@pytest.fixture
+def coordinator(client: Any, demo_region: DemoRegion, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr("scan.regio.export_routes.today", lambda: DEMO_TODAY)
     assert login(client, *COORDINATOR).status_code == 302
     return client
@@ -65,26 +97,29 @@ def coordinator(client: Any, demo_region: Any, monkeypatch: pytest.MonkeyPatch) 
 
 def english(client: Any) -> None:
     """Switch the session to English with the language buttons, as a user does."""
-    _fresh_request_globals()
     response = client.submit("/taal", {"lang": "en", "next": "/regio/"}, page="/regio/")
     assert response.status_code == 302
-    _fresh_request_globals()
 
 
-def _fresh_request_globals() -> None:
-    # The demo_region fixture keeps an application context pushed, which Flask reuses for the test client's
-    # requests, so `g` outlives a request: forget the CSRF token and locale cached there, as a real request
-    # (with its own application context) would.
-    g.pop("csrf_token", None)
-    g.pop("_flask_babel", None)
-
-
-def expected(app: Any, region_id: int, **args: str) -> tuple[Any, Any]:
-    """What the pages show for this filter: the suppressed overview and plan."""
-    with app.test_request_context("/regio/scholingsplan", query_string={**BOTH_ROUNDS, **args}):
+def expected(app: Flask, region_id: int, lang: str = "en", **args: str) -> tuple[Any, Any]:
+    """What the pages show for this filter: the suppressed overview and plan of the stored publication."""
+    with app.test_request_context("/regio/scholingsplan", query_string=args), force_locale(lang):
         _form, selection, valid = filter_form(region_id)
         assert valid
-        return services.scholingsplan(region_id, selection)
+        pub = services.publication(region_id, selection.publication_id)
+        assert pub is not None
+        return services.scholingsplan(pub, selection, region_id)  # type: ignore[return-value]
+
+
+def publication_text(app: Flask, region_id: int, publication_id: int | None = None) -> str:
+    """What the "about" sheet says of the publication, in English, from the stored period and day."""
+    with app.app_context():
+        pub = services.publication(region_id, publication_id)
+        assert pub is not None
+        name, first, last = pub.period.name, pub.period.first_day, pub.period.last_day
+        day = pub.published_at.astimezone(ZoneInfo("Europe/Amsterdam")).date()
+    return (f"{name}: rounds that opened from {long_english(first)} up to and including "
+            f"{long_english(last)}; published on {long_english(day)}")
 
 
 def shown(value: Any) -> Any:
@@ -92,7 +127,7 @@ def shown(value: Any) -> Any:
 
 
 def workbook(client: Any, **args: str) -> Any:
-    response = client.get(XLSX, query_string={**BOTH_ROUNDS, **args})
+    response = client.get(XLSX, query_string=args)
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return load_workbook(io.BytesIO(response.data))
@@ -104,7 +139,7 @@ def records(sheet: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
 
 
 def csv_rows(client: Any, view: str, **args: str) -> list[list[str]]:
-    response = client.get(f"/regio/export/{view}.csv", query_string={**BOTH_ROUNDS, **args})
+    response = client.get(f"/regio/export/{view}.csv", query_string=args)
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Dutch Excel reads the accents
@@ -117,15 +152,17 @@ def count_values(title: str, header: list[str], rows: list[tuple[Any, ...]]) -> 
     """The cells that hold numbers of professionals."""
     if title in COUNT_TABLES:
         return [v for row in rows for v in row[2 if title.startswith("Leefgebied") else 4:]]
+    if title == TRENDS:
+        return [v for row in rows for v in row[1:]]
     columns = [n for n, h in enumerate(header) if h in (PARTICIPANTS, POTENTIAL)]
     return [row[n] for row in rows for n in columns]
 
 
 def test_the_workbook_has_a_sheet_per_view_header_frozen_filters_on(app, coordinator, demo_region):
     english(coordinator)
-    response = coordinator.get(XLSX, query_string=BOTH_ROUNDS)
+    response = coordinator.get(XLSX)
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="scholingsplan-LINDEWAARD-2027-03-15.xlsx"'
+        'attachment; filename="scholingsplan-LINDEWAARD-najaar-2026-2027-03-15.xlsx"'
     )
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == SHEETS
@@ -138,15 +175,11 @@ def test_the_workbook_has_a_sheet_per_view_header_frozen_filters_on(app, coordin
     assert header[-4:] == ["Hours per participant", "Total hours", "Cost per participant", "Total cost"]
 
 
-def test_the_plan_sheet_shows_the_plan_numbers_as_numbers_and_its_totals(app, coordinator, demo_region):
-    english(coordinator)
-    _overview, plan = expected(app, demo_region.region_id)
-    sheet = workbook(coordinator)["Scholingsplan"]
-    header, rows = records(sheet)
+def check_plan_lines(header: list[str], rows: list[tuple[Any, ...]], lines: Any) -> int:
+    """The rows of a plan (the region's or a municipality's) carry its lines' numbers; how many are hidden."""
     col = {h: n for n, h in enumerate(header)}
-    *lines, total = rows
-    assert len(lines) == len(plan.region.lines)
-    for row, line in zip(lines, plan.region.lines, strict=True):
+    assert len(rows) == len(lines)
+    for row, line in zip(rows, lines, strict=True):
         assert row[col["Item code"]] == line.item.code
         assert row[col[PARTICIPANTS]] == shown(line.participants)
         assert row[col[POTENTIAL]] == shown(line.potential)
@@ -159,17 +192,47 @@ def test_the_plan_sheet_shows_the_plan_numbers_as_numbers_and_its_totals(app, co
         elif chosen and chosen.groups is not None:
             assert row[col["Groups"]] == chosen.groups
             assert Decimal(str(row[col["Total cost"]])) == Decimal(chosen.total_cost_cents) / 100
-    hidden = [r for r in lines if r[col[PARTICIPANTS]] == "<5"]
-    numbers = [r[col[PARTICIPANTS]] for r in lines if r[col[PARTICIPANTS]] != "<5"]
-    assert hidden and numbers and all(type(v) is int for v in numbers)  # numbers, not text
-    # The total row: the plan's own totals of the shown lines, saying how many needs were left out.
-    assert total[0] == "Total"
-    assert str(plan.region.hidden_needs) in total[col["Item"]] and "left out" in total[col["Item"]]
-    assert total[col[PARTICIPANTS]] == plan.region.participants
-    assert total[col["Groups"]] == plan.region.groups
-    assert Decimal(str(total[col["Total hours"]])) == plan.region.hours
-    assert Decimal(str(total[col["Total cost"]])) == Decimal(plan.region.cost_cents) / 100
+    numbers = [r[col[PARTICIPANTS]] for r in rows if r[col[PARTICIPANTS]] != "<5"]
+    assert numbers and all(type(v) is int for v in numbers)  # numbers, not text
+    return sum(r[col[PARTICIPANTS]] == "<5" for r in rows)
+
+
+def check_plan_total(header: list[str], total: tuple[Any, ...], scope: Any) -> None:
+    """The total row: the plan's own totals of the shown lines, saying how many needs were left out."""
+    col = {h: n for n, h in enumerate(header)}
+    if scope.hidden_needs:
+        assert str(scope.hidden_needs) in total[col["Item"]] and "left out" in total[col["Item"]]
+    else:
+        assert total[col["Item"]] == "Total of the shown lines"
+    assert total[col[PARTICIPANTS]] == scope.participants
+    assert total[col["Groups"]] == scope.groups
+    assert Decimal(str(total[col["Total hours"]])) == scope.hours
+    assert Decimal(str(total[col["Total cost"]])) == Decimal(scope.cost_cents) / 100
     assert total[col[POTENTIAL]] is None  # the plan has no such total, so neither has the export
+
+
+def test_the_plan_sheet_shows_the_plan_numbers_as_numbers_and_its_totals(app, coordinator, demo_region):
+    english(coordinator)
+    _overview, plan = expected(app, demo_region.region_id)
+    book = workbook(coordinator)
+    sheet = book["Scholingsplan"]
+    header, rows = records(sheet)
+    col = {h: n for n, h in enumerate(header)}
+    *lines, total = rows
+    hidden = check_plan_lines(header, lines, plan.region.lines)
+    assert total[0] == "Total"
+    check_plan_total(header, total, plan.region)
+    # Every municipality's plan, from its own column of the item table, with its own total row.
+    header, rows = records(book["Municipalities"])
+    at = 0
+    for scope in plan.municipalities:
+        *lines, total = rows[at:at + len(scope.lines) + 1]
+        at += len(scope.lines) + 1
+        assert {r[0] for r in [*lines, total]} == {scope.name} and total[1] == "Total"
+        hidden += check_plan_lines(header, lines, scope.lines)
+        check_plan_total(header, total, scope)
+    assert at == len(rows)
+    assert hidden and hidden == plan.region.hidden_needs + sum(m.hidden_needs for m in plan.municipalities)
     # Number formats: euros for money, whole numbers for counts.
     last = sheet.max_row
     assert "€" in sheet.cell(last, col["Total cost"] + 1).number_format
@@ -208,6 +271,19 @@ def test_the_overview_sheets_show_the_suppressed_tables_cell_for_cell(app, coord
         assert rows[-1][0] == "Total"
 
 
+def test_the_offers_sheet_lists_needs_shared_by_two_or_more_municipalities(app, coordinator, demo_region):
+    english(coordinator)
+    _overview, plan = expected(app, demo_region.region_id)
+    header, rows = records(workbook(coordinator)["Regional group offers"])
+    assert header[4:6] == [PARTICIPANTS, "Municipalities with a goal on it"]
+    assert [(r[1], r[4], r[5]) for r in rows] == [
+        (line.item.code, shown(line.participants), line.teams) for line in plan.regional_offers
+    ]
+    # A regional group: at least k professionals, in two or more municipalities (no longer "teams").
+    assert rows and all(isinstance(r[4], int) and r[4] >= 5 and r[5] >= 2 for r in rows)
+    assert len(plan.municipalities) >= max(r[5] for r in rows)
+
+
 def test_no_export_holds_a_name_or_a_small_number(app, coordinator, demo_region):
     english(coordinator)
     book = workbook(coordinator)
@@ -234,9 +310,9 @@ def test_no_export_holds_a_name_or_a_small_number(app, coordinator, demo_region)
 
 def test_the_csv_is_dutch_excel_ready_and_matches_the_plan(app, coordinator, demo_region):
     _overview, plan = expected(app, demo_region.region_id)
-    response = coordinator.get("/regio/export/scholingsplan.csv", query_string=BOTH_ROUNDS)
+    response = coordinator.get("/regio/export/scholingsplan.csv")
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="scholingsplan-LINDEWAARD-2027-03-15.csv"'
+        'attachment; filename="scholingsplan-LINDEWAARD-najaar-2026-2027-03-15.csv"'
     )
     rows = csv_rows(coordinator, "scholingsplan")
     header, *lines, total = rows
@@ -246,7 +322,7 @@ def test_the_csv_is_dutch_excel_ready_and_matches_the_plan(app, coordinator, dem
         assert row[1] == line.item.code
         assert row[4] == str(shown(line.participants))
         assert row[5] == str(shown(line.potential))
-    assert "<5" in [r[4] for r in lines]
+    assert "<5" in [r[4] for r in lines] + [r[5] for r in lines]  # a hidden count is the text "<5"
     assert total[4] == str(plan.region.participants)
     # Money with a decimal comma, as Dutch Excel reads it.
     assert total[-1] == f"{Decimal(plan.region.cost_cents) / 100:.2f}".replace(".", ",")
@@ -256,9 +332,10 @@ def test_a_formula_in_a_training_title_is_neutralised(app, coordinator, demo_reg
     _overview, plan = expected(app, demo_region.region_id)
     code = next(line.chosen.offer.code for line in plan.region.lines if line.chosen)
     evil = '=HYPERLINK("http://example.com/x","klik")'
-    training = db.session.scalars(select(Training).where(Training.code == code)).one()
-    training.title = evil
-    db.session.commit()
+    with app.app_context():
+        training = db.session.scalars(select(Training).where(Training.code == code)).one()
+        training.title = evil
+        db.session.commit()
     rows = csv_rows(coordinator, "scholingsplan")
     titles = {r[7] for r in rows[1:] if r[6] == code}
     assert titles == {"'" + evil}
@@ -269,8 +346,9 @@ def test_a_formula_in_a_training_title_is_neutralised(app, coordinator, demo_reg
 
 def test_the_municipality_filter_limits_the_municipality_sheet_and_csv(app, coordinator, demo_region):
     english(coordinator)
-    municipality = db.session.scalars(select(Municipality).where(Municipality.name == "Ravenhorst")).one()
-    args = {"municipality": str(municipality.id)}
+    with app.app_context():
+        municipality = db.session.scalars(select(Municipality).where(Municipality.name == "Ravenhorst")).one()
+        args = {"municipality": str(municipality.id)}
     _overview, plan = expected(app, demo_region.region_id, **args)
     (scope,) = plan.municipalities
     book = workbook(coordinator, **args)
@@ -286,7 +364,7 @@ def test_the_municipality_filter_limits_the_municipality_sheet_and_csv(app, coor
     assert about["Municipality"] == "Ravenhorst"
     csv_body = csv_rows(coordinator, "municipalities", **args)[1:]
     assert {r[0] for r in csv_body} == {"Ravenhorst"}
-    response = coordinator.get("/regio/export/municipalities.csv", query_string={**BOTH_ROUNDS, **args})
+    response = coordinator.get("/regio/export/municipalities.csv", query_string=args)
     assert "Ravenhorst" in response.headers["Content-Disposition"]
 
 
@@ -297,12 +375,118 @@ def test_the_level_filter_and_the_about_sheet(app, coordinator, demo_region):
     assert {r[header.index("Level")] for r in rows[:-1]} == {"Specialist (specialistisch)"}
     about = dict(records(book["About this export"])[1])
     assert about["Level"] == "Specialist (specialistisch)"
-    assert about["Rounds"] == "Rounds that opened from January 1, 2026 up to and including December 31, 2027"
+    # Which publication: its period, the opening dates of the rounds it counts, and the day it was published.
+    assert about["Publication"] == publication_text(app, demo_region.region_id)
+    assert about["Publication"].startswith(f"{PERIOD[0]}: rounds that opened from July 1, 2026 up to and "
+                                           "including December 31, 2026; published on ")
+    assert "Rounds" not in about and "Filter" not in about
     assert about["Municipality"] == "All municipalities"
     assert about["Smallest number shown (k)"] == 5
     assert about["Legend"] == "<5: fewer than 5, or hidden to protect a small number"
     assert "shown lines only" in about["Totals"]
     assert about["Exported on"] == "March 15, 2027"
+
+
+def region_view(app: Flask, publication_id: int) -> Any:
+    """The whole region's view of one stored publication (all levels), with English labels."""
+    with app.test_request_context("/"), force_locale("en"):
+        pub = db.session.get(Publication, publication_id)
+        return from_publication(pub.data(), queries.labels())
+
+
+def add_spring_publication(app: Flask, region_id: int) -> int:
+    """An earlier period, spring 2026, published as of DEMO_TODAY: the region's second publication."""
+    with app.app_context():
+        period = periods.add(region_id, "voorjaar 2026", date(2026, 1, 1), date(2026, 6, 30))
+        publication = publish.publish(period, None, DEMO_TODAY)
+        db.session.commit()
+        return publication.id
+
+
+def trend_rows(view: Any) -> list[list[Any]]:
+    """Per leefgebied: the region's goal and gap of one publication, as the trends sheet shows them."""
+    goal, gap = view.leefgebied[GOAL], view.leefgebied[GAP]
+    assert [s.code for s in goal.columns] == [s.code for s in gap.columns]
+    return [[f"{s.code} – {s.title}", shown(g), shown(p)]
+            for s, g, p in zip(goal.columns, goal.region.cells, gap.region.cells, strict=True)]
+
+
+def test_the_trends_sheet_shows_the_region_row_of_each_publication(app, coordinator, demo_region):
+    english(coordinator)
+    with app.app_context():
+        newest = services.publication(demo_region.region_id, None).id
+    header, rows = records(workbook(coordinator)[TRENDS])
+    assert header == ["Leefgebied", f"{PERIOD[0]}: POP goal", f"{PERIOD[0]}: gap, no goal"]
+    view = region_view(app, newest)
+    *lines, people = rows
+    assert [list(r) for r in lines] == trend_rows(view)
+    assert list(people) == ["Professionals counted", view.people, view.people]
+    # Two publications side by side, the older one first; the numbers are each publication's own.
+    spring = add_spring_publication(app, demo_region.region_id)
+    header, rows = records(workbook(coordinator)[TRENDS])
+    assert header[1:] == ["voorjaar 2026: POP goal", "voorjaar 2026: gap, no goal",
+                          f"{PERIOD[0]}: POP goal", f"{PERIOD[0]}: gap, no goal"]
+    older = region_view(app, spring)
+    *lines, people = rows
+    assert [[r[0], r[1], r[2]] for r in lines] == trend_rows(older)
+    assert [[r[0], r[3], r[4]] for r in lines] == trend_rows(view)
+    assert list(people) == ["Professionals counted", older.people, older.people, view.people, view.people]
+    assert small_numbers([v for r in rows for v in r[1:]]) == []
+
+
+def test_the_publication_filter_chooses_which_publication_is_exported(app, coordinator, demo_region):
+    english(coordinator)
+    spring = add_spring_publication(app, demo_region.region_id)
+    # The default is the newest period's publication, also after an older period was published.
+    about = dict(records(workbook(coordinator)["About this export"])[1])
+    assert about["Publication"].startswith(f"{PERIOD[0]}: ")
+    response = coordinator.get(XLSX, query_string={"publication": str(spring)})
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="scholingsplan-LINDEWAARD-voorjaar-2026-2027-03-15.xlsx"'
+    )
+    book = load_workbook(io.BytesIO(response.data))
+    about = dict(records(book["About this export"])[1])
+    assert about["Publication"] == publication_text(app, demo_region.region_id, spring)
+    assert "rounds that opened from January 1, 2026 up to and including June 30, 2026" in about["Publication"]
+    # Its own numbers: the region row of the chosen publication.
+    view = region_view(app, spring)
+    _header, rows = records(book["Leefgebied – goals"])
+    table = view.leefgebied[GOAL]
+    assert list(rows[-1]) == ["Whole region", "All teams", *map(shown, table.region.cells),
+                              shown(table.region.total), table.region.people]
+    _overview, plan = expected(app, demo_region.region_id, publication=str(spring))
+    header, rows = records(book["Scholingsplan"])
+    assert [r[header.index("Item code")] for r in rows[:-1]] == [line.item.code for line in plan.region.lines]
+    csv_about = dict(csv_rows(coordinator, "about", publication=str(spring))[1:])
+    assert csv_about["Publication"] == about["Publication"]
+
+
+def test_an_invalid_filter_exports_the_default_selection_and_says_so(app, coordinator, demo_region):
+    english(coordinator)
+    with app.app_context():
+        # Another region's publication of a period with the same name: not a choice for this coordinator.
+        region = make_region(name="Regio Elders")
+        period = periods.add(region.id, "najaar 2026", *PERIOD[1:])
+        theirs = publish.publish(period, None, DEMO_TODAY)
+        db.session.commit()
+        theirs_id = theirs.id
+    default = dict(records(workbook(coordinator)["About this export"])[1])
+    for args in ({"municipality": "999999"}, {"publication": str(theirs_id)}, {"level": "namen"}):
+        about = dict(records(workbook(coordinator, **args)["About this export"])[1])
+        assert about["Filter"] == "The filter was not valid, so the default selection was exported.", args
+        assert about["Publication"] == default["Publication"], args
+        assert about["Municipality"] == "All municipalities" and about["Level"] == "All levels", args
+        assert about["Professionals behind the numbers (whole region)"] == \
+            default["Professionals behind the numbers (whole region)"]
+
+
+def test_without_a_publication_there_is_nothing_to_export(app, client):
+    with app.app_context():
+        load_demo_region()
+    login(client, *COORDINATOR)
+    assert client.get(XLSX).status_code == 404
+    for view in VIEWS:
+        assert client.get(f"/regio/export/{view}.csv").status_code == 404, view
 
 
 def test_the_language_follows_the_session(app, coordinator, demo_region):
@@ -329,10 +513,12 @@ def test_an_unknown_view_is_not_found(app, coordinator, demo_region):
 
 @pytest.mark.parametrize("role", [Role.PROFESSIONAL, Role.TEAMLEIDER, Role.BEHEERDER])
 def test_only_the_regional_coordinator_may_export(app, client, demo_region, role):
-    user = make_user(role)
-    db.session.commit()
-    login(client, user.username, PASSWORD)
-    assert client.get(XLSX, query_string=BOTH_ROUNDS).status_code == 403
+    with app.app_context():
+        user = make_user(role)
+        db.session.commit()
+        username = user.username
+    login(client, username, PASSWORD)
+    assert client.get(XLSX).status_code == 403
     assert client.get("/regio/export/scholingsplan.csv").status_code == 403
 
 

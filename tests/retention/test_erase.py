@@ -1,15 +1,21 @@
-"""Erasing a leaver: name, notes, sessions and texts go; every regional count stays the same."""
+"""Erasing a leaver: name, notes, sessions and texts go; every regional count stays the same.
+
+The regional figures are published per period (scan.regio.publish) and a publication never changes. What
+erasure keeps (levels, ambitions, POP goals' items, and where and as whom a scan was submitted) is what a
+publication counts, so a publication of the same period made after the erasure counts exactly the same
+numbers, and neither names the person.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import json
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from scan.access import Role
-from scan.assessment.models import Answer, Scan, ScanEvent
+from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound
 from scan.audit import actions as audit_actions
 from scan.audit.models import AuditEvent
 from scan.audit.services import record
@@ -17,36 +23,64 @@ from scan.auth.models import LoginFailure, User, UserSession
 from scan.auth.sessions import start_session
 from scan.extensions import db
 from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
-from scan.regio.needs import region_needs
+from scan.regio import publish
+from scan.regio.models import Period, Publication
+from scan.regio.needs import counted_scans
 from scan.retention.services import ErasureRefused, erase_account, erase_preview
 from scan.teamschouw.models import Agreement, Calibration
 from tests.factories import PASSWORD, login, make_user
-from tests.regio.conftest import BOTH_ROUNDS, DEMO_TODAY, load_demo_region
+from tests.regio.conftest import DEMO_TODAY, PERIOD, load_demo_region, publish_demo_period
 
 
-def _needs(region_id: int) -> list[Any]:
-    first, last = (date.fromisoformat(BOTH_ROUNDS[key]) for key in ("first", "last"))
-    return [
-        region_needs(region_id, on=DEMO_TODAY),
-        region_needs(region_id, (first, last)),
-        region_needs(region_id, (first, last), level_kind="specialistisch"),
-    ]
+def _stored(publication_id: int) -> tuple[str, str]:
+    """What the publication stored: the shown figures and the true values behind them."""
+    db.session.expire_all()
+    publication = db.session.get(Publication, publication_id)
+    return publication.payload, publication.truth
 
 
-def _professional_with_pop_and_scan() -> User:
-    """A demo professional with a submitted scan and a POP with goals and actions."""
-    user_id = db.session.scalar(
-        select(Pop.user_id)
+def _counted_again(region_id: int) -> dict[str, int]:
+    """The demo period published once more (a correction), now: the true value of every position."""
+    period = db.session.scalars(select(Period).where(Period.region_id == region_id)).one()
+    correction = publish.publish(period, None, DEMO_TODAY)
+    db.session.commit()
+    assert correction.number == 2
+    return json.loads(correction.truth)
+
+
+def _assert_counts_unchanged(region_id: int, publication_id: int, before: tuple[str, str],
+                             *names: str) -> None:
+    # The stored publication is as it was, and names nobody.
+    assert _stored(publication_id) == before
+    for name in names:
+        assert name not in before[0] and name not in before[1]
+    # A publication made after the erasure counts the same numbers.
+    assert _counted_again(region_id) == json.loads(before[1])
+
+
+def _professional_with_pop_and_scan() -> tuple[User, Scan]:
+    """A demo professional with a scan submitted in a round of the published period (so counted in it) and a
+    POP of that round with goals and actions; and that scan."""
+    _name, first, last = PERIOD
+    row = db.session.execute(
+        select(Pop.user_id, Scan.id)
         .join(PopVersion, PopVersion.pop_id == Pop.id)
         .join(PopGoal, PopGoal.version_id == PopVersion.id)
         .join(PopAction, PopAction.goal_id == PopGoal.id)
-        .join(Scan, Scan.user_id == Pop.user_id)
-        .where(Scan.status == "submitted")
+        .join(Scan, (Scan.user_id == Pop.user_id) & (Scan.round_id == Pop.round_id))
+        .join(ScanRound, ScanRound.id == Scan.round_id)
+        .where(Scan.status == "submitted", ScanRound.opens_on.between(first, last))
         .order_by(Pop.user_id)
         .limit(1)
-    )
-    assert user_id is not None
-    return db.session.get(User, user_id)
+    ).first()
+    assert row is not None
+    return db.session.get(User, row[0]), db.session.get(Scan, row[1])
+
+
+def _counted(region_id: int) -> set[int]:
+    """The users whose scans the demo period counts."""
+    _name, first, last = PERIOD
+    return set(db.session.scalars(select(counted_scans(region_id, first, last).subquery().c.user_id)))
 
 
 def _n(*conditions: Any) -> int:
@@ -55,13 +89,14 @@ def _n(*conditions: Any) -> int:
 
 @pytest.fixture
 def demo(app_ctx: Any) -> int:
+    """The demo region (its autumn 2026 period is published by each test, just before the erasure)."""
     return load_demo_region().region_id
 
 
 def test_erasing_a_professional_keeps_every_regional_count(demo: int) -> None:
+    region_id = demo
     admin = make_user(Role.BEHEERDER)
-    person = _professional_with_pop_and_scan()
-    scan = db.session.scalar(select(Scan).where(Scan.user_id == person.id, Scan.status == "submitted"))
+    person, scan = _professional_with_pop_and_scan()
     db.session.add(ScanEvent(scan_id=scan.id, kind="reopened", reason="Te snel ingevuld"))
     db.session.execute(Answer.__table__.update().where(Answer.scan_id == scan.id).values(note="Geleerd"))
     answered = select(Answer).where(Answer.scan_id == scan.id, Answer.level.is_not(None))
@@ -72,13 +107,16 @@ def test_erasing_a_professional_keeps_every_regional_count(demo: int) -> None:
     db.session.add(LoginFailure(kind="account", key=person.username, at=scan.started_at))
     record(audit_actions.LOGIN, actor=person)
     db.session.commit()
-    before = _needs(demo)
+    publication_id = publish_demo_period(region_id).id
+    before = _stored(publication_id)
     person_id, old_name, full_name = person.id, person.username, person.full_name
+    assert person_id in _counted(region_id)
 
     erase_account(person, admin)
     db.session.commit()
 
-    assert _needs(demo) == before
+    _assert_counts_unchanged(region_id, publication_id, before, old_name, full_name)
+    assert person_id in _counted(region_id)  # still counted: anonymous, where and as whom they submitted
     user = db.session.get(User, person_id)
     erased = f"verwijderd-{person_id}"
     assert (user.username, user.full_name, user.active) == (erased, erased, False)
@@ -104,21 +142,24 @@ def test_erasing_a_professional_keeps_every_regional_count(demo: int) -> None:
 
 
 def test_erasing_a_team_leader_keeps_counts_and_removes_the_team_links(demo: int) -> None:
+    region_id = demo
+    publication_id = publish_demo_period(region_id).id
     leaders = select(User).where(User.role == Role.TEAMLEIDER.value).order_by(User.id)
     leader = db.session.scalars(leaders).first()
     assert leader.led_teams
     admin = make_user(Role.BEHEERDER)
     db.session.commit()
-    before = _needs(demo)
+    before = _stored(publication_id)
+    old_name, full_name = leader.username, leader.full_name
     erase_account(leader, admin)
     db.session.commit()
-    assert _needs(demo) == before
+    _assert_counts_unchanged(region_id, publication_id, before, old_name, full_name)
     db.session.refresh(leader)
     assert leader.led_teams == []
 
 
 def test_preview_counts_what_will_go(demo: int) -> None:
-    person = _professional_with_pop_and_scan()
+    person, _scan = _professional_with_pop_and_scan()
     preview = erase_preview(person)
     assert preview.scans >= 1 and preview.pops >= 1 and preview.pop_texts >= 1
 
