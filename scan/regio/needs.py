@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, literal, or_, select, text, union_all
+from sqlalchemy import Select, and_, exists, func, literal, select, text, union_all
 from sqlalchemy.orm import aliased
 
 from scan.access import Role
@@ -46,6 +46,7 @@ def counted_scans(region_id: int, first: date, last: date) -> Select[Any]:
             Scan.round_id.label("round_id"),
             Scan.user_id.label("user_id"),
             Scan.counted_team_id.label("team_id"),
+            Scan.counted_municipality_id.label("municipality_id"),
         )
         .join(ScanRound, ScanRound.id == Scan.round_id)
         .join(Municipality, Municipality.id == Scan.counted_municipality_id)
@@ -161,13 +162,19 @@ def period_counts(region_id: int, first: date, last: date, *, section_order: Seq
         else:
             sections[(measure, team_id, section_code, level_kind)] = count
 
+    # A team is shown in the municipality its scans were submitted in (the snapshot), not where the team
+    # is today; should it have moved within the period, in the last of them.
     size = func.count(func.distinct(people.c.user_id))
+    where = (
+        select(people.c.team_id, func.max(people.c.municipality_id).label("municipality_id"), size.label("n"))
+        .group_by(people.c.team_id)
+        .subquery()
+    )
     teams = db.session.execute(
-        select(Team.id, Team.code, Municipality.id, Municipality.code, Municipality.name, size)
-        .select_from(people)
-        .join(Team, Team.id == people.c.team_id)
-        .join(Municipality, Municipality.id == Team.municipality_id)
-        .group_by(Team.id, Team.code, Municipality.id, Municipality.code, Municipality.name)
+        select(Team.id, Team.code, Municipality.id, Municipality.code, Municipality.name, where.c.n)
+        .select_from(where)
+        .join(Team, Team.id == where.c.team_id)
+        .join(Municipality, Municipality.id == where.c.municipality_id)
         .order_by(Municipality.name, Municipality.id, Team.code, Team.id)
     ).all()
     ordered = tuple(sorted(levels[s], key=_LEVEL_ORDER.index) for s in levels)
@@ -207,6 +214,6 @@ def open_rounds_in_period(region_id: int, first: date, last: date, today: date) 
             Municipality.region_id == region_id,
             ScanRound.opens_on >= first,
             ScanRound.opens_on <= last,
-            or_(ScanRound.closes_on >= today),
+            ScanRound.closes_on >= today,
         )
     ) or 0

@@ -142,8 +142,8 @@ class Overview:
     k: int
     leefgebied: dict[str, LeefgebiedTable]  # per measure
     items: dict[str, ItemTable]  # per measure
-    # Per item code: how many shown groups (teams or "other teams") have at least one professional with a
-    # goal on it. A number of teams, not of people: used to propose a regional group offer.
+    # Per item code: how many municipalities show a goal count on it above 0 or hidden (from shown figures
+    # only). A number of municipalities, not of people: used to propose a regional group offer.
     teams_with_goal: dict[str, int] = field(default_factory=dict)
     people: int = 0  # professionals behind the shown groups (each group >= k)
     groups: int = 0

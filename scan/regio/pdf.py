@@ -518,8 +518,8 @@ def render_scholingsplan(data: PlanPdfData, lang: str) -> bytes:
             _p(_("Needs without a training in the catalogue (a purchasing question)"), s.h2),
             *_unmatched(plan, s),
             _p(_("Proposed regional group offers"), s.h2),
-            _p(_("Needs shared by professionals of two or more teams: one group for the region may be "
-                 "cheaper and easier to fill than one per team."), s.small),
+            _p(_("Needs shared by professionals of two or more municipalities: one group for the region may "
+                 "be cheaper and easier to fill than one per municipality."), s.small),
             *_regional_offers(plan, s),
         ]
         return build_document(story, title=title, subject=_("Regional overview and scholingsplan"), lang=lang,

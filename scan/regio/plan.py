@@ -59,7 +59,9 @@ class PlanLine:
     participants: Cell
     potential: Cell
     options: tuple[Option, ...]
-    teams: int  # shown teams with at least one goal on it (region plan only; 0 in a municipality plan)
+    # Municipalities whose goal count on it is shown as more than 0 or hidden (region plan only; 0 in a
+    # municipality plan); read from shown figures only. (Named "teams" before publications.)
+    teams: int
 
     @property
     def chosen(self) -> Option | None:
@@ -91,7 +93,7 @@ class Scholingsplan:
     region: PlanScope
     municipalities: tuple[PlanScope, ...]
     unmatched: tuple[PlanLine, ...]  # needs no active catalogue entry addresses: a purchasing question
-    regional_offers: tuple[PlanLine, ...]  # at least k professionals, from two or more teams
+    regional_offers: tuple[PlanLine, ...]  # at least k professionals, in two or more municipalities
 
     def for_municipality(self, municipality_id: int | None) -> Scholingsplan:
         """The region's plan with only one municipality's share (None: every municipality)."""

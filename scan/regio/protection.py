@@ -53,21 +53,36 @@ def _next_to_hide(relations: Relations, finding: Finding, hidden: set[str]) -> s
     return None
 
 
-def protect(linked: Linked, earlier: Iterable[Mapping[str, int]] = ()) -> Protection:
+def protect(linked: Linked, earlier: Iterable[Mapping[str, int]] = (),
+            shown_before: Iterable[Mapping[str, int | None]] = ()) -> Protection:
+    """`earlier`: the true values of the earlier publications of the same period; `shown_before`: what
+    they showed (None: hidden). A correction hides at least what an earlier one hid (showing it now would
+    add an equation to the earlier ones), and what an earlier one showed with the same value is known to
+    the reader: a constant in the audit, never a position to hide (hiding it protects nothing)."""
     import time
 
     started = time.perf_counter()
     earlier = list(earlier)
+    known: set[str] = set()
+    hidden_before: set[str] = set()
+    for shown in shown_before:
+        for pos, value in shown.items():
+            if pos not in linked.values:
+                continue
+            if value is None:
+                hidden_before.add(pos)
+            elif linked.values[pos] == value:
+                known.add(pos)
     relations = Relations(linked)
-    first = primary(linked, earlier)
-    hidden = suppress_lines(linked.values, linked.lines, k=linked.k, hidden=first)
+    first = primary(linked, earlier) | (hidden_before - known)
+    hidden = suppress_lines(linked.values, linked.lines, k=linked.k, hidden=first, fixed=known)
     verified: dict = {}  # type: ignore[type-arg]
     rounds = 0
     solves = [0, 0]
     stubborn: dict[str, int] = {}
     while True:
         rounds += 1
-        report = audit(linked, hidden, earlier, relations, verified)
+        report = audit(linked, hidden - known, earlier, relations, verified)
         solves[0] += report.lp_solves
         solves[1] += report.mip_solves
         bad = report.unprotected
@@ -79,13 +94,13 @@ def protect(linked: Linked, earlier: Iterable[Mapping[str, int]] = ()) -> Protec
             # ...): the rounds stay few even where one neighbour at a time would take dozens.
             stubborn[finding.position] = stubborn.get(finding.position, 0) + 1
             for _ in range(2 ** (stubborn[finding.position] - 1)):
-                choice = _next_to_hide(relations, finding, hidden | more)
+                choice = _next_to_hide(relations, finding, hidden | more | known)
                 if choice is None:
                     if more:
                         break
                     raise CannotProtect(finding.position)
                 more.add(choice)
-        hidden = suppress_lines(linked.values, linked.lines, k=linked.k, hidden=hidden | more)
+        hidden = suppress_lines(linked.values, linked.lines, k=linked.k, hidden=hidden | more, fixed=known)
     report.lp_solves, report.mip_solves = solves
     seconds = time.perf_counter() - started
     report.seconds = seconds

@@ -88,7 +88,7 @@ def publish(period: Period, actor: User | None, today: date) -> Publication:
     keep = {int(t): key for t, key in previous.data().get("grouping", {}).items()} if previous else None
     linked = build(counts, k, keep)
     earlier = [json.loads(p.truth) for p in period.publications]
-    protection = protect(linked, earlier)
+    protection = protect(linked, earlier, [p.data()["shown"] for p in period.publications])
     findings = protection.report.findings
     number = (db.session.scalar(
         select(Publication.number).where(Publication.period_id == period.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from scan.extensions import db
 from scan.regio import queries
@@ -42,6 +43,7 @@ def current_publications(region_id: int | None) -> list[Publication]:
         return []
     rows = db.session.scalars(
         select(Publication).join(Period, Period.id == Publication.period_id)
+        .options(contains_eager(Publication.period))
         .where(Period.region_id == region_id)
         .order_by(Period.first_day.desc(), Period.id.desc(), Publication.number.desc())
     ).all()
@@ -58,8 +60,8 @@ def publication(region_id: int | None, publication_id: int | None) -> Publicatio
     """The chosen publication if it is the region's (any number, also an earlier one), else the newest."""
     if region_id is None:
         return None
-    stmt = select(Publication).join(Period, Period.id == Publication.period_id).where(
-        Period.region_id == region_id)
+    stmt = select(Publication).join(Period, Period.id == Publication.period_id).options(
+        contains_eager(Publication.period)).where(Period.region_id == region_id)
     if publication_id is not None:
         return db.session.scalar(stmt.where(Publication.id == publication_id))
     return db.session.scalar(stmt.order_by(Period.first_day.desc(), Period.id.desc(),

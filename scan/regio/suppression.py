@@ -144,6 +144,7 @@ def suppress_lines(
     *,
     k: int = DEFAULT_K,
     hidden: set[Hashable] | None = None,
+    fixed: set[Hashable] | frozenset[Hashable] = frozenset(),
 ) -> set[Hashable]:
     """The positions to hide, for any set of additive relations ("lines": members that add up to a total).
 
@@ -153,7 +154,8 @@ def suppress_lines(
     from `hidden` (default: every small position), then, while a line has exactly one hidden position
     (a member, or its total: then the total is the sum of the members), hides one more member: the smallest
     non-zero shown one, preferring one that sits in another line with a hidden position; then a zero; then
-    the total.
+    the total. `fixed` positions count as shown whatever happens (the reader knows them already) and are
+    never chosen.
     """
     check_k(k)
     hidden = set(hidden) if hidden is not None else {pos for pos, v in values.items() if is_small(v, k)}
@@ -174,12 +176,18 @@ def suppress_lines(
     while todo:
         n = todo.pop()
         members, total = lines[n]
-        if sum(m in hidden for m in members) + (total in hidden) != 1:
+        exposed = [p for p in (*members, total) if p in hidden and p not in fixed]
+        if len(exposed) != 1:
             continue
-        visible = [m for m in members if m not in hidden]
+        visible = [m for m in members if m not in hidden and m not in fixed]
         nonzero = [m for m in visible if values[m] > 0]
         pool = nonzero or visible
-        added = min(pool, key=lambda m, n=n: (values[m], not crossing_hidden(m, n))) if pool else total
+        if pool:
+            added = min(pool, key=lambda m, n=n: (values[m], not crossing_hidden(m, n)))
+        elif total not in hidden and total not in fixed:
+            added = total
+        else:
+            continue  # every other position of the line is known already: the audit decides
         hidden.add(added)
         todo.update(lines_of.get(added, ()))
     return hidden

@@ -55,17 +55,18 @@ def load_demo_region(today: date = DEMO_TODAY) -> DemoRegion:
 _PROTECTED: dict[str, Any] = {}
 
 
-def _memo_protect(linked: Any, earlier: Any = ()) -> Any:
+def _memo_protect(linked: Any, earlier: Any = (), shown_before: Any = ()) -> Any:
     """scan.regio.protection.protect, remembered per set of figures for the length of the test run: the
     page tests publish the same demo period again and again, and the audit itself is tested on its own."""
     import json
 
     from scan.regio.protection import protect
 
-    earlier = list(earlier)
-    key = json.dumps([sorted(linked.values.items()), [sorted(e.items()) for e in earlier]])
+    earlier, shown_before = list(earlier), list(shown_before)
+    key = json.dumps([sorted(linked.values.items()), [sorted(e.items()) for e in earlier],
+                      [sorted(s.items()) for s in shown_before]])
     if key not in _PROTECTED:
-        _PROTECTED[key] = protect(linked, earlier)
+        _PROTECTED[key] = protect(linked, earlier, shown_before)
     return _PROTECTED[key]
 
 

@@ -271,3 +271,12 @@ def test_two_statements_whatever_the_size(app: Any, count_queries: Any) -> None:
             assert sum(n for (m, _t, _i), n in c.items.items() if m == "gap") == 2 * n_teams
         db.session.rollback()
     assert numbers[0] == numbers[1] <= 3  # the counts, the team sizes (and SET LOCAL on PostgreSQL)
+
+
+def test_a_team_moved_afterwards_stays_in_the_municipality_it_was_counted_in(world: dict[str, Any]) -> None:
+    from scan.organisation.models import Team
+
+    db.session.get(Team, world["a"]).municipality_id = world["m2"]
+    db.session.flush()
+    teams = {t.team_code: t.municipality_id for t in counts(world["region"]).teams}
+    assert teams["TA"] == world["m1"]

@@ -217,3 +217,23 @@ def test_a_correction_keeps_the_earlier_grouping_of_teams() -> None:
     # When the earlier grouping no longer gives groups of k, a fresh one is made.
     shrunk = [_team(1, 1, 12), _team(2, 1, 1), _team(3, 1, 2)]
     assert _grouping(shrunk, 5, first) != first
+
+
+def test_a_correction_hides_what_the_earlier_publication_hid() -> None:
+    """Showing now what was hidden before would add an equation to the earlier publication's figures."""
+    counts = _random_counts(7)
+    first = build(counts, 5)
+    before = protect(first)
+    shown = {p: (None if p in before.hidden else v) for p, v in first.values.items()}
+    items = dict(counts.items)
+    key = max(items, key=lambda k: items[k])
+    items[key] += 7  # a late submission far from k: no figure moves by 1..k−1 here
+    sections = dict(counts.sections)
+    from dataclasses import replace
+
+    second = build(replace(counts, items=items, sections=sections), 5)
+    after = protect(second, [first.values], [shown])
+    assert {p for p in before.hidden if p in second.values} <= after.hidden
+    # What the first showed unchanged is known: the audit treats it as a constant, and it stays shown.
+    unchanged = {p for p, v in shown.items() if v is not None and second.values.get(p) == v}
+    assert not (unchanged & after.hidden - after.primary)
