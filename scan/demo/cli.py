@@ -11,6 +11,7 @@ from scan.core.cli_util import CommandGroup, fail
 from scan.core.clock import today
 from scan.demo import seed
 from scan.demo.pops import seed_demo_pops
+from scan.demo.publications import seed_demo_publications
 from scan.demo.rounds import seed_demo_rounds
 from scan.extensions import db
 from scan.pop.catalogue import seed_catalogue
@@ -41,11 +42,12 @@ def seed_command(if_empty: bool) -> None:
     loaded_rounds = seed_demo_rounds(today())
     trainings = seed_catalogue(seed.demo_region_id())
     loaded_pops = seed_demo_pops(today())
+    publications = seed_demo_publications(today())
     db.session.commit()
     click.echo(_("Demo region loaded: %(n)d accounts.", n=count))
     click.echo(
         _(
-            "Scan rounds loaded: %(rounds)d, one closed and one open per team. Closed rounds: "
+            "Scan rounds loaded: %(rounds)d, two closed and one open per team. Closed rounds: "
             "%(earlier_submitted)d scans submitted. Open rounds: %(submitted)d submitted, "
             "%(drafts)d drafts, %(not_started)d not started.",
             **loaded_rounds.counts(),
@@ -54,11 +56,24 @@ def seed_command(if_empty: bool) -> None:
     click.echo(
         _(
             "Training catalogue: %(trainings)d entries added. POPs loaded: %(pops)d (%(signed)d signed, "
-            "%(proposed)d proposed, %(returned)d sent back, %(drafts)d drafts) with %(actions)d actions.",
+            "%(agreed)d waiting for signatures, %(proposed)d proposed, %(returned)d sent back, "
+            "%(drafts)d drafts) with %(actions)d actions.",
             trainings=trainings,
             **loaded_pops.counts(),
         )
     )
+    for publication in publications:
+        click.echo(
+            _(
+                "Period %(name)s published: %(people)d professionals, %(hidden)d of %(positions)d figures "
+                "hidden, counted and audited in %(seconds).1f s.",
+                name=publication.period.name,
+                people=publication.professionals,
+                hidden=publication.hidden,
+                positions=publication.positions,
+                seconds=publication.count_seconds + publication.audit_seconds,
+            )
+        )
 
 
 @demo_cli.command("accounts")

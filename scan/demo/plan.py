@@ -16,15 +16,17 @@ MUNICIPALITIES = (
     ("GM-SK", "Sterkamp"),
 )
 
-# (team code, name, municipality code, number of professionals)
+# (team code, name, municipality code, number of professionals). Big enough that the regional heat map of a
+# published period shows numbers: a cell counts the people of a municipality with a need in one leefgebied,
+# and a count below k (5) is hidden, so a municipality of 20 shows far more of its cells than one of 7.
 TEAMS = (
-    ("LW-CENTRUM", "Wijkteam Lindewaard-Centrum", "GM-LW", 12),
-    ("LW-NOORD", "Wijkteam Lindewaard-Noord", "GM-LW", 9),
-    ("OB-DORPEN", "Sociaal team Oosterbeemd", "GM-OB", 14),
-    ("RH-WEST", "Wijkteam Ravenhorst-West", "GM-RH", 8),
-    ("RH-OOST", "Wijkteam Ravenhorst-Oost", "GM-RH", 11),
-    ("KW-SK", "Gebiedsteam Kleiweerd", "GM-KW", 7),
-    ("SK-BREED", "Sociaal wijkteam Sterkamp", "GM-SK", 6),
+    ("LW-CENTRUM", "Wijkteam Lindewaard-Centrum", "GM-LW", 30),
+    ("LW-NOORD", "Wijkteam Lindewaard-Noord", "GM-LW", 26),
+    ("OB-DORPEN", "Sociaal team Oosterbeemd", "GM-OB", 30),
+    ("RH-WEST", "Wijkteam Ravenhorst-West", "GM-RH", 27),
+    ("RH-OOST", "Wijkteam Ravenhorst-Oost", "GM-RH", 30),
+    ("KW-SK", "Gebiedsteam Kleiweerd", "GM-KW", 30),
+    ("SK-BREED", "Sociaal wijkteam Sterkamp", "GM-SK", 28),
 )
 
 # Demo passwords, printed at start. They are only for this fictional region.

@@ -1,10 +1,21 @@
 """POPs for the demo region: one per professional and round, built from their scans and the catalogue.
 
-Closed round (half a year ago): most professionals who submitted have a signed POP. Goals come from
-their gaps (ambition above level, largest first), now and then an own goal; actions use the catalogue
-entries that address the goal's item, or a colleague (meelopen), intervisie or self-study where the
-catalogue has nothing. Actions whose period has passed are mostly done (with a reflection), a few are
-overdue (still planned) or dropped.
+Closed rounds (a year and half a year ago): most professionals who submitted have a POP, nearly all of them
+signed; in the more recent round a few still wait for both signatures (agreed) or for the team leader
+(proposed). All of these are counted in the region's publications (never a draft).
+
+Goals broaden: they lie on generic competencies and on a leefgebied's lead item (its first algemeen item,
+signaleren), taken from the professional's gaps (ambition above level, largest first), now and then an own
+goal. Each season the region gives two leefgebieden priority (its scholingsplan themes, THEMES): a gap there
+weighs more, and someone without a goal in a theme often adds one of their own on its lead item. So the
+goals gather in a few cells per municipality, as in a region that steers its training. Goals scattered over
+every item (a specialist goal or two per municipality) make the regional publication hide many more figures
+than themselves: measured on this demo, 0 to 30 of the 65 municipality cells of the goal heat map then showed
+a number, against 35 to 40 now.
+
+Actions use the catalogue entries that address the goal's item, or a colleague (meelopen), intervisie or
+self-study where the catalogue has nothing. Actions of signed plans whose period has passed are mostly done
+(with a reflection), a few are overdue (still planned) or dropped.
 
 Open round (opened two weeks ago): of the professionals who submitted, some are drafting, some have
 proposed their POP, and per team one was sent back with a comment.
@@ -26,12 +37,15 @@ from scan.access import Role
 from scan.assessment.models import Answer, Scan, ScanRound, ScanStatus
 from scan.auth.models import User
 from scan.extensions import db
-from scan.kenniskaart.models import Item
+from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_GENERIC, Item, Section
 from scan.organisation.models import Municipality, Team, team_leaders
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion, Training, TrainingItem
 
 SEED = "lindewaard-pop"
-SIGNED_SHARE = 0.85  # of the closed round's submitted professionals
+POP_SHARE = 0.85  # of a closed round's submitted professionals
+# In the most recent closed round, of the POPs: agreed but not yet signed, and proposed but not yet reviewed.
+AGREED_SHARE = 0.06
+PROPOSED_SHARE = 0.04
 
 REFLECTIONS = (
     "Ik stel nu eerder open vragen en vat vaker samen; dat levert rustiger gesprekken op.",
@@ -44,6 +58,12 @@ OWN_GOALS = (
     "Ik wil steviger staan in gesprekken met meerdere hulpverleners aan tafel.",
     "Ik wil beter weten wat er in de wijk speelt en wie ik kan inschakelen.",
 )
+# Per round of a team, oldest first: the two leefgebieden the region gives priority that season.
+THEMES = (("LG01", "LG06"), ("LG09", "LG12"), ("LG03", "LG10"))
+THEME_WEIGHT = 2  # a gap in a theme weighs as much as a gap two levels larger elsewhere
+THEME_UPTAKE = 0.6  # of those without a goal in a theme: who add an own goal on one
+THEME_GOAL = "De regio vraagt dit seizoen aandacht voor dit leefgebied: ik wil signalen eerder herkennen."
+MAX_GOALS_PER_SECTION = 2
 RETURN_COMMENT = "Mooi begin. Kun je bij het tweede doel concreter maken wanneer je het oppakt?"
 SELF_STUDY = "Vakliteratuur en de werkinstructie doornemen; bespreken in het teamoverleg."
 INTERVISIE = "Een casus inbrengen in de intervisie van het team."
@@ -58,6 +78,7 @@ class PopsSummary:
         return {
             "pops": sum(self.by_status.values()),
             "signed": self.by_status[PopStatus.SIGNED],
+            "agreed": self.by_status[PopStatus.AGREED],
             "proposed": self.by_status[PopStatus.PROPOSED],
             "returned": self.by_status[PopStatus.RETURNED],
             "drafts": self.by_status[PopStatus.DRAFT],
@@ -99,6 +120,14 @@ class _World:
         for scan_id, item_id, level, ambition in answer_rows:
             self.answers.setdefault(scan_user[scan_id], []).append((item_id, level, ambition))
         self.items = {i.id: i for i in db.session.scalars(select(Item).where(Item.retired.is_(False)))}
+        self.sections: dict[int, str] = {
+            section_id: code for section_id, code in db.session.execute(select(Section.id, Section.code))
+        }
+        # Per leefgebied: its lead item, the first algemeen one (signaleren).
+        self.leads: dict[int, Item] = {}
+        for item in sorted(self.items.values(), key=lambda i: (i.section_id, i.position, i.id)):
+            if item.level_kind == LEVEL_ALGEMEEN:
+                self.leads.setdefault(item.section_id, item)
         # (region id, item code) -> the region's active entries for the item: each region its own catalogue.
         self.trainings: dict[tuple[int, str], list[Training]] = {}
         for training, code in db.session.execute(
@@ -129,20 +158,39 @@ class _World:
             self.leaders.setdefault(team_id, user_id)
 
 
-def _goals(rng: random.Random, world: _World, round_id: int,
-           user_id: int) -> list[tuple[Item, str, str, int, int | None]]:
-    """(item, reason kind, reason, target level, self-assessed level), most important first: the largest
-    gaps first, and sometimes an own goal. An ambition goal's reason is its levels, not text."""
-    gaps = [(ambition - level, item_id, ambition, level) for item_id, level, ambition in
-            world.answers.get((round_id, user_id), []) if ambition > level and item_id in world.items]
+def _goals(rng: random.Random, world: _World, round_id: int, user_id: int,
+           themes: tuple[str, ...]) -> list[tuple[Item, str, str, int, int | None]]:
+    """(item, reason kind, reason, target level, self-assessed level), most important first: gaps on
+    generic competencies and lead items, large ones and the season's themes first, at most two in one
+    section; then, for someone without a goal in a theme, often an own goal on a theme's lead item, and
+    sometimes an own goal on a generic competency. An ambition goal's reason is its levels, not text."""
+    answers = [(world.items[i], level, ambition)
+               for i, level, ambition in world.answers.get((round_id, user_id), []) if i in world.items]
+    gaps = []
+    for item, level, ambition in answers:
+        broad = item.level_kind == LEVEL_GENERIC or world.leads.get(item.section_id) is item
+        if ambition > level and broad:
+            section = world.sections[item.section_id]
+            weight = ambition - level + (THEME_WEIGHT if section in themes else 0) + 2 * rng.random()
+            gaps.append((weight, item.id, item, ambition, level, section))
     gaps.sort(key=lambda g: (-g[0], g[1]))
     count = rng.choice((2, 3, 3, 4))
-    chosen: list[tuple[Item, str, str, int, int | None]] = [
-        (world.items[item_id], "ambition", "", target, level) for _gap, item_id, target, level in gaps[:count]
-    ]
+    chosen: list[tuple[Item, str, str, int, int | None]] = []
+    per_section: Counter[str] = Counter()
+    for _weight, _id, item, target, level, section in gaps:
+        if len(chosen) < count and per_section[section] < MAX_GOALS_PER_SECTION:
+            per_section[section] += 1
+            chosen.append((item, "ambition", "", target, level))
+    taken = {item.id for item, *_rest in chosen}
+    if not any(per_section[code] for code in themes) and rng.random() < THEME_UPTAKE:
+        scanned = sorted({item.section_id for item, _level, _ambition in answers})
+        leads = [world.leads[s] for s in scanned if world.sections[s] in themes and s in world.leads]
+        if leads:
+            lead = rng.choice(leads)
+            taken.add(lead.id)
+            chosen.append((lead, "own", THEME_GOAL, 0, None))
     if len(chosen) < 2 or rng.random() < 0.25:
-        taken = {item.id for item, *_rest in chosen}
-        candidates = [i for i in world.items.values() if i.id not in taken and i.code.startswith("GC")]
+        candidates = [i for i in world.items.values() if i.id not in taken and i.level_kind == LEVEL_GENERIC]
         if candidates:
             item = rng.choice(sorted(candidates, key=lambda i: i.code))
             chosen.append((item, "own", rng.choice(OWN_GOALS), 0, None))
@@ -203,8 +251,8 @@ def _progress(rng: random.Random, action: PopAction, today: date) -> None:
 
 
 def _pop(rng: random.Random, world: _World, scan_round: ScanRound, user_id: int, status: str,
-         goals_from: int, today: date) -> Pop | None:
-    goals = _goals(rng, world, goals_from, user_id)
+         themes: tuple[str, ...], today: date) -> Pop | None:
+    goals = _goals(rng, world, scan_round.id, user_id, themes)
     if not goals:
         return None
     closed = scan_round.closes_on < today
@@ -217,9 +265,10 @@ def _pop(rng: random.Random, world: _World, scan_round: ScanRound, user_id: int,
         version.proposed_at = created + timedelta(days=2)
     if status == PopStatus.RETURNED:
         version.leader_comment = RETURN_COMMENT
-    if status == PopStatus.SIGNED:
+    if status in (PopStatus.AGREED, PopStatus.SIGNED):
         agreed = created + timedelta(days=rng.randint(4, 9))
         version.agreed_at, version.agreed_by_id = agreed, leader_id
+    if status == PopStatus.SIGNED:
         version.professional_signed_at = agreed + timedelta(hours=rng.randint(1, 30))
         version.leader_signed_at = agreed + timedelta(hours=rng.randint(1, 30), minutes=rng.randint(0, 59))
         version.leader_signed_by_id = leader_id
@@ -238,8 +287,8 @@ def _pop(rng: random.Random, world: _World, scan_round: ScanRound, user_id: int,
 
 
 def seed_demo_pops(today: date) -> PopsSummary:
-    """POPs in every team's closed and open round (see the module docstring). Needs the rounds and the
-    catalogue; loads nothing when the database has any POP already."""
+    """POPs in every team's closed rounds and open round (see the module docstring). Needs the rounds and
+    the catalogue; loads nothing when the database has any POP already."""
     summary = PopsSummary()
     if db.session.scalar(select(Pop.id).limit(1)) is not None:
         return summary
@@ -248,14 +297,19 @@ def seed_demo_pops(today: date) -> PopsSummary:
     pops: list[Pop] = []
     for team_id in sorted(world.rounds):
         rounds = world.rounds[team_id]
+        themes = {r.id: THEMES[n % len(THEMES)] for n, r in enumerate(rounds)}
         closed = [r for r in rounds if r.closes_on < today]
         current = [r for r in rounds if r.opens_on <= today <= r.closes_on]
-        if closed:
-            earlier = closed[-1]
+        for earlier in closed:
+            latest = earlier is closed[-1]
             for user_id in world.submitted.get(earlier.id, []):
-                if rng.random() >= SIGNED_SHARE:
+                if rng.random() >= POP_SHARE:
                     continue
-                pop = _pop(rng, world, earlier, user_id, PopStatus.SIGNED, earlier.id, today)
+                roll = rng.random()
+                status = (PopStatus.AGREED if latest and roll < AGREED_SHARE
+                          else PopStatus.PROPOSED if latest and roll < AGREED_SHARE + PROPOSED_SHARE
+                          else PopStatus.SIGNED)
+                pop = _pop(rng, world, earlier, user_id, status, themes[earlier.id], today)
                 if pop:
                     pops.append(pop)
         if current:
@@ -271,7 +325,7 @@ def seed_demo_pops(today: date) -> PopsSummary:
                     status = PopStatus.PROPOSED
                 else:
                     continue  # not started on a POP yet
-                pop = _pop(rng, world, now_round, user_id, status, now_round.id, today)
+                pop = _pop(rng, world, now_round, user_id, status, themes[now_round.id], today)
                 if pop:
                     pops.append(pop)
     db.session.add_all(pops)

@@ -1,4 +1,4 @@
-"""Scan rounds for the demo region: per team one closed earlier round and one open round.
+"""Scan rounds for the demo region: per team two closed rounds (two past seasons) and one open round.
 
 Dates are relative to `today`, so the demo never goes stale. Answers are drawn from a random generator
 seeded per person, so every newcomer sees the same profiles, and each professional has a T-shape:
@@ -32,9 +32,12 @@ from scan.organisation.models import Team
 
 SEED = "lindewaard-rondes"
 
-# Days relative to today: (opens, closes). The earlier round lies half a year back, the open one
-# opened two weeks ago and has a month to go.
+# Days relative to today: (opens, closes). The earliest round lies a year back, the earlier one half a year
+# back, the open one opened two weeks ago and has a month to go. The two closed rounds open 185 days apart,
+# more than a half year lasts, so they always fall in two different seasons (see `season`).
+EARLIEST = (-385, -355)
 EARLIER = (-200, -170)
+CLOSED = (EARLIEST, EARLIER)
 CURRENT = (-14, 30)
 
 # Short notes a professional might write: evidence of learning, never anything about a client.
@@ -90,9 +93,23 @@ class Profile:
 Entry = tuple[int | None, bool, int | None, str]
 
 
+@dataclass(frozen=True)
+class Season:
+    """A half year, named as the demo names its rounds: "voorjaar 2026" (January–June), "najaar 2026"."""
+
+    name: str
+    first_day: date
+    last_day: date
+
+
+def season(opens_on: date) -> Season:
+    if opens_on.month <= 6:
+        return Season(f"voorjaar {opens_on.year}", date(opens_on.year, 1, 1), date(opens_on.year, 6, 30))
+    return Season(f"najaar {opens_on.year}", date(opens_on.year, 7, 1), date(opens_on.year, 12, 31))
+
+
 def round_title(opens_on: date) -> str:
-    season = "voorjaar" if opens_on.month <= 6 else "najaar"
-    return f"Ontwikkelscan {season} {opens_on.year}"
+    return f"Ontwikkelscan {season(opens_on).name}"
 
 
 def draw_profile(rng: random.Random, leefgebieden: list[str]) -> Profile:
@@ -221,7 +238,8 @@ def _plan_open_statuses(rng: random.Random, members: list[User]) -> dict[int, Sc
 
 
 def seed_demo_rounds(today: date) -> RoundsSummary:
-    """Per team one closed and one open round, with realistic scans. Needs the region and a Kenniskaart."""
+    """Per team two closed rounds and one open round, with realistic scans. Needs the region and a
+    Kenniskaart."""
     summary = RoundsSummary()
     version = current_version()
     if version is None:
@@ -242,7 +260,7 @@ def seed_demo_rounds(today: date) -> RoundsSummary:
     planned: list[_PlannedScan] = []
     for team in teams:
         leader = team.leaders[0].id if team.leaders else None
-        earlier, current = (
+        *closed, current = (
             ScanRound(
                 team=team,
                 version=version,
@@ -252,28 +270,25 @@ def seed_demo_rounds(today: date) -> RoundsSummary:
                 created_by_id=leader,
                 created_at=_at(today + timedelta(days=opens - 7)),
             )
-            for opens, closes in (EARLIER, CURRENT)
+            for opens, closes in (*CLOSED, CURRENT)
         )
-        rounds += [earlier, current]
+        rounds += [*closed, current]
         team_rng = random.Random(f"{SEED}:{team.code}")
-        closed_statuses = _plan_closed_statuses(team_rng, members.get(team.id, []))
-        open_status = _plan_open_statuses(team_rng, members.get(team.id, []))
-        for user in members.get(team.id, []):
+        team_members = members.get(team.id, [])
+        statuses = [_plan_closed_statuses(team_rng, team_members) for _round in closed]
+        statuses.append(_plan_open_statuses(team_rng, team_members))
+        for user in team_members:
             # Seeded per person: adding an account elsewhere does not change anyone's profile.
             rng = random.Random(f"{SEED}:{user.username}")
             profile = draw_profile(rng, leefgebieden)
-            before = draw_answers(rng, profile, sections)
-            closed_status = closed_statuses[user.id]
-            after = grow(rng, before, sections) if closed_status is ScanStatus.SUBMITTED else before
-            for scan_round, status, entries in (
-                (earlier, closed_status, before),
-                (current, open_status[user.id], after),
-            ):
-                tally = summary.closed if scan_round is earlier else summary.open
+            entries = draw_answers(rng, profile, sections)
+            for scan_round, status in zip((*closed, current), (s[user.id] for s in statuses), strict=True):
+                tally = summary.open if scan_round is current else summary.closed
                 tally[status] += 1
-                if status is ScanStatus.NOT_STARTED:
-                    continue
-                planned.append(_plan_scan(rng, scan_round, user, status, entries, sections, today))
+                if status is not ScanStatus.NOT_STARTED:
+                    planned.append(_plan_scan(rng, scan_round, user, status, entries, sections, today))
+                if status is ScanStatus.SUBMITTED and scan_round is not current:
+                    entries = grow(rng, entries, sections)  # half a year later
     db.session.add_all(rounds)
     db.session.add_all([p.scan for p in planned])
     db.session.flush()

@@ -132,7 +132,7 @@ class World:
     lacks: frozenset[str] = frozenset()
 
 
-DEMO_PROFESSIONAL = "s.bakker"  # a signed POP in the closed round, one sent back in the open round
+DEMO_PROFESSIONAL = "s.bakker"  # a signed POP in each closed round, one sent back in the open round
 DEMO_TEAM_LEADER = "m.dekker"  # her team leader
 DEMO_COORDINATOR = "e.hoekstra"
 DEMO_ADMIN = "beheer"
@@ -144,8 +144,11 @@ def demo_visitor(role: Role, username: str, key: str | None = None) -> Visitor:
 
 
 def _round_of(team_id: int, is_open: bool) -> ScanRound:
+    """The team's open round, or its most recent closed one (the demo has two)."""
     day = today()
-    rounds = db.session.scalars(select(ScanRound).where(ScanRound.team_id == team_id)).all()
+    rounds = db.session.scalars(
+        select(ScanRound).where(ScanRound.team_id == team_id).order_by(ScanRound.opens_on.desc())
+    ).all()
     return next(r for r in rounds if (r.opens_on <= day <= r.closes_on) == is_open)
 
 

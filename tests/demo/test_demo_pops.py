@@ -1,4 +1,4 @@
-"""The demo's POPs: signed plans in the closed round, drafting and review in the open round."""
+"""The demo's POPs: mostly signed plans in the two closed rounds, drafting and review in the open one."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from scan.assessment.models import Scan, ScanRound, ScanStatus
 from scan.demo import seed
-from scan.demo.pops import PopsSummary, seed_demo_pops
+from scan.demo.pops import THEMES, PopsSummary, seed_demo_pops
 from scan.demo.rounds import seed_demo_rounds
 from scan.extensions import db
+from scan.kenniskaart.models import Item, Section
 from scan.kenniskaart.services import ensure_default_kenniskaart
 from scan.pop.catalogue import seed_catalogue
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion, Training, TrainingItem
@@ -44,13 +45,17 @@ def test_counts_per_status_in_each_round(demo: PopsSummary) -> None:
     closed = Counter(v.status for _p, v, r in pops if r.closes_on < TODAY)
     open_ = Counter(v.status for _p, v, r in pops if r.opens_on <= TODAY <= r.closes_on)
     teams = db.session.scalar(select(func.count(func.distinct(ScanRound.team_id))))
-    assert set(closed) == {PopStatus.SIGNED}
-    # Most professionals who submitted in the closed round have a signed plan.
+    # Every POP of a closed round counts in the region's publications: never a draft or one sent back.
+    assert set(closed) == {PopStatus.SIGNED, PopStatus.AGREED, PopStatus.PROPOSED}
     submitted = db.session.scalar(
         select(func.count(Scan.id)).join(ScanRound).where(ScanRound.closes_on < TODAY,
                                                           Scan.status == ScanStatus.SUBMITTED.value)
     )
-    assert 0.7 * submitted <= closed[PopStatus.SIGNED] <= submitted
+    # Most professionals who submitted in a closed round have a plan, nearly all of them signed.
+    assert 0.7 * submitted <= closed.total() <= submitted
+    assert closed[PopStatus.SIGNED] >= 0.85 * closed.total()
+    per_round = Counter(r.id for _p, _v, r in pops if r.closes_on < TODAY)
+    assert len(per_round) == 2 * teams and min(per_round.values()) >= 10
     assert open_[PopStatus.RETURNED] == teams
     assert open_[PopStatus.DRAFT] >= 3 and open_[PopStatus.PROPOSED] >= 3
     assert demo.counts()["pops"] == len(pops) == sum(demo.by_status.values())
@@ -90,6 +95,23 @@ def test_plans_are_made_of_real_gaps_trainings_and_signatures(demo: PopsSummary)
         # Nobody has a POP without a submitted scan in that round.
         assert db.session.scalar(select(Scan.status).where(Scan.round_id == pop.round_id,
                                                            Scan.user_id == pop.user_id)) == "submitted"
+
+
+def test_goals_broaden_and_follow_the_seasons_themes(demo: PopsSummary) -> None:
+    """Goals lie on generic competencies and on a leefgebied's lead item; each season's two themes are the
+    leefgebieden with the most goals in that season (see scan.demo.pops)."""
+    rows = db.session.execute(
+        select(ScanRound.opens_on, Item.code, Item.level_kind, Section.code)
+        .select_from(PopGoal).join(PopVersion).join(Pop).join(ScanRound, ScanRound.id == Pop.round_id)
+        .join(Item, Item.id == PopGoal.item_id).join(Section, Section.id == Item.section_id)
+    ).all()
+    assert {level for _o, _c, level, _s in rows} == {"generiek", "algemeen"}
+    assert {code.split("-")[1] for _o, code, level, _s in rows if level == "algemeen"} == {"A1"}
+    openings = sorted({opens_on for opens_on, *_rest in rows})
+    assert len(openings) == 3
+    for n, opens_on in enumerate(openings):
+        goals = Counter(section for o, _c, _l, section in rows if o == opens_on and section != "GC")
+        assert {code for code, _n in goals.most_common(2)} == set(THEMES[n]), (opens_on, goals)
 
 
 def test_signed_plans_show_progress_some_done_some_overdue(demo: PopsSummary) -> None:

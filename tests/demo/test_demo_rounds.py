@@ -1,9 +1,10 @@
-"""The demo's scan rounds: one closed and one open round per team, with realistic, consistent scans."""
+"""The demo's scan rounds: two closed rounds and one open round per team, with realistic, consistent scans."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound, ScanStatu
 from scan.auth.models import User
 from scan.core.clock import AMSTERDAM, today
 from scan.demo import seed
-from scan.demo.rounds import RoundsSummary, seed_demo_rounds
+from scan.demo.rounds import CLOSED, CURRENT, RoundsSummary, season, seed_demo_rounds
 from scan.extensions import db
 from scan.kenniskaart.models import LEVEL_SPECIALISTISCH, SECTION_LEEFGEBIED, Item
 from scan.kenniskaart.services import ensure_default_kenniskaart
@@ -29,12 +30,13 @@ def demo(app_ctx) -> RoundsSummary:
     return seed_demo_rounds(TODAY)
 
 
-def _rounds() -> dict[int, tuple[ScanRound, ScanRound]]:
-    """Per team id: (closed round, open round)."""
+def _rounds() -> dict[int, tuple[ScanRound, ScanRound, ScanRound]]:
+    """Per team id: (the closed round a year ago, the closed round half a year ago, the open round)."""
     by_team: dict[int, list[ScanRound]] = defaultdict(list)
     for scan_round in db.session.scalars(select(ScanRound).order_by(ScanRound.opens_on)):
         by_team[scan_round.team_id].append(scan_round)
-    return {team_id: (rounds[0], rounds[1]) for team_id, rounds in by_team.items()}
+    assert all(len(rounds) == 3 for rounds in by_team.values())
+    return {team_id: (rounds[0], rounds[1], rounds[2]) for team_id, rounds in by_team.items()}
 
 
 def _answers(scan: Scan) -> dict[str, Answer]:
@@ -56,36 +58,49 @@ def test_demo_seed_prints_what_the_rounds_contain(app, runner):
     assert statuses[("closed", "submitted")] > 0 and statuses[("open", "submitted")] > 0
     assert set(statuses) <= {("closed", "submitted"), ("closed", "draft"), ("open", "submitted"),
                              ("open", "draft")}
-    assert f" {2 * teams}," in result.output
+    assert f" {3 * teams}," in result.output
     assert f" {statuses[('open', 'submitted')]} " in result.output
 
 
-def test_each_team_has_a_closed_round_and_an_open_round_on_the_current_kenniskaart(demo):
+def test_each_team_has_two_closed_rounds_and_an_open_round_on_the_current_kenniskaart(demo):
     from scan.kenniskaart.queries import current_version
 
     rounds = _rounds()
     assert set(rounds) == set(db.session.scalars(select(Team.id)))
     version = current_version()
-    for closed, current in rounds.values():
-        assert closed.status(TODAY).value == "closed"
+    for earliest, earlier, current in rounds.values():
+        assert earliest.status(TODAY).value == earlier.status(TODAY).value == "closed"
         assert current.status(TODAY).value == "open"
-        assert closed.version_id == current.version_id == version.id
-        assert closed.title == "Ontwikkelscan najaar 2026"
+        assert earliest.version_id == earlier.version_id == current.version_id == version.id
+        # Two past seasons and the current one, each named after its half year.
+        assert earliest.title == "Ontwikkelscan voorjaar 2026"
+        assert earlier.title == "Ontwikkelscan najaar 2026"
         assert current.title == "Ontwikkelscan voorjaar 2027"
-        assert closed.created_by_id in {leader.id for leader in closed.team.leaders}
+        assert earliest.closes_on < earlier.opens_on and earlier.closes_on < current.opens_on
+        for scan_round in (earliest, earlier):
+            assert scan_round.created_by_id in {leader.id for leader in scan_round.team.leaders}
+
+
+@pytest.mark.parametrize("day", [date(2026, 1, 4), date(2026, 7, 3), date(2026, 12, 7), date(2028, 2, 29)])
+def test_the_two_closed_rounds_always_fall_in_two_seasons(day):
+    earliest, earlier = (season(day + timedelta(days=opens)) for opens, _closes in CLOSED)
+    assert earliest.name != earlier.name and earliest.last_day < earlier.first_day
+    current = season(day + timedelta(days=CURRENT[0]))
+    assert earlier.last_day < current.first_day and earlier.last_day < day
 
 
 def test_the_open_round_has_submitted_draft_and_not_started_members_in_every_team(demo):
     overall: Counter[ScanStatus] = Counter()
-    for closed, current in _rounds().values():
+    for *closed, current in _rounds().values():
         statuses = Counter(m.status for m in queries.member_statuses(current))
         assert statuses[ScanStatus.SUBMITTED] >= 1, current.team.code
         assert statuses[ScanStatus.DRAFT] >= 1, current.team.code
         assert statuses[ScanStatus.NOT_STARTED] >= 1, current.team.code
         overall += statuses
-        earlier = Counter(m.status for m in queries.member_statuses(closed))
-        # Nearly everyone submitted last time.
-        assert earlier[ScanStatus.SUBMITTED] >= sum(earlier.values()) - 2, closed.team.code
+        for scan_round in closed:
+            earlier = Counter(m.status for m in queries.member_statuses(scan_round))
+            # Nearly everyone submitted in the past seasons.
+            assert earlier[ScanStatus.SUBMITTED] >= sum(earlier.values()) - 2, scan_round.team.code
     total = sum(overall.values())
     assert 0.4 <= overall[ScanStatus.SUBMITTED] / total <= 0.6
     assert 0.15 <= overall[ScanStatus.DRAFT] / total <= 0.35
@@ -126,15 +141,16 @@ def test_answers_respect_the_kenniskaart(demo):
 
 
 def test_every_professional_is_t_shaped(demo):
-    """Deep (3–4 on every specialist item) in one to three leefgebieden, at most 2 elsewhere."""
+    """Deep (3–4 on every specialist item) in one to three leefgebieden, at most 2 elsewhere: in the first
+    season, as drawn (later ones grow, some into a new specialism)."""
     sections = queries.sections(db.session.scalars(select(ScanRound.version_id)).first())
     specialist = {
         s.code: [i.id for i in s.items if i.level_kind == LEVEL_SPECIALISTISCH and not i.retired]
         for s in sections
         if s.kind == SECTION_LEEFGEBIED
     }
-    closed = [s for s in db.session.scalars(select(Scan)) if s.round.status(TODAY).value == "closed"]
-    for scan in closed:
+    first = {rounds[0].id for rounds in _rounds().values()}
+    for scan in db.session.scalars(select(Scan).where(Scan.round_id.in_(first))):
         if scan.status != ScanStatus.SUBMITTED.value:
             continue
         answers = queries.answers(scan.id)
@@ -147,12 +163,16 @@ def test_every_professional_is_t_shaped(demo):
                 assert all(level is None or level <= 2 for level in found), (scan.user.username, code)
 
 
-def test_the_open_round_shows_some_growth_for_those_who_submitted_both(demo):
-    pairs: dict[int, dict[int, Scan]] = defaultdict(dict)
-    for scan in db.session.scalars(select(Scan).where(Scan.status == ScanStatus.SUBMITTED.value)):
-        pairs[scan.user_id][scan.round.opens_on.year] = scan
-    both = [(p[2026], p[2027]) for p in pairs.values() if len(p) == 2]
-    assert len(both) >= 10
+def test_each_season_shows_some_growth_for_those_who_submitted_both(demo):
+    submitted: dict[int, list[Scan]] = defaultdict(list)
+    for scan in db.session.scalars(
+        select(Scan).join(ScanRound).where(Scan.status == ScanStatus.SUBMITTED.value)
+        .order_by(ScanRound.opens_on)
+    ):
+        submitted[scan.user_id].append(scan)
+    # Consecutive submitted scans of one person (a season with a draft in between counts as one step).
+    both = [pair for scans in submitted.values() for pair in pairwise(scans)]
+    assert len(both) >= 100
     grew = 0
     for before, after in both:
         earlier, later = _answers(before), _answers(after)

@@ -24,7 +24,7 @@ def test_demo_seed_builds_the_region_and_the_kenniskaart(app, runner):
         assert roles[Role.REGIOCOORDINATOR.value] == 1 and roles[Role.BEHEERDER.value] == 1
         for team in teams:
             professionals = [m for m in team.members if m.role == Role.PROFESSIONAL.value]
-            assert 6 <= len(professionals) <= 14, team.code
+            assert 20 <= len(professionals) <= 30, team.code
             assert team.leaders, f"{team.code} has no team leader"
         leaders = db.session.scalars(select(User).where(User.role == Role.TEAMLEIDER.value)).all()
         assert any(len(leader.led_teams) == 2 for leader in leaders)
