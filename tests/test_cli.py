@@ -182,6 +182,8 @@ COMMAND_ARGS: dict[str, list[list[str]]] = {
     "teams list": [[]],
     "retention apply": [["--dry-run"], []],
     "retention erase": [["sanne"]],
+    "regio publish-due": [[]],
+    "regio publish": [["1"]],
 }
 # Commands that never touch the database: they must keep working without one.
 DATABASE_FREE: dict[str, list[str]] = {"kenniskaart validate": [KENNISKAART_FILE]}

@@ -44,5 +44,5 @@ def seed_demo_publications(today: date) -> list[Publication]:
         if half.last_day >= today or still_open:
             continue  # not over yet, or a round in it is still open: the daily job publishes it later
         period = periods.add(region_id, half.name, half.first_day, half.last_day)
-        published.append(publish.publish(period, None, today))
+        published.append(publish.publish(period, None, today, source="flask demo seed"))
     return published

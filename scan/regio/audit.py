@@ -31,9 +31,12 @@ import numpy as np
 
 from scan.regio.linked import Linked
 
-# How long the integer program may search for one solution with a safe value before the position counts as
-# unprotected (and one more position is hidden): the audit errs on the safe side, never the other.
-MIP_SECONDS = 2.0
+# How far the integer program may search for one solution with a safe value before the position counts as
+# unprotected (and one more position is hidden): the audit errs on the safe side, never the other. A node
+# limit, not a time limit, so the same figures give the same publication on a busy or a quiet machine; the
+# time limit only stops a runaway search.
+MIP_NODES = 5_000
+MIP_SECONDS = 60.0
 
 SMALL = "small"
 NEARLY_ALL = "nearly-all"
@@ -286,6 +289,7 @@ def audit_component(relations: Relations, positions: list[str], hidden: set[str]
         h.changeColBounds(col, float(low), float(high))
         h.changeColsIntegrality(n, all_cols, integer)
         h.setOptionValue("time_limit", MIP_SECONDS)
+        h.setOptionValue("mip_max_nodes", MIP_NODES)
         h.setOptionValue("presolve", "on")
         h.run()
         report.mip_solves += 1
@@ -324,6 +328,7 @@ def audit_component(relations: Relations, positions: list[str], hidden: set[str]
                 # given; it need not be the best) serves as the certificate instead.
                 h.changeColsIntegrality(n, all_cols, integer)
                 h.setOptionValue("time_limit", MIP_SECONDS)
+                h.setOptionValue("mip_max_nodes", MIP_NODES)
                 h.setOptionValue("presolve", "on")
                 h.run()
                 report.mip_solves += 1

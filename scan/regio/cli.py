@@ -59,7 +59,7 @@ def publish_command(period_id: int) -> None:
     if period is None:
         fail(_("There is no period %(id)d.", id=period_id))
     try:
-        publication = publish.publish(period, None, clock.today())
+        publication = publish.publish(period, None, clock.today(), source="flask regio publish")
         db.session.commit()
     except publish.NotReady:
         db.session.rollback()

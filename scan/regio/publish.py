@@ -67,7 +67,10 @@ def payload(linked: Linked, hidden: set[str]) -> dict[str, object]:
     }
 
 
-def publish(period: Period, actor: User | None, today: date) -> Publication:
+def publish(period: Period, actor: User | None, today: date, *,
+            source: str = "flask regio publish-due") -> Publication:
+    """Count, suppress, audit and store the period's next publication. `source` names the command in the
+    audit log when there is no actor (the daily job, the demo seed)."""
     state = readiness(period, today)
     if not state.ready:
         raise NotReady(state)
@@ -122,7 +125,7 @@ def publish(period: Period, actor: User | None, today: date) -> Publication:
         raise AlreadyPublishing() from error
     record(audit_actions.REGIO_PUBLISH, object_type="regio_publication", object_id=publication.id,
            detail=f"{period.name} #{number}: {publication.hidden} of {publication.positions} hidden",
-           actor=actor, actor_name=None if actor else "flask regio publish-due")
+           actor=actor, actor_name=None if actor else source)
     return publication
 
 
