@@ -279,6 +279,24 @@ def audit_component(relations: Relations, positions: list[str], hidden: set[str]
     lower_bounds = np.array([bounds[p][0] for p in positions])
     upper_bounds = np.array([bounds[p][1] for p in positions])
 
+    def search() -> tuple[highspy.HighsModelStatus, bool, np.ndarray]:
+        """Run the integer program on the model as it stands (limited: MIP_NODES), then make the model
+        the relaxation again: (status, whether a whole-number point was found, that point). Read here,
+        before the model changes back: changing it resets what the solver reports."""
+        h.changeColsIntegrality(n, all_cols, integer)
+        h.setOptionValue("time_limit", MIP_SECONDS)
+        h.setOptionValue("mip_max_nodes", MIP_NODES)
+        h.setOptionValue("presolve", "on")
+        h.run()
+        report.mip_solves += 1
+        status = h.getModelStatus()
+        found = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+        point = np.asarray(h.getSolution().col_value).copy()
+        h.setOptionValue("time_limit", highspy.kHighsInf)
+        h.setOptionValue("presolve", "off")
+        h.changeColsIntegrality(n, all_cols, continuous)
+        return status, found, point
+
     def reachable(col: int, low: float, high: float) -> bool:
         """Whether the integer program has a solution with the column in [low, high] (a search for one
         point, not an optimum). A search that runs out of time counts as "no": on the safe side."""
@@ -287,16 +305,7 @@ def audit_component(relations: Relations, positions: list[str], hidden: set[str]
             return False
         h.changeColsCost(n, all_cols, np.zeros(n))
         h.changeColBounds(col, float(low), float(high))
-        h.changeColsIntegrality(n, all_cols, integer)
-        h.setOptionValue("time_limit", MIP_SECONDS)
-        h.setOptionValue("mip_max_nodes", MIP_NODES)
-        h.setOptionValue("presolve", "on")
-        h.run()
-        report.mip_solves += 1
-        status = h.getModelStatus()
-        h.setOptionValue("time_limit", highspy.kHighsInf)
-        h.setOptionValue("presolve", "off")
-        h.changeColsIntegrality(n, all_cols, continuous)
+        status, _found, _point = search()
         h.changeColBounds(col, float(lower_bounds[col]), float(upper_bounds[col]))
         return status == highspy.HighsModelStatus.kOptimal
 
@@ -326,17 +335,7 @@ def audit_component(relations: Relations, positions: list[str], hidden: set[str]
             if not np.all(np.abs(point - np.round(point)) < 1e-6):
                 # Not a whole-number point: any whole-number point the integer program finds (in the time
                 # given; it need not be the best) serves as the certificate instead.
-                h.changeColsIntegrality(n, all_cols, integer)
-                h.setOptionValue("time_limit", MIP_SECONDS)
-                h.setOptionValue("mip_max_nodes", MIP_NODES)
-                h.setOptionValue("presolve", "on")
-                h.run()
-                report.mip_solves += 1
-                found_point = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
-                point = np.asarray(h.getSolution().col_value)
-                h.setOptionValue("time_limit", highspy.kHighsInf)
-                h.setOptionValue("presolve", "off")
-                h.changeColsIntegrality(n, all_cols, continuous)
+                _status, found_point, point = search()
                 if not found_point or not np.all(np.abs(point - np.round(point)) < 1e-6):
                     break
             settled = []
