@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from scan.core import clock
 from scan.core.cli_util import CommandGroup, fail
+from scan.db import MAX_ID
 from scan.extensions import db
 from scan.regio import publish
 from scan.regio.models import Period, Publication
@@ -55,7 +56,7 @@ def publish_due_command() -> None:
 @with_appcontext
 def publish_command(period_id: int) -> None:
     """Publish one period now (again: a correction, audited together with the earlier publications)."""
-    period = db.session.get(Period, period_id)
+    period = db.session.get(Period, period_id) if 0 < period_id <= MAX_ID else None
     if period is None:
         fail(_("There is no period %(id)d.", id=period_id))
     try:

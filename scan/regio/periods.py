@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
+from scan.db import load_or_404
 from scan.extensions import db
 from scan.organisation.models import Region
 from scan.regio.models import Period, Publication
@@ -49,8 +50,8 @@ def add(region_id: int, name: str, first: date | None, last: date | None) -> Per
 
 def get(region_id: int | None, period_id: int) -> Period:
     """The region's period, or 404 (also for another region's: never confirm it exists)."""
-    period = db.session.get(Period, period_id)
-    if period is None or period.region_id != region_id:
+    period = load_or_404(Period, period_id)
+    if period.region_id != region_id:
         abort(404)
     return period
 

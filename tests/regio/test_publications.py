@@ -202,21 +202,24 @@ def test_the_daily_job_publishes_due_periods_once(app: Flask, runner: Any, regio
         db.session.commit()
     result = runner.invoke(args=["regio", "publish-due"])
     assert result.exit_code == 0, result.output
-    assert "najaar 2026 published (#1)" in result.output and "voorjaar 2027" not in result.output
+    # The command line speaks Dutch (the app's default language).
+    assert "najaar 2026 gepubliceerd (#1)" in result.output and "voorjaar 2027" not in result.output
     again = runner.invoke(args=["regio", "publish-due"])
-    assert again.exit_code == 0 and "No period is due for publication." in again.output
+    assert again.exit_code == 0 and "Er is geen periode die gepubliceerd moet worden." in again.output
     with app.app_context():
         assert _scalar(app, select(func.count(Publication.id))) == 1
 
 
 def test_publish_command_errors_are_clear(app: Flask, runner: Any, region: int) -> None:
     result = runner.invoke(args=["regio", "publish", "999"])
-    assert result.exit_code == 1 and "There is no period 999." in result.output
+    assert result.exit_code == 1 and "Er is geen periode 999." in result.output
+    result = runner.invoke(args=["regio", "publish", str(2**63)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
     with app.app_context():
         period_id = periods.add(region, "voorjaar 2027", date(2027, 1, 1), date(2027, 3, 31)).id
         db.session.commit()
     result = runner.invoke(args=["regio", "publish", str(period_id)])
-    assert result.exit_code == 1 and "cannot be published yet" in result.output
+    assert result.exit_code == 1 and "kan nog niet worden gepubliceerd" in result.output
     assert "Traceback" not in result.output
 
 
