@@ -541,6 +541,13 @@ def build_world(app: Any, professionals: int, real_argon2: bool) -> Plan:
         today = clock.today()
         scan_round = assessment_services.open_round(team, "Ontwikkelscan journey", today - timedelta(days=1),
                                                     today + timedelta(days=30), leader, today)
+        # The coordinator's downloads read a publication: an earlier period, published (nothing in it; the
+        # open round is never counted).
+        from scan.regio import periods, publish
+
+        period = periods.add(region.id, "vorig halfjaar", today - timedelta(days=200),
+                             today - timedelta(days=20))
+        publish.publish(period, None, today)
         db.session.commit()
         sections = assessment_queries.section_list(scan_round.version_id)
         items = {
