@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Table, event, func, insert, select, text, update
+from sqlalchemy import Engine, Table, delete, event, func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from scan.access import Role
@@ -31,10 +31,13 @@ from scan.audit import actions
 from scan.audit.models import AuditEvent
 from scan.auth.models import User
 from scan.demo.rounds import Entry, Profile, draw_answers, draw_profile, grow, partial
+from scan.extensions import db
 from scan.kenniskaart.models import LEVEL_SPECIALISTISCH, SECTION_LEEFGEBIED, Section
 from scan.organisation.models import Municipality, Region, Team, team_leaders
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
-from scan.regio.cache import DataVersion
+from scan.regio import periods, publish
+from scan.regio.models import Period, Publication
+from scan.regio.tables import VIEW_NAMES
 from scan.teamschouw.models import (
     Agreement,
     AgreementKind,
@@ -61,6 +64,14 @@ POP_EVERY = 2
 BENCH_REGION = ("BENCH", "Benchmarkregio")  # code, name
 REGION_POP = (3, 2)
 MEASURED_POP = (5, 3)
+# Rounds per team, as days from today: (opens, closes). The period published after each step covers the
+# closed rounds' opening day, ends before today and before the open rounds opened.
+CLOSED_ROUND = (-200, -170)
+OPEN_ROUND = (-14, 30)
+PERIOD = ("Benchmark voorjaar", -365, -60)
+# Publishing a region of up to this many professionals must take less than PUBLISH_MAX_SECONDS.
+PUBLISH_LIMIT_AT = 10_000
+PUBLISH_MAX_SECONDS = 60.0
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
 LOCK_RE = re.compile(r'name="lock_version"[^>]*value="([^"]*)"')
@@ -68,6 +79,17 @@ LOCK_RE = re.compile(r'name="lock_version"[^>]*value="([^"]*)"')
 
 def _rows(table: Any) -> Table:
     return table.__table__ if hasattr(table, "__table__") else table
+
+
+def counted_snapshot(submitted: bool, team_id: int, municipality_id: int) -> dict[str, Any]:
+    """The scan's snapshot columns that the regional counting reads (scan.assessment.snapshot sets them at
+    an ORM flush; rows inserted with Core need them set here): team, municipality and role at submission,
+    None for a draft."""
+    return {
+        "counted_team_id": team_id if submitted else None,
+        "counted_municipality_id": municipality_id if submitted else None,
+        "counted_role": Role.PROFESSIONAL.value if submitted else None,
+    }
 
 
 @dataclass
@@ -93,6 +115,9 @@ class BenchRegion:
     pop_id: int = 0  # the measured professional's POP in the open round
     pop_goal_id: int = 0  # its first goal
     pops: int = 0
+    municipality_id: int = 0  # the measured team's municipality (the region's first)
+    period_id: int = 0  # the period of the closed rounds, published after each step (publish_period)
+    publication_id: int = 0  # its publication at the current size
 
 
 class RegionBuilder:
@@ -178,9 +203,6 @@ class RegionBuilder:
                 region.accounts[Role.BEHEERDER.value] = administrator["username"]
             self._add_teams(conn, new_teams)
             self._finish(conn)
-            # Rows written past the ORM: raise the data version as the app's hooks would, so the regional
-            # pages count the grown region instead of showing the tables stored at the smaller size.
-            conn.execute(update(DataVersion.__table__).values(number=DataVersion.number + 1))
         return time.perf_counter() - started
 
     def _user_row(self, conn: Connection, username: str, role: Role, **extra: Any) -> dict[str, Any]:
@@ -241,8 +263,8 @@ class RegionBuilder:
             leads.append({"team_id": team_id, "user_id": leader["id"]})
             closed_id, open_id = self._ids(conn, ScanRound, 2)
             for round_id, (opens, closes), title in (
-                (closed_id, (-200, -170), "Ontwikkelscan voorjaar"),
-                (open_id, (-14, 30), "Ontwikkelscan najaar"),
+                (closed_id, CLOSED_ROUND, "Ontwikkelscan voorjaar"),
+                (open_id, OPEN_ROUND, "Ontwikkelscan najaar"),
             ):
                 rounds.append({
                     "id": round_id, "team_id": team_id, "version_id": region.version_id, "title": title,
@@ -252,6 +274,7 @@ class RegionBuilder:
                 })
             if n == 0:
                 region.team_id, region.open_round_id, region.closed_round_id = team_id, open_id, closed_id
+                region.municipality_id = municipality_id
                 region.accounts[Role.TEAMLEIDER.value] = leader["username"]
             closed_scans: list[tuple[int, int, dict[int, Entry]]] = []  # (user, scan, answers)
             for m in range(TEAM_SIZE):
@@ -282,6 +305,7 @@ class RegionBuilder:
                         "id": scan_id, "round_id": round_id, "user_id": user["id"], "status": status.value,
                         "lock_version": 3, "started_at": at, "updated_at": at,
                         "submitted_at": at if submitted else None,
+                        **counted_snapshot(submitted, team_id, municipality_id),
                     })
                     if submitted:
                         events.append({"scan_id": scan_id, "kind": "submitted", "actor_id": user["id"],
@@ -451,6 +475,65 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         conn.execute(insert(table), rows[start:start + CHUNK])
 
 
+# --- publishing -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    """One publish() of the benchmark's period: the wall clock around it, and what it stored."""
+
+    professionals: int  # counted in the publication
+    seconds: float  # publish() and the commit: count, suppress, audit, store
+    cpu_seconds: float  # this process's CPU time for the same (the counting runs in the database)
+    count_seconds: float  # Publication.count_seconds: the counting statements
+    audit_seconds: float  # Publication.audit_seconds: suppression and audit (HiGHS)
+    positions: int
+    hidden: int
+    primary: int
+    sensitive: int
+    rounds: int
+    lp_solves: int
+    mip_solves: int
+    groups: int
+    payload_kb: float  # what every regional page reads and parses
+    truth_kb: float
+    replaced: bool  # an earlier size's publication was deleted first
+
+
+def publish_period(region: BenchRegion, today: date) -> Published:
+    """Publish the period of the closed rounds, as the daily job does (`flask regio publish-due`), in the app
+    context. The period is added the first time; after a later step the earlier size's publication is
+    deleted first, so each size is published as the first publication of its period: a correction instead
+    would be audited together with the earlier (smaller) publication, which is not the work a region of this
+    size does, and it would leave two publications for the pages to choose from."""
+    _name, first, last = PERIOD
+    replaced = False
+    if not region.period_id:
+        period = periods.add(region.region_id, PERIOD[0], today + timedelta(days=first),
+                             today + timedelta(days=last))
+        db.session.commit()
+        region.period_id = period.id
+    else:
+        replaced = bool(db.session.execute(
+            delete(Publication).where(Publication.period_id == region.period_id)).rowcount)
+        db.session.commit()
+    period = db.session.get(Period, region.period_id)
+    assert period is not None
+    started, cpu_started = time.perf_counter(), time.process_time()
+    publication = publish.publish(period, None, today)
+    db.session.commit()
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    region.publication_id = publication.id
+    result = Published(
+        publication.professionals, seconds, cpu, publication.count_seconds, publication.audit_seconds,
+        publication.positions, publication.hidden, publication.primary, publication.sensitive,
+        publication.rounds, publication.lp_solves, publication.mip_solves, publication.groups,
+        len(publication.payload.encode()) / 1024, len(publication.truth.encode()) / 1024, replaced,
+    )
+    db.session.remove()
+    return result
+
+
 # --- pages ------------------------------------------------------------------------------------------
 
 
@@ -463,8 +546,9 @@ class Page:
     url: Callable[[BenchRegion], str]
     form: Callable[[BenchRegion, str, int], dict[str, str]] | None = None
     expect: int = 200
-    # Run (untimed) before each request, e.g. to make the data change in between.
-    before: Callable[[Engine], None] | None = None
+    # A regional page or export: it reads the stored publication, so it must never read the tables the
+    # counting reads (COUNTING_TABLES) and must stay within PUBLISHED_MAX_RATIO of its time at the small size.
+    published: bool = False
 
 
 def _scrape(pattern: re.Pattern[str], html: str, what: str) -> str:
@@ -494,25 +578,50 @@ def _section_url(region: BenchRegion) -> str:
 
 
 REGIO = Role.REGIOCOORDINATOR.value
-ALL_ROUNDS = "rounds=period&first=2000-01-01&last=2099-12-31"
+
+
+def _regio(path: str, **filters: str) -> Callable[[BenchRegion], str]:
+    """A regional URL. With filters, as the filter form sends them: the publication chosen explicitly (the
+    current size's), `municipality` "first" for the measured team's municipality, and the level."""
+    if not filters:
+        return lambda region: f"/regio/{path}"
+
+    def url(region: BenchRegion) -> str:
+        municipality = filters.get("municipality", "")
+        args = {"publication": str(region.publication_id),
+                "municipality": str(region.municipality_id) if municipality == "first" else municipality,
+                "level": filters.get("level", "")}
+        return f"/regio/{path}?" + "&".join(f"{k}={v}" for k, v in args.items())
+    return url
+
+
+# The regional coordinator's pages and exports, as opened from the menu: the region's newest publication
+# (publish_period stores one per size), every municipality, every level; plus the need per leefgebied for
+# one municipality (its team rows) and the need per item for one level.
+REGIONAL_PAGES: list[Page] = [
+    Page("region: need per leefgebied", REGIO, _regio("behoefte"), published=True),
+    Page("region: need per leefgebied, one municipality", REGIO, _regio("behoefte", municipality="first"),
+         published=True),
+    Page("region: need per item", REGIO, _regio("behoefte/items"), published=True),
+    Page("region: need per item, specialistisch", REGIO,
+         _regio("behoefte/items", level=LEVEL_SPECIALISTISCH), published=True),
+    Page("region: scholingsplan", REGIO, _regio("scholingsplan"), published=True),
+    Page("region: trends", REGIO, _regio("trends"), published=True),
+    Page("region: publications", REGIO, _regio("publicaties"), published=True),
+    Page("region: export XLSX", REGIO, _regio("scholingsplan.xlsx"), published=True),
+    *(Page(f"region: export CSV {view}", REGIO, _regio(f"export/{view}.csv"), published=True)
+      for view in VIEW_NAMES),
+    Page("region: export PDF", REGIO, _regio("scholingsplan.pdf"), published=True),
+]
 
 PRO = Role.PROFESSIONAL.value
 LEADER = Role.TEAMLEIDER.value
 ADMIN = Role.BEHEERDER.value
 
 
-def _data_changed(engine: Engine) -> None:
-    """What a submit or a calibration does to the regional pages' stored tables (scan.regio.cache)."""
-    with engine.begin() as conn:
-        conn.execute(update(DataVersion.__table__).values(number=DataVersion.number + 1))
-
-
 def _team(region: BenchRegion, rest: str = "") -> str:
     return f"/teams/{region.team_id}{rest}"
 
-
-# The regional overview once more, counted afresh: the data version is raised before each request.
-REGIONAL_OVERVIEW_FRESH = "region: need per leefgebied, after a change"
 
 PAGES: list[Page] = [
     # Every role's start page and the professional's own pages.
@@ -531,16 +640,8 @@ PAGES: list[Page] = [
     # The action picker: catalogue entries for the goal's item and the team's vraagbaak colleagues.
     Page("POP: new action (picker)", Role.PROFESSIONAL.value,
          lambda region: f"/pop/{region.pop_id}/doelen/{region.pop_goal_id}/acties/nieuw"),
-    # The regional coordinator: every round of the region (both rounds of every team), all municipalities.
-    Page("region: need per leefgebied", REGIO, lambda region: f"/regio/behoefte?{ALL_ROUNDS}"),
-    # The same page when the data changed since its tables were stored (a scan submitted, say): counted anew.
-    Page(REGIONAL_OVERVIEW_FRESH, REGIO, lambda region: f"/regio/behoefte?{ALL_ROUNDS}",
-         before=_data_changed),
-    Page("region: need per item", REGIO, lambda region: f"/regio/behoefte/items?{ALL_ROUNDS}"),
-    Page("region: scholingsplan", REGIO, lambda region: f"/regio/scholingsplan?{ALL_ROUNDS}"),
-    Page("region: export XLSX", REGIO, lambda region: f"/regio/scholingsplan.xlsx?{ALL_ROUNDS}"),
-    Page("region: export CSV", REGIO, lambda region: f"/regio/export/scholingsplan.csv?{ALL_ROUNDS}"),
-    Page("region: export PDF", REGIO, lambda region: f"/regio/scholingsplan.pdf?{ALL_ROUNDS}"),
+    # The regional coordinator's pages and exports: every one reads the stored publication (published=True).
+    *REGIONAL_PAGES,
     Page("regional coordinator: start page (/regio/)", REGIO, lambda region: "/regio/"),
     # The team leader of the measured professional's team (20 members), in its open round.
     Page("team leader: start page (/teams/)", LEADER, lambda region: "/teams/"),
@@ -562,10 +663,12 @@ PAGES: list[Page] = [
     Page("training catalogue (XLSX export)", ADMIN, lambda region: "/catalogus/export.xlsx"),
 ]
 
-# The checks the issue sets: the same number of queries at both sizes on every page, and the regional
-# overview at 10,000 professionals at most three times its time at 1,000.
-REGIONAL_OVERVIEW = "region: need per leefgebied"
-REGIONAL_OVERVIEW_MAX_RATIO = 3.0
+# The issue's limits for the regional pages: each within 1.5 times its time at the small size (the ratio of
+# the medians of one run), and none reads a table the counting reads.
+PUBLISHED_MAX_RATIO = 1.5
+COUNTING_TABLES = (_rows(Answer).name, _rows(PopGoal).name, _rows(Scan).name)
+# A statement that names one of them (scan_round or scan_id are other names: \b does not stop at "_").
+COUNTING_RE = re.compile(r"\b(" + "|".join(COUNTING_TABLES) + r")\b", re.IGNORECASE)
 
 
 # --- measuring --------------------------------------------------------------------------------------
@@ -580,8 +683,13 @@ class Measurement:
     queries: int  # the median; the spread is reported separately
     queries_min: int
     queries_max: int
+    response_kb: float = 0.0  # the body of the last timed response
     # The statements of the last timed request with their time in ms, for --statements.
     statements: tuple[tuple[str, float], ...] = ()
+    # For a page with `published`: every distinct statement of any of its requests (warm-up included) that
+    # reads a table of COUNTING_TABLES. Must be empty.
+    counting: tuple[str, ...] = ()
+    published: bool = False
 
 
 class QueryCounter:
@@ -642,11 +750,10 @@ def measure(app: Any, engine: Engine, region: BenchRegion, pages: list[Page], wa
             counts: list[int] = []
             sql: list[float] = []
             cpu_times: list[float] = []
+            counting: dict[str, None] = {}
             page_started = time.perf_counter()
             for i in range(warmup + repeat):
                 data = page.form(region, client.get(url).get_data(as_text=True), i) if page.form else None
-                if page.before is not None:
-                    page.before(engine)
                 counter.reset()
                 started, cpu_started = time.perf_counter(), time.process_time()
                 response = client.post(url, data=data) if data is not None else client.get(url)
@@ -655,6 +762,9 @@ def measure(app: Any, engine: Engine, region: BenchRegion, pages: list[Page], wa
                     raise RuntimeError(
                         f"{page.name}: {url} answered {response.status_code}, expected {page.expect}"
                     )
+                if page.published:
+                    counting.update((" ".join(statement.split()), None)
+                                    for statement, _ms in counter.statements if COUNTING_RE.search(statement))
                 if i >= warmup:
                     times.append(elapsed * 1000)
                     cpu_times.append(cpu * 1000)
@@ -665,5 +775,6 @@ def measure(app: Any, engine: Engine, region: BenchRegion, pages: list[Page], wa
             yield Measurement(page.name, statistics.median(times), statistics.median(cpu_times),
                               statistics.median(sql),
                               int(statistics.median(counts)),
-                              min(counts), max(counts), tuple(counter.statements))
+                              min(counts), max(counts), len(response.get_data()) / 1024,
+                              tuple(counter.statements), tuple(counting), page.published)
 

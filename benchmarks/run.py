@@ -1,8 +1,10 @@
-"""Build a large region in a throw-away database and time the scan and POP pages at 1,000 and 10,000
-professionals, and the teamschouw pages for a team of 10 and a team of 40 members on a Kenniskaart of about
-100 items.
+"""Build a large region in a throw-away database and time the scan, POP and regional pages at 1,000 and
+10,000 professionals (and at 10,000 on the way to a larger --large), publish the region's period at each
+size and time it, and time the teamschouw pages for a team of 10 and a team of 40 members on a Kenniskaart
+of about 100 items.
 
     .venv/bin/python benchmarks/run.py            (or: make benchmark)
+    .venv/bin/python benchmarks/run.py --postgresql [--large 40000]
     BENCH_DATABASE_URL=postgresql://... .venv/bin/python benchmarks/run.py --reset
 
 See benchmarks/README.md for what is measured and how to read the ratios.
@@ -30,16 +32,19 @@ from sqlalchemy import inspect, select, text  # noqa: E402
 from benchmarks import teamschouw  # noqa: E402
 from benchmarks.region import (  # noqa: E402
     BENCH_REGION,
+    COUNTING_TABLES,
     PAGES,
     PASSWORD,
-    REGIONAL_OVERVIEW,
-    REGIONAL_OVERVIEW_FRESH,
-    REGIONAL_OVERVIEW_MAX_RATIO,
+    PUBLISH_LIMIT_AT,
+    PUBLISH_MAX_SECONDS,
+    PUBLISHED_MAX_RATIO,
     BenchRegion,
     Measurement,
     Page,
+    Published,
     RegionBuilder,
     measure,
+    publish_period,
 )
 from scan import create_app  # noqa: E402
 from scan.config import normalise_database_url  # noqa: E402
@@ -50,7 +55,10 @@ def parse_args() -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--small", type=int, default=1_000, help="professionals in the first measurement")
-    parser.add_argument("--large", type=int, default=10_000, help="professionals in the second measurement")
+    parser.add_argument("--large", type=int, default=10_000, help="professionals in the last measurement")
+    parser.add_argument("--middle", type=int, default=None,
+                        help="professionals in a measurement between the two (default: 10,000 when "
+                             "--large is above it; 0 for none)")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests per page first")
     parser.add_argument("--section", default=None, help="section code to measure (default: the largest)")
@@ -58,7 +66,16 @@ def parse_args() -> argparse.Namespace:
                         help="also print each page's SQL statements with their times")
     parser.add_argument("--reset", action="store_true",
                         help="empty BENCH_DATABASE_URL first (it must be a throw-away database)")
+    parser.add_argument("--postgresql", action="store_true",
+                        help="start a throw-away PostgreSQL cluster (benchmarks/pgcluster.py) and measure "
+                             "on it")
     return parser.parse_args()
+
+
+def region_sizes(args: argparse.Namespace) -> list[int]:
+    """The professionals at each step: small, the middle one (10,000 on the way to more), large."""
+    middle = args.middle if args.middle is not None else PUBLISH_LIMIT_AT
+    return [args.small, *([middle] if args.small < middle < args.large else []), args.large]
 
 
 def make_app(url: str) -> Flask:
@@ -146,7 +163,9 @@ def schouw_pages(members: int) -> list[Page]:
 
 def run_step(app: Flask, builder: RegionBuilder, professionals: int, password_hash: str,
              args: argparse.Namespace, teams: teamschouw.TeamschouwTeams | None = None,
-             ) -> tuple[float, list[Measurement], teamschouw.TeamschouwTeams]:
+             ) -> tuple[float, list[Measurement], teamschouw.TeamschouwTeams, Published]:
+    """Grow the region, publish its period, time every page."""
+    from scan.core.clock import today
     from scan.extensions import db
 
     with app.app_context():
@@ -159,11 +178,23 @@ def run_step(app: Flask, builder: RegionBuilder, professionals: int, password_ha
         teams, schouw_seconds = add_teamschouw_teams(app, builder)
         print(f"  built the teamschouw teams of {' and '.join(map(str, teams.teams))} members "
               f"({teams.items} items) in {schouw_seconds:.1f} s", flush=True)
+    with app.app_context():
+        published = publish_period(region, today())
+    print(f"  published the period: {describe_publish(published)}", flush=True)
     print("  measuring ...", flush=True)
     largest = max(teams.teams)
     teams.use(region, largest)
     pages = PAGES + schouw_pages(largest)
-    return seconds, list(measure(app, engine, region, pages, args.warmup, args.repeat)), teams
+    return seconds, list(measure(app, engine, region, pages, args.warmup, args.repeat)), teams, published
+
+
+def describe_publish(p: Published) -> str:
+    again = "; the earlier size's publication deleted first" if p.replaced else ""
+    return (f"{p.seconds:.1f} s (counting {p.count_seconds:.1f} s, suppression and audit "
+            f"{p.audit_seconds:.1f} s; CPU {p.cpu_seconds:.1f} s), {p.professionals:,} professionals in "
+            f"{p.groups:,} groups, {p.hidden:,} of {p.positions:,} positions hidden ({p.primary:,} primary), "
+            f"{p.sensitive:,} sensitive, {p.rounds} rounds, {p.lp_solves:,} LP + {p.mip_solves:,} MIP solver "
+            f"runs; payload {p.payload_kb:,.0f} kB, truth {p.truth_kb:,.0f} kB{again}")
 
 
 def run_teamschouw(app: Flask, region: BenchRegion, teams: teamschouw.TeamschouwTeams,
@@ -196,20 +227,24 @@ def size_label(n: int) -> str:
     return f"{n // 1000}k" if n % 1000 == 0 else f"{n:,}"
 
 
-def print_table(small: list[Measurement], large: list[Measurement], sizes: tuple[int, int],
-                unit: str = "") -> None:
-    """One block per page, one line per figure: easy to extend with pages and to read down a column."""
-    a, b = (size_label(n) for n in sizes)
-    header = ("page", "figure (median per request)", f"@{a}{unit}", f"@{b}{unit}", f"ratio {b}/{a}")
+def print_table(measured: Sequence[list[Measurement]], sizes: Sequence[int], unit: str = "") -> None:
+    """One block per page, one line per figure, a column per size and the ratio of each size to the first:
+    easy to extend with pages and to read down a column."""
+    labels = [size_label(n) for n in sizes]
+    header = ("page", "figure (median per request)", *(f"@{a}{unit}" for a in labels),
+              *(f"ratio {b}/{labels[0]}" for b in labels[1:]))
     rows: list[tuple[str, ...]] = []
-    for s, g in zip(small, large, strict=True):
-        rows += [
-            (s.page, "time, ms", f"{s.median_ms:.1f}", f"{g.median_ms:.1f}",
-             _ratio(s.median_ms, g.median_ms)),
-            ("", "CPU time, ms", f"{s.cpu_ms:.1f}", f"{g.cpu_ms:.1f}", _ratio(s.cpu_ms, g.cpu_ms)),
-            ("", "time in SQL, ms", f"{s.sql_ms:.2f}", f"{g.sql_ms:.2f}", _ratio(s.sql_ms, g.sql_ms)),
-            ("", "SQL queries", _queries(s), _queries(g), _ratio(s.queries, g.queries)),
-        ]
+    for same_page in zip(*measured, strict=True):
+        first = same_page[0]
+        for name, value, shown in (
+            ("time, ms", lambda m: m.median_ms, lambda m: f"{m.median_ms:.1f}"),
+            ("CPU time, ms", lambda m: m.cpu_ms, lambda m: f"{m.cpu_ms:.1f}"),
+            ("time in SQL, ms", lambda m: m.sql_ms, lambda m: f"{m.sql_ms:.2f}"),
+            ("SQL queries", lambda m: m.queries, _queries),
+            ("response, kB", lambda m: m.response_kb, lambda m: f"{m.response_kb:.1f}"),
+        ):
+            rows.append((first.page if name == "time, ms" else "", name, *(shown(m) for m in same_page),
+                         *(_ratio(value(first), value(m)) for m in same_page[1:])))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
     print(line)
@@ -223,6 +258,12 @@ def print_table(small: list[Measurement], large: list[Measurement], sizes: tuple
     print(line)
 
 
+def print_publishing(published: Sequence[Published], sizes: Sequence[int]) -> None:
+    print("publishing the period (count, suppress, audit, store), as the daily job does:")
+    for size, p in zip(sizes, published, strict=True):
+        print(f"  @{size_label(size)}: {describe_publish(p)}")
+
+
 def print_statements(small: list[Measurement], large: list[Measurement]) -> None:
     """Side by side, per page, the statements of one request: the one whose time grows is the suspect."""
     for s, g in zip(small, large, strict=True):
@@ -231,35 +272,90 @@ def print_statements(small: list[Measurement], large: list[Measurement]) -> None
             print(f"  {small_ms:7.2f} {large_ms:7.2f}  {' '.join(statement.split())[:120]}")
 
 
-def checks(small: list[Measurement], large: list[Measurement],
+def checks(measured: Sequence[list[Measurement]], sizes: Sequence[int], published: Sequence[Published],
            per_size: Sequence[list[Measurement]] = (), team_sizes: Sequence[int] = ()) -> list[str]:
-    """The issue's limits, checked on this run's figures; an empty list means every check held.
+    """The issues' limits, checked on this run's figures; an empty list means every check held.
 
-    `small`/`large`: every page at the two region sizes. `per_size`: the teamschouw pages for each team size
-    in `team_sizes` (smallest first), which must run the same number of SQL queries for every size.
+    `measured`: every page at each region size of `sizes` (smallest first); `published`: the publication of
+    each size. `per_size`: the teamschouw pages for each team size in `team_sizes` (smallest first), which
+    must run the same number of SQL queries for every size.
     """
-    failures = [
-        f"{s.page}: {_queries(s)} SQL queries at the small size, {_queries(g)} at the large size"
-        for s, g in zip(small, large, strict=True)
-        # The median: a save's count varies a little with the form it sends (a note or none), at both sizes.
-        if s.queries != g.queries
-    ]
-    overview = {m.page: m for m in small}[REGIONAL_OVERVIEW], {m.page: m for m in large}[REGIONAL_OVERVIEW]
-    ratio = overview[1].median_ms / overview[0].median_ms
-    verdict = "within" if ratio <= REGIONAL_OVERVIEW_MAX_RATIO else "ABOVE"
-    print(f"check: the regional overview takes {ratio:.2f} times as long at the large size "
-          f"({verdict} the limit of {REGIONAL_OVERVIEW_MAX_RATIO:.0f})")
-    if ratio > REGIONAL_OVERVIEW_MAX_RATIO:
-        failures.append(f"{REGIONAL_OVERVIEW}: time ratio {ratio:.2f} > {REGIONAL_OVERVIEW_MAX_RATIO}")
-    fresh = [({m.page: m for m in size}.get(REGIONAL_OVERVIEW_FRESH)) for size in (small, large)]
-    if fresh[0] and fresh[1]:
-        # Not held to the limit: counting afresh reads every submitted answer of the region.
-        print(f"note: counted afresh (the first view after a change) it takes {fresh[0].median_ms:.0f} ms "
-              f"and {fresh[1].median_ms:.0f} ms, {fresh[1].median_ms / fresh[0].median_ms:.2f} times as long")
-    same = len(small) - sum(1 for f in failures if "SQL queries" in f)
-    print(f"check: {same} of {len(small)} pages run the same number of SQL queries at both sizes")
+    first, *larger = measured
+    labels = [size_label(n) for n in sizes]
+    failures: list[str] = []
+    differing: set[str] = set()
+    for label, pages in zip(labels[1:], larger, strict=True):
+        for s, g in zip(first, pages, strict=True):
+            # The median: a save's count varies a little with the form it sends (a note or none), at any size.
+            if s.queries != g.queries:
+                differing.add(s.page)
+                failures.append(f"{s.page}: {_queries(s)} SQL queries at {labels[0]}, "
+                                f"{_queries(g)} at {label}")
+    print(f"check: {len(first) - len(differing)} of {len(first)} pages run the same number of SQL queries at "
+          f"{' and '.join(labels)}")
+    failures += _published_checks(measured, labels)
+    failures += _publish_time_checks(published, sizes)
     if per_size:
         failures += _team_size_checks(per_size, team_sizes)
+    return failures
+
+
+def _published_checks(measured: Sequence[list[Measurement]], labels: Sequence[str]) -> list[str]:
+    """Every regional page and export: within PUBLISHED_MAX_RATIO of its time at the smallest size, at every
+    larger size, and no statement of any of its requests reads a table the counting reads.
+
+    The time is the wall clock (what the coordinator waits, the database included), and the CPU time must
+    hold the same limit: on a machine shared with other work the wall clock of one step can be inflated,
+    which would let a page that does ten times the work pass when the first step was the busier one."""
+    first, *larger = measured
+    failures = []
+    regional = [n for n, m in enumerate(first) if m.published]
+
+    def ratios(n: int, pages: list[Measurement]) -> tuple[float, float]:
+        return pages[n].median_ms / first[n].median_ms, pages[n].cpu_ms / first[n].cpu_ms
+
+    for label, pages in zip(labels[1:], larger, strict=True):
+        above = []
+        for n in regional:
+            ratio, cpu = ratios(n, pages)
+            if ratio > PUBLISHED_MAX_RATIO or cpu > PUBLISHED_MAX_RATIO:
+                above.append(f"{first[n].page} ({ratio:.2f}, CPU {cpu:.2f})")
+                failures.append(f"{first[n].page}: {pages[n].median_ms:.1f} ms at {label}, "
+                                f"{first[n].median_ms:.1f} ms at {labels[0]}: ratio {ratio:.2f}, CPU time "
+                                f"{cpu:.2f} (limit {PUBLISHED_MAX_RATIO}); response "
+                                f"{_ratio(first[n].response_kb, pages[n].response_kb)} times as large")
+        worst = max(regional, key=lambda n: max(ratios(n, pages)))
+        wall, cpu = ratios(worst, pages)
+        print(f"check: {len(regional) - len(above)} of {len(regional)} regional pages and exports take at "
+              f"most {PUBLISHED_MAX_RATIO} times their time (and CPU time) at {labels[0]} at {label} "
+              f"(highest: {first[worst].page}, {wall:.2f}, CPU {cpu:.2f})"
+              + (f"; above: {', '.join(above)}" if above else ""))
+    reading = {}
+    for label, pages in zip(labels, measured, strict=True):
+        for n in regional:
+            for statement in pages[n].counting:
+                reading.setdefault(pages[n].page, (label, statement))
+    for page, (label, statement) in reading.items():
+        failures.append(f"{page}: at {label} a request reads a counting table: {statement[:200]}")
+    print(f"check: {len(regional) - len(reading)} of {len(regional)} regional pages and exports read none of "
+          f"the tables the counting reads ({', '.join(COUNTING_TABLES)}) in any request at any size")
+    return failures
+
+
+def _publish_time_checks(published: Sequence[Published], sizes: Sequence[int]) -> list[str]:
+    """Publishing (count, suppress, audit, store) takes less than PUBLISH_MAX_SECONDS up to PUBLISH_LIMIT_AT
+    professionals; above that its time is printed only."""
+    failures = []
+    for size, p in zip(sizes, published, strict=True):
+        if size > PUBLISH_LIMIT_AT:
+            print(f"note: publishing at {size_label(size)} took {p.seconds:.1f} s (not held to a limit)")
+            continue
+        held = p.seconds < PUBLISH_MAX_SECONDS
+        print(f"check: publishing at {size_label(size)} took {p.seconds:.1f} s "
+              f"({'within' if held else 'ABOVE'} the limit of {PUBLISH_MAX_SECONDS:.0f} s)")
+        if not held:
+            failures.append(f"publishing at {size_label(size)}: {p.seconds:.1f} s >= "
+                            f"{PUBLISH_MAX_SECONDS:.0f} s")
     return failures
 
 
@@ -282,48 +378,70 @@ def _team_size_checks(per_size: Sequence[list[Measurement]], team_sizes: Sequenc
 def describe(region: BenchRegion, backend: str, args: argparse.Namespace) -> str:
     return (f"database: {backend}; section {region.section_code} ({len(region.section_items)} items); "
             f"median of {args.repeat} requests after {args.warmup} warm-up; logged in as "
-            f"{region.accounts['professional']} (same person at both sizes)")
+            f"{region.accounts['professional']} (same person at every size)")
 
 
 def main() -> int:
     args = parse_args()
+    if args.postgresql:
+        from benchmarks.pgcluster import PgCluster
+
+        with PgCluster(database="ontwikkelscan_bench") as cluster:
+            return run(args, cluster.url, f"postgresql {cluster.version} (a throw-away cluster)")
+    url = os.environ.get("BENCH_DATABASE_URL")
+    return run(args, url, None)
+
+
+def run(args: argparse.Namespace, url: str | None, backend: str | None) -> int:
     instance = tempfile.mkdtemp(prefix="ontwikkelscan-bench-")
     # The app reads these when it is created; the instance folder (and the SQLite file) is thrown away.
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
     os.environ["INSTANCE_PATH"] = instance
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{instance}/bench.sqlite"
-    backend = url.split(":", 1)[0]
+    url = url or f"sqlite:///{instance}/bench.sqlite"
+    backend = backend or url.split(":", 1)[0]
     started = time.perf_counter()
     app: Flask | None = None
+    failures: list[str] = []
     try:
         app = make_app(url)
         prepare_schema(app, args.reset)
         builder, password_hash = start_builder(app, args.section)
-        print(f"Step 1: {args.small:,} professionals", flush=True)
-        small_build, small, teams = run_step(app, builder, args.small, password_hash, args)
-        small_size = builder.region.professionals  # whole teams: rounded up to a multiple of 20
-        print(f"Step 2: grow to {args.large:,} professionals", flush=True)
-        large_build, large, _teams = run_step(app, builder, args.large, password_hash, args, teams)
+        builds: list[float] = []
+        measured: list[list[Measurement]] = []
+        published: list[Published] = []
+        sizes: list[int] = []
+        teams: teamschouw.TeamschouwTeams | None = None
+        for step, target in enumerate(region_sizes(args), start=1):
+            print(f"Step {step}: {'grow to ' if step > 1 else ''}{target:,} professionals", flush=True)
+            seconds, pages, teams, publication = run_step(app, builder, target, password_hash, args, teams)
+            builds.append(seconds)
+            measured.append(pages)
+            published.append(publication)
+            sizes.append(builder.region.professionals)  # whole teams: rounded up to a multiple of 20
+        assert teams is not None
         region = builder.region
-        print(f"Step 3: the teamschouw pages per team size, at {region.professionals:,} professionals",
-              flush=True)
+        print(f"Step {len(sizes) + 1}: the teamschouw pages per team size, at {region.professionals:,} "
+              "professionals", flush=True)
         per_size = run_teamschouw(app, region, teams, args)
         print()
         print(describe(region, backend, args))
-        print(f"build: {small_size:,} professionals in {small_build:.1f} s, "
-              f"grown to {region.professionals:,} ({region.teams:,} teams, two rounds, "
-              f"{region.answers:,} answers, {region.pops:,} POPs) in {large_build:.1f} s more")
-        print_table(small, large, (small_size, region.professionals))
-        sizes = sorted(teams.teams)
+        print(f"build: {sizes[0]:,} professionals in {builds[0]:.1f} s, "
+              + ", ".join(f"grown to {n:,} in {s:.1f} s more"
+                          for n, s in zip(sizes[1:], builds[1:], strict=True))
+              + f" ({region.teams:,} teams, two rounds, {region.answers:,} answers, {region.pops:,} POPs)")
+        print_table(measured, sizes)
+        print()
+        print_publishing(published, sizes)
+        team_sizes = sorted(teams.teams)
         print()
         print(f"teamschouw: team leader {region.accounts[teamschouw.ACCOUNT]}, teams of "
-              f"{' and '.join(map(str, sizes))} members, every member submitted, Kenniskaart of "
+              f"{' and '.join(map(str, team_sizes))} members, every member submitted, Kenniskaart of "
               f"{teams.items} items, region of {region.professionals:,} professionals")
-        print_table(per_size[0], per_size[-1], (sizes[0], sizes[-1]), unit=" members")
+        print_table([per_size[0], per_size[-1]], (team_sizes[0], team_sizes[-1]), unit=" members")
         print()
-        failures = checks(small, large, per_size, sizes)
+        failures = checks(measured, sizes, published, per_size, team_sizes)
         if args.statements:
-            print_statements(small, large)
+            print_statements(measured[0], measured[-1])
             print_statements(per_size[0], per_size[-1])
         print(f"total run time: {time.perf_counter() - started:.0f} s")
         for failure in failures:

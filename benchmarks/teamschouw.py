@@ -27,6 +27,7 @@ from benchmarks.region import (
     RegionBuilder,
     _insert,
     _rows,
+    counted_snapshot,
     insert_teamschouw_rows,
     teamschouw_rows,
 )
@@ -140,7 +141,8 @@ def build_teams(engine: Engine, builder: RegionBuilder, version_id: int, section
                 (scan_id,) = builder._ids(conn, Scan, 1)
                 add(Scan, {"id": scan_id, "round_id": round_id, "user_id": user["id"],
                            "status": ScanStatus.SUBMITTED.value, "lock_version": 3, "started_at": at,
-                           "updated_at": at, "submitted_at": at})
+                           "updated_at": at, "submitted_at": at,
+                           **counted_snapshot(True, team_id, municipality_id)})
                 add(ScanEvent, {"scan_id": scan_id, "kind": "submitted", "actor_id": user["id"],
                                 "reason": "", "at": at})
                 for item_id, (level, na, ambition, note) in entries.items():

@@ -203,7 +203,7 @@ class Relations:
 
     def components(self, hidden: set[str], active: list[int] | None = None) -> list[list[str]]:
         """Hidden positions grouped by the relations that hold two or more of them."""
-        parent = {p: p for p in hidden}
+        parent = {p: p for p in sorted(hidden)}
 
         def find(p: str) -> str:
             while parent[p] != p:
@@ -219,9 +219,9 @@ class Relations:
                 if a != b:
                     parent[a] = b
         groups: dict[str, list[str]] = defaultdict(list)
-        for p in hidden:
+        for p in sorted(hidden):  # sorted: the same figures give the same publication, whatever the hash seed
             groups[find(p)].append(p)
-        return [sorted(g) for g in groups.values()]
+        return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
 
     def neighbours(self, pos: str) -> list[list[str]]:
         """The positions in each relation that holds `pos`, lines (equalities) first."""

@@ -45,6 +45,11 @@ def publish_due_command() -> None:
             db.session.rollback()
             click.echo(_("%(name)s was published by another server at the same moment.", name=period.name))
             continue
+        except publish.NotPublishable:
+            db.session.rollback()
+            click.echo(_("%(name)s cannot be published again: together with what was published before, it "
+                         "would give a small number away. Nothing was published.", name=period.name))
+            continue
         done += 1
         click.echo(_report(period, publication))
     if not done:
@@ -69,4 +74,8 @@ def publish_command(period_id: int) -> None:
     except publish.AlreadyPublishing:
         db.session.rollback()
         fail(_("%(name)s was published by another server at the same moment.", name=period.name))
+    except publish.NotPublishable:
+        db.session.rollback()
+        fail(_("%(name)s cannot be published again: together with what was published before, it would give "
+               "a small number away. Nothing was published.", name=period.name))
     click.echo(_report(period, publication))

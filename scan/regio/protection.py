@@ -31,7 +31,9 @@ class Protection:
 
 
 class CannotProtect(Exception):
-    """No shown position is left to hide next to an exposed one (a bug in the relations, never data)."""
+    """Nothing shown is left to hide that could protect an exposed position: only figures an earlier
+    publication of the period already showed pin it (a correction that would give a small number away).
+    Nothing is published then."""
 
 
 def primary(linked: Linked, earlier: Iterable[Mapping[str, int]] = ()) -> set[str]:
@@ -50,6 +52,21 @@ def _next_to_hide(relations: Relations, finding: Finding, hidden: set[str]) -> s
         shown = [p for p in others if p not in hidden]
         if shown:
             return min(shown, key=lambda p: (values[p] == 0, values[p], p))
+    # Every neighbour is hidden (or known): widen through the hidden positions, relation by relation, to the
+    # nearest shown ones; hiding one of them frees the chain that pins this position.
+    seen, layer = {pos}, [pos]
+    while layer:
+        following: list[str] = []
+        for p in layer:
+            for others in relations.neighbours(p):
+                for q in others:
+                    if q not in seen:
+                        seen.add(q)
+                        following.append(q)
+        shown = [q for q in following if q not in hidden]
+        if shown:
+            return min(shown, key=lambda p: (values[p] == 0, values[p], p))
+        layer = following
     return None
 
 

@@ -25,11 +25,15 @@ from scan.extensions import db
 from scan.regio import needs, queries
 from scan.regio.linked import Linked, build
 from scan.regio.models import Period, Publication
-from scan.regio.protection import protect
+from scan.regio.protection import CannotProtect, protect
 
 
 class AlreadyPublishing(Exception):
     """Another server stored this publication number of the period first."""
+
+
+class NotPublishable(Exception):
+    """A correction that cannot be published without giving a small number away (see CannotProtect)."""
 
 
 class NotReady(Exception):
@@ -91,7 +95,10 @@ def publish(period: Period, actor: User | None, today: date, *,
     keep = {int(t): key for t, key in previous.data().get("grouping", {}).items()} if previous else None
     linked = build(counts, k, keep)
     earlier = [json.loads(p.truth) for p in period.publications]
-    protection = protect(linked, earlier, [p.data()["shown"] for p in period.publications])
+    try:
+        protection = protect(linked, earlier, [p.data()["shown"] for p in period.publications])
+    except CannotProtect as error:
+        raise NotPublishable(str(error)) from error
     findings = protection.report.findings
     number = (db.session.scalar(
         select(Publication.number).where(Publication.period_id == period.id)

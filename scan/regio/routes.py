@@ -114,6 +114,10 @@ def publish_period(period_id: int) -> Response:
     except publish.AlreadyPublishing:
         db.session.rollback()
         flash(_("This period was being published at the same moment; see the result below."), "warning")
+    except publish.NotPublishable:
+        db.session.rollback()
+        flash(_("This correction cannot be published: together with what was published before, it would "
+                "give a small number away. Nothing was published."), "error")
     except OperationalError:
         # The counting statement ran into its time limit (REGIO_COUNT_TIMEOUT_S) or the database went away.
         db.session.rollback()
