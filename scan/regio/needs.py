@@ -198,12 +198,6 @@ def _timeout() -> float:
     return float(current_app.config.get("REGIO_COUNT_TIMEOUT_S", 300))
 
 
-def people_in_period(region_id: int, first: date, last: date) -> int:
-    """How many scans the period's publication would count (for the publication page)."""
-    sub = counted_scans(region_id, first, last).subquery()
-    return db.session.scalar(select(func.count()).select_from(sub)) or 0
-
-
 def open_rounds_in_period(region_id: int, first: date, last: date, today: date) -> int:
     """Rounds of the region's teams that opened in the period and have not closed before `today`."""
     return db.session.scalar(

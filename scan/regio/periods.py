@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,7 +61,6 @@ class AuditSummary:
     hidden: int
     primary: int
     sensitive: int
-    narrowest: int  # the smallest width (high − low) of a sensitive figure's interval
     rounds: int
     solves: int
     seconds: float
@@ -82,9 +80,7 @@ class PeriodRow:
 
 
 def _summary(p: Publication) -> AuditSummary:
-    intervals = json.loads(p.intervals)
-    widths = [high - low for findings in intervals.values() for _reason, low, high in findings]
-    return AuditSummary(p.positions, p.hidden, p.primary, p.sensitive, min(widths, default=0), p.rounds,
+    return AuditSummary(p.positions, p.hidden, p.primary, p.sensitive, p.rounds,
                         p.lp_solves + p.mip_solves, p.count_seconds + p.audit_seconds)
 
 

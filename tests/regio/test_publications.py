@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from scan.access import Role
 from scan.assessment.models import Scan
@@ -231,7 +232,7 @@ def test_two_servers_publishing_at_once_store_one(app: Flask, region: int) -> No
         first = publish.publish(period, None, DEMO_TODAY)
         # A second server that read "no publication yet" before the first one committed:
         db.session.add(Publication(period_id=period.id, number=first.number, k=5, payload="{}", truth="{}"))
-        with pytest.raises(Exception):  # noqa: B017 - IntegrityError, wrapped differently per driver
+        with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
 
