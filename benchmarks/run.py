@@ -294,6 +294,7 @@ def checks(measured: Sequence[list[Measurement]], sizes: Sequence[int], publishe
     print(f"check: {len(first) - len(differing)} of {len(first)} pages run the same number of SQL queries at "
           f"{' and '.join(labels)}")
     failures += _published_checks(measured, labels)
+    _kept_file_notes(measured, labels)
     failures += _publish_time_checks(published, sizes)
     if per_size:
         failures += _team_size_checks(per_size, team_sizes)
@@ -340,6 +341,21 @@ def _published_checks(measured: Sequence[list[Measurement]], labels: Sequence[st
     print(f"check: {len(regional) - len(reading)} of {len(regional)} regional pages and exports read none of "
           f"the tables the counting reads ({', '.join(COUNTING_TABLES)}) in any request at any size")
     return failures
+
+
+def _kept_file_notes(measured: Sequence[list[Measurement]], labels: Sequence[str]) -> None:
+    """Each regional export's first request after publishing writes its file (scan.regio.files); the
+    medians above are of the later ones, which read it back. The one slow download, per size (not checked:
+    rendering grows with the region)."""
+    first = measured[0]
+    for n, page in enumerate(first):
+        if not page.kept:
+            continue
+        sizes = list(zip(labels, (pages[n] for pages in measured), strict=True))
+        writes = ", ".join(f"{m.first_ms:,.0f} ms at {label}" for label, m in sizes)
+        reads = ", ".join(f"{m.median_ms:,.0f} ms at {label}" for label, m in sizes)
+        print(f"note: {page.page}: the first request after publishing writes the file: {writes} "
+              f"(later ones read it: median {reads})")
 
 
 def _publish_time_checks(published: Sequence[Published], sizes: Sequence[int]) -> list[str]:

@@ -7,14 +7,22 @@ cell is "<k" as text; no file holds a name of a person.
 - GET /regio/scholingsplan.xlsx: one workbook, one sheet per view; header frozen, filters on, numbers
   as numbers (euros in a euro format).
 - GET /regio/export/<view>.csv: one view; UTF-8 with a BOM and ";" (Dutch Excel), formulas neutralised.
+
+Each file is written once per publication, language and selection and kept (scan.regio.files): a request
+reads the cheap inputs (filter, publication, catalogue, labels), and only the first download, or one after
+the catalogue changed, loads the figures and renders. So a file states its publication, not the day it was
+downloaded; that day is in the download's file name. Every download is recorded in the audit log.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 
 from flask import Response, abort
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +32,7 @@ from scan.audit.services import record
 from scan.catalogue.io import Sheet, write_csv, write_workbook
 from scan.core.clock import today
 from scan.extensions import db
-from scan.regio import bp, services, trends
+from scan.regio import bp, files, queries, services, trends
 from scan.regio.forms import filter_form, publication_label
 from scan.regio.models import Publication
 from scan.regio.tables import COUNT, HOURS, MONEY, NUMBER, VIEW_NAMES, About, View, build_view, build_views
@@ -53,22 +61,67 @@ def publication_text(pub: Publication) -> str:
              last=format_date(pub.period.last_day, "long"), day=format_date(pub.published_at, "long"))
 
 
-def prepare() -> tuple[services.Selection, Publication, About, str]:
-    """The selection from the query string, its publication (404 when the region has none), what the
-    "about" sheet says of it, and the file name's stem."""
-    form, selection, valid = filter_form(current_user.region_id)
-    pub = services.publication(current_user.region_id, selection.publication_id)
+def language() -> str:
+    return str(get_locale() or "nl")[:2]
+
+
+@dataclass(frozen=True)
+class Export:
+    """What a regional download is of, read on every request without loading any figure."""
+
+    selection: services.Selection
+    valid: bool  # False: the filter had errors, so the default selection is exported
+    publication: Publication
+    region_name: str
+    region_code: str
+    municipality_name: str  # "" for the whole region
+    trends: tuple[Publication, ...]  # the publications the trends sheet shows (see trends.for_region)
+    day: date  # today: in the download's file name only, never in its content (the file is kept)
+    stem: str  # the file name's stem: region, period, municipality, day
+
+
+def prepare() -> Export:
+    """The selection from the query string and its publication (404 when the region has none)."""
+    region_id = current_user.region_id
+    form, selection, valid = filter_form(region_id)
+    pub = services.publication(region_id, selection.publication_id)
     if pub is None:
         abort(404)
     region = current_user.region
+    # The form offers the region's own municipalities only; another id made the filter invalid.
     names = {value: str(label) for value, label in form.municipality.choices}
     municipality = names.get(selection.municipality_id, "") if selection.municipality_id else ""
-    exported_on = today()
-    about = About(region.name if region else "", selection, municipality, valid, exported_on,
-                  publication_text(pub), trends.for_region(current_user.region_id))
+    day = today()
     parts = [_slug(region.code) if region else "", _slug(pub.period.name), _slug(municipality),
-             exported_on.isoformat()]
-    return selection, pub, about, "-".join(p for p in parts if p)
+             day.isoformat()]
+    return Export(selection, valid, pub, region.name if region else "", region.code if region else "",
+                  municipality, tuple(services.current_publications(region_id)[:trends.LAST]), day,
+                  "-".join(p for p in parts if p))
+
+
+def about(export: Export) -> About:
+    """What the "about" sheet says: only while writing a file (the trends read three publications)."""
+    return About(export.region_name, export.selection, export.municipality_name, export.valid,
+                 publication_text(export.publication), trends.for_region(current_user.region_id))
+
+
+def kept(kind: str, export: Export, write: Callable[[], bytes]) -> bytes:
+    """The kept file of this kind, language and selection; written (by `write`) on the first download, and
+    again when the catalogue, the labels or anything else of `files.fingerprint` changed since."""
+    pub = export.publication
+    region_id = current_user.region_id
+    fingerprint = files.fingerprint(
+        pub,
+        region=(export.region_name, export.region_code),
+        municipality_name=export.municipality_name,
+        valid=export.valid,
+        offers=queries.active_offers(region_id),
+        labels=queries.labels(),
+        trends=export.trends,
+        texts=(publication_text(pub), publication_label(pub)),
+    )
+    name = files.file_name(kind, language(), export.selection, export.valid)
+    return files.get_or_write(pub, name, fingerprint, write)
 
 
 def _selection_facts(selection: services.Selection) -> str:
@@ -96,15 +149,19 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 @require(Role.REGIOCOORDINATOR)
 def export_xlsx() -> Response:
     """The scholingsplan and the overview tables as one workbook."""
-    selection, pub, about, stem = prepare()
-    overview, plan = services.scholingsplan(pub, selection, current_user.region_id)  # type: ignore[misc]
-    sheets = [
-        Sheet(v.title, v.header, v.rows, _number_formats(v), v.total_rows, bold_header=True)
-        for v in build_views(overview, plan, about)
-    ]
-    body = write_workbook(sheets)
-    record_export("regio.xlsx", selection)
-    return _download(body, XLSX_MIME, f"scholingsplan-{stem}.xlsx")
+    export = prepare()
+
+    def write() -> bytes:
+        overview, plan = services.scholingsplan(export.publication, export.selection,  # type: ignore[misc]
+                                                current_user.region_id)
+        return write_workbook([
+            Sheet(v.title, v.header, v.rows, _number_formats(v), v.total_rows, bold_header=True)
+            for v in build_views(overview, plan, about(export))
+        ])
+
+    body = kept("xlsx", export, write)
+    record_export("regio.xlsx", export.selection)
+    return _download(body, XLSX_MIME, f"scholingsplan-{export.stem}.xlsx")
 
 
 @bp.get("/export/<view>.csv")
@@ -113,9 +170,14 @@ def export_csv(view: str) -> Response:
     """One view as CSV (the names in scan.regio.tables.VIEW_NAMES)."""
     if view not in VIEW_NAMES:
         abort(404)
-    selection, pub, about, stem = prepare()
-    overview, plan = services.scholingsplan(pub, selection, current_user.region_id)  # type: ignore[misc]
-    table = build_view(view, overview, plan, about)
-    body = write_csv(table.header, table.rows)
-    record_export(f"regio.{view}.csv", selection)
-    return _download(body, "text/csv", f"{view}-{stem}.csv")
+    export = prepare()
+
+    def write() -> bytes:
+        overview, plan = services.scholingsplan(export.publication, export.selection,  # type: ignore[misc]
+                                                current_user.region_id)
+        table = build_view(view, overview, plan, about(export))
+        return write_csv(table.header, table.rows)
+
+    body = kept(f"csv:{view}", export, write)
+    record_export(f"regio.{view}.csv", export.selection)
+    return _download(body, "text/csv", f"{view}-{export.stem}.csv")

@@ -3,6 +3,7 @@ the period a coordinator defines and publishes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -65,7 +66,10 @@ def filter_form(region_id: int | None) -> tuple[FilterForm, Selection, bool]:
         publications=[(p.id, publication_label(p)) for p in services.current_publications(region_id)],
     )
     valid = form.validate() if request.args else True
-    return form, (form.selection() if valid else Selection()), valid
+    selection = form.selection() if valid else Selection()
+    # The page of municipalities is not a filter: a number that is not one shows the first page.
+    number = request.args.get("page", default=1, type=int) or 1
+    return form, replace(selection, page=max(number, 1)), valid
 
 
 class PeriodForm(FlaskForm):

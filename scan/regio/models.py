@@ -11,8 +11,8 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Float, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from scan.db import Base, CreatedMixin, UTCDateTime, utcnow
 
@@ -65,11 +65,42 @@ class Publication(Base):
     mip_solves: Mapped[int] = mapped_column(default=0)
     count_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     audit_seconds: Mapped[float] = mapped_column(Float, default=0.0)
-    payload: Mapped[str] = mapped_column(Text)
-    truth: Mapped[str] = mapped_column(Text)
-    intervals: Mapped[str] = mapped_column(Text, default="{}")
+    # The three texts grow with the region (megabytes at 40,000 professionals) and no page shows them:
+    # loaded only when read. The pages read the publication's parts (PublicationPart) instead.
+    payload: Mapped[str] = deferred(mapped_column(Text))
+    truth: Mapped[str] = deferred(mapped_column(Text))
+    intervals: Mapped[str] = deferred(mapped_column(Text, default="{}"))
 
     period: Mapped[Period] = relationship(back_populates="publications")
 
     def data(self) -> dict[str, Any]:
         return json.loads(self.payload)
+
+
+class PublicationPart(Base):
+    """The payload split by where a page needs it (scan.regio.parts): `meta` and one per municipality."""
+
+    __tablename__ = "regio_publication_part"
+
+    publication_id: Mapped[int] = mapped_column(
+        ForeignKey("regio_publication.id", ondelete="CASCADE"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+
+    def data(self) -> dict[str, Any]:
+        return json.loads(self.body)
+
+
+class PublicationFile(Base):
+    """An export of a publication written once and kept (scan.regio.files): the figures never change, so
+    the file only changes when what else is in it does (the catalogue, the Kenniskaart's titles, the
+    trends); `fingerprint` says which of those it was written with."""
+
+    __tablename__ = "regio_publication_file"
+
+    publication_id: Mapped[int] = mapped_column(
+        ForeignKey("regio_publication.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -92,10 +92,13 @@ class LeefgebiedTable:
     columns: tuple[SectionLabel, ...]
     blocks: tuple[MunicipalityBlock, ...]
     region: CountRow
+    scale: int | None = None  # the largest over every municipality (the blocks may be one page of them)
 
     @property
     def highest(self) -> int:
         """The largest visible municipality cell, for the heat map's colour scale."""
+        if self.scale is not None:
+            return self.scale
         values = [c for b in self.blocks for c in b.row.cells if isinstance(c, int)]
         return max(values, default=0)
 
@@ -159,6 +162,7 @@ class Overview:
                 t.columns,
                 tuple(b for b in t.blocks if b.row.municipality_id == municipality_id),
                 t.region,
+                t.scale,
             )
             for m, t in self.leefgebied.items()
         }
@@ -186,7 +190,8 @@ def _cell(shown: dict[str, int | None], alias: dict[str, str], k: int, pos: str)
 def from_publication(data: dict, labels: Labels, level: str | None = None,  # type: ignore[type-arg]
                      municipality_id: int | None = None, *, team_rows: bool = True,
                      all_teams: bool = False) -> Overview:
-    """One view of a stored publication (see the module docstring). `level` None: all levels. Team rows
+    """One view of a stored publication (see the module docstring): `data` is its payload as
+    scan.regio.parts.merge gives it, with every municipality or some. `level` None: all levels. Team rows
     are given for a chosen municipality, or with `all_teams` for every municipality (the exports)."""
     k = int(data["k"])
     view = level or ALL
@@ -229,7 +234,7 @@ def from_publication(data: dict, labels: Labels, level: str | None = None,  # ty
                 teams = tuple(row("team", t, t["team_code"]) for t in members)
             blocks.append(MunicipalityBlock(row("municipality", g), teams))
         region_row = row("region", region) if region else CountRow("region", None, "", "", 0, (), 0)
-        leefgebied[m] = LeefgebiedTable(m, k, columns, tuple(blocks), region_row)
+        leefgebied[m] = LeefgebiedTable(m, k, columns, tuple(blocks), region_row, data["highest"][m][view])
         item_columns = tuple(MunicipalityColumn(g["municipality_id"], g["municipality_name"],
                                                 g["municipality_code"]) for g in chosen)
         rows = tuple(
@@ -241,14 +246,7 @@ def from_publication(data: dict, labels: Labels, level: str | None = None,  # ty
         totals = tuple(get(it_key(m, view, g["key"])) if codes else 0 for g in chosen)
         grand = get(it_key(m, view, region["key"])) if codes and region else 0
         items[m] = ItemTable(m, k, item_columns, rows, totals, grand)
-    # Municipalities whose goal count on an item is shown as more than 0 or hidden: a regional group offer
-    # is proposed for needs spread over two or more of them (read from shown figures only).
-    spread = {
-        r.item.code: sum(1 for c in r.cells if not isinstance(c, int) or c > 0)
-        for r in (from_publication(data, labels, level, None, team_rows=False).items[GOAL].rows
-                  if municipality_id is not None else items[GOAL].rows)
-    }
+    # Per item, the municipalities whose goal count on it is shown as more than 0 or hidden (over every
+    # municipality of the publication, also those not in `data`): see scan.regio.parts.
     people = region["people"] if region else 0
-    return Overview(k, leefgebied, items, spread, people,
-                    sum(1 for g in groups if g["kind"] == "team") or len(municipalities))
-
+    return Overview(k, leefgebied, items, data["spread"], people, data["group_count"])

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from flask_babel import force_locale, format_currency, format_date, format_decimal, ngettext
+from flask_babel import force_locale, format_currency, format_decimal, ngettext
 from flask_babel import gettext as _
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
@@ -73,10 +72,12 @@ class PlanPdfData:
     selection: Selection
     municipality_name: str  # the selected municipality, "" for the whole region
     valid: bool  # False: the filter was not valid and the default selection is shown
-    generated_on: date
     overview: Overview
     plan: Scholingsplan
-    publication: str = ""  # which publication: the period, its dates, the day it was published
+    # Which publication: the period, its dates, the day it was published; and its short name for the
+    # footer. No download date: the file is kept and served again (scan.regio.files).
+    publication: str = ""
+    publication_name: str = ""
 
 
 # --- formatting ---------------------------------------------------------------------------------------------
@@ -289,7 +290,6 @@ def _meta(data: PlanPdfData, s: Styles) -> Table:
         (_("Level"), _level_label(selection.level_kind)),
         (_("Professionals behind the numbers (whole region)"), f"{people}, {groups}"),
         (_("Smallest number shown (k)"), str(overview.k)),
-        (_("Exported on"), format_date(data.generated_on, "long")),
     ]
     table = Table([[_p(label, s.cell_bold), _p(value, s.cell)] for label, value in rows],
                   colWidths=[7 * cm, 14 * cm], hAlign="LEFT")
@@ -480,7 +480,7 @@ def render_scholingsplan(data: PlanPdfData, lang: str) -> bytes:
     with force_locale(lang):
         s = Styles()
         title = title_text(data.region_name)
-        footer_left = f"{data.region_name} · {format_date(data.generated_on, 'long')}"
+        footer_left = " · ".join(p for p in (data.region_name, data.publication_name) if p)
 
         def footer(page: int, total: int) -> str:
             return _("Page %(page)d of %(total)d", page=page, total=total)
@@ -512,7 +512,9 @@ def render_scholingsplan(data: PlanPdfData, lang: str) -> bytes:
             story.append(_plan_lines(plan.region, s))
         else:
             story.append(_p(_("No need in this selection."), s.body))
-        story += [_p(_("The region in total"), s.h3), *_region_totals(plan.region, plan.k, s)]
+        # A heading never ends a page without its table.
+        totals = _region_totals(plan.region, plan.k, s)
+        story.append(KeepTogether([_p(_("The region in total"), s.h3), *totals]))
         story += [_p(_("Per municipality"), s.h3), _municipality_totals(plan, s)]
         story += [
             _p(_("Needs without a training in the catalogue (a purchasing question)"), s.h2),

@@ -24,7 +24,8 @@ from scan.auth.models import User
 from scan.extensions import db
 from scan.regio import needs, queries
 from scan.regio.linked import Linked, build
-from scan.regio.models import Period, Publication
+from scan.regio.models import Period, Publication, PublicationPart
+from scan.regio.parts import split
 from scan.regio.protection import CannotProtect, protect
 
 
@@ -103,6 +104,7 @@ def publish(period: Period, actor: User | None, today: date, *,
     number = (db.session.scalar(
         select(Publication.number).where(Publication.period_id == period.id)
         .order_by(Publication.number.desc()).limit(1)) or 0) + 1
+    shown = payload(linked, protection.hidden)
     publication = Publication(
         period_id=period.id,
         number=number,
@@ -119,7 +121,7 @@ def publish(period: Period, actor: User | None, today: date, *,
         mip_solves=protection.report.mip_solves,
         count_seconds=round(counted, 3),
         audit_seconds=round(protection.seconds, 3),
-        payload=json.dumps(payload(linked, protection.hidden), separators=(",", ":")),
+        payload=json.dumps(shown, separators=(",", ":")),
         truth=json.dumps(linked.values, separators=(",", ":")),
         intervals=json.dumps({p: [[f.reason, f.low, f.high] for f in fs] for p, fs in findings.items()},
                              separators=(",", ":")),
@@ -130,6 +132,9 @@ def publish(period: Period, actor: User | None, today: date, *,
             db.session.flush()
     except IntegrityError as error:
         raise AlreadyPublishing() from error
+    db.session.add_all(PublicationPart(publication_id=publication.id, scope=scope,
+                                       body=json.dumps(body, separators=(",", ":")))
+                       for scope, body in split(shown).items())
     record(audit_actions.REGIO_PUBLISH, object_type="regio_publication", object_id=publication.id,
            detail=f"{period.name} #{number}: {publication.hidden} of {publication.positions} hidden",
            actor=actor, actor_name=None if actor else source)

@@ -6,8 +6,6 @@ scan.regio.overview and scan.regio.plan; the templates only display them. No vie
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -36,16 +34,13 @@ def index() -> str:
     )
 
 
-def _page(template: str, **extra: Any) -> str:
+def _page(template: str, *, plan: bool = False) -> str:
     form, selection, valid = filter_form(current_user.region_id)
     pub = services.publication(current_user.region_id, selection.publication_id)
-    context = dict(form=form, selection=selection, valid=valid, publication=pub, region=current_user.region)
-    if template == "regio/plan.html":
-        result = services.scholingsplan(pub, selection, current_user.region_id)
-        context |= {"overview": result[0] if result else None, "plan": result[1] if result else None}
-    else:
-        context["overview"] = services.overview(pub, selection)
-    return render_template(template, **context, **extra)
+    shown = services.page(pub, selection, current_user.region_id, plan=plan)
+    return render_template(template, form=form, selection=selection, valid=valid, publication=pub,
+                           region=current_user.region, overview=shown.overview if shown else None,
+                           plan=shown.plan if shown else None, pager=shown.pager if shown else None)
 
 
 @bp.get("/behoefte")
@@ -67,7 +62,7 @@ def items() -> str:
 @require(Role.REGIOCOORDINATOR)
 def plan() -> str:
     """The regional scholingsplan: needs matched to the catalogue, totals for region and municipalities."""
-    return _page("regio/plan.html")
+    return _page("regio/plan.html", plan=True)
 
 
 @bp.get("/trends")

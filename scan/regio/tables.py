@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_GENERIC, LEVEL_SPECIALISTISCH
 from scan.pop.forms import ACTION_TYPE_LABELS
@@ -76,8 +75,9 @@ class About:
     selection: Selection
     municipality_name: str  # "" for the whole region
     valid: bool  # False: the filter had errors, so the default selection was exported
-    exported_on: date
-    publication: str = ""  # which publication: the period, its dates, the day it was published
+    # Which publication: the period, its dates, the day it was published. No download date: the file is kept
+    # and served again (scan.regio.files); the day is in the download's file name.
+    publication: str = ""
     trends: TrendTable | None = None  # the region's last publications side by side
 
 
@@ -373,7 +373,6 @@ def _about(overview: Overview, plan: Scholingsplan, about: About) -> View:
             ),
         ],
         [_("Professionals behind the numbers (whole region)"), overview.people],
-        [_("Exported on"), format_date(about.exported_on, "long")],
     ]
     return View("about", _("About this export"), [_("Subject"), _("Value")], [TEXT, NUMBER], rows)
 

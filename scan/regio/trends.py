@@ -34,7 +34,8 @@ class TrendTable:
 def for_region(region_id: int | None, last: int = LAST) -> TrendTable:
     pubs = tuple(reversed(services.current_publications(region_id)[:last]))
     labels = queries.labels()
-    views = [from_publication(p.data(), labels, None, None, team_rows=False) for p in pubs]
+    views = [from_publication(data, labels, None, None, team_rows=False)
+             for data in services.region_payloads([p.id for p in pubs])]
     sections: dict[str, SectionLabel] = {}
     for v in views:
         for s in v.leefgebied[MEASURES[0]].columns:

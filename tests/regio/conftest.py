@@ -135,12 +135,14 @@ def counts_of(teams: list[Any], goals: dict[tuple[str, str], int], gaps: dict[tu
 
 
 def publish_pure(counts: Any, k: int = 5) -> dict[str, Any]:
-    """The payload a publication of these counts would store (scan.regio.publish.payload)."""
+    """The payload a publication of these counts would store (scan.regio.publish.payload), as the pages
+    read it back: from its stored parts, every municipality (scan.regio.parts.whole)."""
     import json
 
     from scan.regio.linked import build
+    from scan.regio.parts import whole
     from scan.regio.protection import protect
     from scan.regio.publish import payload
 
     linked = build(counts, k)
-    return json.loads(json.dumps(payload(linked, protect(linked).hidden)))
+    return whole(json.loads(json.dumps(payload(linked, protect(linked).hidden))))

@@ -163,6 +163,8 @@ def test_the_coordinator_downloads_the_plan_in_dutch(app, client, demo_region):
     assert reader.metadata.title == f"Regionaal scholingsplan {REGION_NAME}"
     assert reader.trailer["/Root"]["/Lang"] == "nl"
     assert f"Pagina 1 van {len(reader.pages)}" in reader.pages[0].extract_text()
+    # The footer names the publication, not the day of the download (the file is kept: test_kept_files.py).
+    assert f"{REGION_NAME} · {PERIOD[0]}" in reader.pages[0].extract_text()
     assert f"Regionaal scholingsplan {REGION_NAME}" in words
     # The publication: its period and the opening dates of its rounds, in Dutch dates. (The sentence around
     # them, "Publicatie: … rondes geopend van …", is translated at the end (issue 13).)
@@ -359,7 +361,7 @@ def _small_region() -> tuple[Any, Scholingsplan]:
 
 def test_other_teams_and_hidden_cells_on_hand_made_tables(app_ctx):
     overview, plan = _small_region()
-    data = PlanPdfData("Regio Proef", "PROEF", Selection(), "", True, today(), overview, plan)
+    data = PlanPdfData("Regio Proef", "PROEF", Selection(), "", True, overview, plan)
     words = _words(_pdf(render_scholingsplan(data, "en"))[1])
     assert "Other teams" in words
     for table in overview.leefgebied.values():

@@ -1,0 +1,121 @@
+"""The regional exports of a publication, written once and kept (`regio_publication_file`).
+
+Rendering a workbook or PDF of a large region takes seconds and grows with the region, while a publication's
+figures never change. So each file is written once per publication, kind, language and selection, and kept;
+later downloads read it back. What else a file shows (the catalogue the plan is matched on, the Kenniskaart's
+titles, the region's and municipality's names, the trends beside it, the layout) can change, so a file is kept
+with a fingerprint of those, and a download whose fingerprint differs writes it again.
+
+Nothing here renders, commits or reads the request: the routes pass the inputs and a function that writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from scan.db import utcnow
+from scan.extensions import db
+from scan.regio.models import Publication, PublicationFile
+from scan.regio.overview import Labels
+from scan.regio.plan import Offer
+from scan.regio.services import Selection
+
+# Bump when what a file shows changes in code (layout, columns; the translations count themselves): every kept
+# file is then written again on its next download.
+FORMAT_VERSION = 1
+
+
+def file_name(kind: str, lang: str, selection: Selection, valid: bool = True) -> str:
+    """The kept file's name within its publication, e.g. "csv:offers|en|level=algemeen&municipality=3".
+
+    An invalid filter exports the default selection with a note saying so: a file of its own, so that it and
+    the default file do not keep replacing each other."""
+    query = urlencode(sorted(selection.query_args().items()))
+    return f"{kind}|{lang}|{query}" + ("" if valid else "|invalid")
+
+
+def _plain(value: Any) -> Any:
+    """JSON for what json does not know; sets sorted so the same catalogue always gives the same text."""
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    if isinstance(value, Decimal | date | datetime):
+        return str(value)
+    raise TypeError(f"not in a fingerprint: {type(value).__name__}")
+
+
+def fingerprint(
+    publication: Publication,
+    *,
+    region: tuple[str, str],
+    municipality_name: str,
+    valid: bool,
+    offers: Sequence[Offer],
+    labels: Labels,
+    trends: Sequence[Publication],
+    texts: Sequence[str] = (),
+) -> str:
+    """sha256 (hex) of everything a file's content depends on besides the publication's figures.
+
+    The publication's own id, number and moment are in it too: on SQLite a deleted publication's id can be
+    given to the next one, and its kept files must not pass for the new one's. `trends` are the publications
+    the trends sheet shows (their periods' names head its columns); `texts` what else the route prints (the
+    publication's sentence, in the file's language)."""
+    facts = {
+        "format": FORMAT_VERSION,
+        "publication": [publication.id, publication.number, publication.published_at.isoformat()],
+        "region": list(region),
+        "municipality": municipality_name,
+        "valid": valid,
+        "offers": [dataclasses.asdict(o) for o in offers],
+        "labels": dataclasses.asdict(labels),
+        "trends": [[p.id, p.period.name] for p in trends],
+        "texts": list(texts),
+        "catalogues": _catalogues(current_app.config["BABEL_TRANSLATION_DIRECTORIES"]),
+    }
+    text = json.dumps(facts, default=_plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.cache
+def _catalogues(directories: str) -> str:
+    """The compiled translations, once per process: a release that changes a file's wording writes the
+    file again without anyone bumping FORMAT_VERSION."""
+    digest = hashlib.sha256()
+    for directory in directories.split(";"):
+        for path in sorted(Path(directory).glob("*/LC_MESSAGES/*.mo")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def get_or_write(publication: Publication, name: str, fingerprint: str, write: Callable[[], bytes]) -> bytes:
+    """The kept file `name` of the publication if it was written with this fingerprint; else `write()`,
+    kept (inserted, or replacing the stale one) and returned. Flushes, never commits."""
+    kept = db.session.get(PublicationFile, (publication.id, name))
+    if kept is not None and kept.fingerprint == fingerprint:
+        return kept.body
+    body = write()
+    if kept is not None:
+        kept.fingerprint, kept.body, kept.written_at = fingerprint, body, utcnow()
+        db.session.flush()
+        return body
+    try:
+        with db.session.begin_nested():
+            db.session.add(PublicationFile(publication_id=publication.id, name=name, fingerprint=fingerprint,
+                                           body=body, written_at=utcnow()))
+    except IntegrityError:
+        # Another worker wrote the same file at the same moment: keep theirs (a later download compares its
+        # fingerprint again), and this download gets what was just written.
+        pass
+    return body
