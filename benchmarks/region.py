@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import re
 import statistics
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -746,6 +747,22 @@ def log_in(client: Any, username: str) -> None:
         raise RuntimeError(f"logging in as {username} failed ({response.status_code})")
 
 
+# BENCH_PROFILE="need per item": profile ten more requests of each page whose name contains it (stderr).
+PROFILE = os.environ.get("BENCH_PROFILE", "")
+
+
+def _profile(client: Any, url: str) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(10):
+        client.get(url)
+    profiler.disable()
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+
+
 def measure(app: Any, engine: Engine, region: BenchRegion, pages: list[Page], warmup: int,
             repeat: int) -> Iterator[Measurement]:
     """Time each page with the test client, logged in afresh as the page's account for each page.
@@ -788,6 +805,8 @@ def measure(app: Any, engine: Engine, region: BenchRegion, pages: list[Page], wa
                     sql.append(sum(ms for _statement, ms in counter.statements))
             # Progress on stderr: a page that takes minutes at the large size shows itself at once.
             print(f"    {page.name}: {time.perf_counter() - page_started:.1f} s", file=sys.stderr, flush=True)
+            if PROFILE and PROFILE in page.name:
+                _profile(client, url)
             yield Measurement(page.name, statistics.median(times), statistics.median(cpu_times),
                               statistics.median(sql),
                               int(statistics.median(counts)),

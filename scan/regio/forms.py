@@ -62,7 +62,7 @@ def filter_form(region_id: int | None) -> tuple[FilterForm, Selection, bool]:
 
     form = FilterForm(
         request.args,
-        municipalities=[(m.id, m.name) for m in queries.municipalities(region_id)],
+        municipalities=queries.municipalities(region_id),
         publications=[(p.id, publication_label(p)) for p in services.current_publications(region_id)],
     )
     valid = form.validate() if request.args else True

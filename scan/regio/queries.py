@@ -92,9 +92,9 @@ def active_offers(region_id: int) -> list[Offer]:
     ]
 
 
-def municipalities(region_id: int | None) -> list[Municipality]:
-    return list(
-        db.session.scalars(
-            select(Municipality).where(Municipality.region_id == region_id).order_by(Municipality.name)
-        )
-    )
+def municipalities(region_id: int | None) -> list[tuple[int, str]]:
+    """(id, name) of the region's municipalities, by name: the filter's choices (no ORM objects: a
+    national region has hundreds, and every regional page and download builds the filter)."""
+    return [(m_id, name) for m_id, name in db.session.execute(
+        select(Municipality.id, Municipality.name).where(Municipality.region_id == region_id)
+        .order_by(Municipality.name))]
