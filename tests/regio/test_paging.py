@@ -153,3 +153,21 @@ def test_a_chosen_municipality_reads_only_its_own_part(
     assert {g[2] for g in data["groups"]} == {chosen, None} and len(every["groups"]) > len(data["groups"])
     # The pager and the filter still know every municipality.
     assert [m[0] for m in data["municipalities"]] == [m[0] for m in every["municipalities"]]
+
+
+@pytest.mark.parametrize("chosen", [0, 7, 199])
+def test_the_filter_s_quick_select_writes_what_wtforms_writes(chosen: int) -> None:
+    from wtforms import Form, SelectField
+    from wtforms.widgets import Select
+
+    from scan.regio.forms import QuickSelect
+
+    class Both(Form):
+        plain = SelectField(choices=[], coerce=int, widget=Select())
+        quick = SelectField(choices=[], coerce=int, widget=QuickSelect())
+
+    form = Both(data={"plain": chosen, "quick": chosen})
+    choices = [(0, "Alle gemeenten"), *((i, f'Gemeente <{i}> & "{i}"') for i in range(1, 200))]
+    form.plain.choices = form.quick.choices = choices
+    assert str(form.quick()) == str(form.plain()).replace('"plain"', '"quick"')
+    assert str(form.quick()).count("selected") == 1

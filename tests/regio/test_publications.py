@@ -196,6 +196,26 @@ def test_a_correction_is_a_new_publication_audited_with_the_earlier_one(app: Fla
         assert earlier != later or second.hidden >= first.hidden
 
 
+def test_a_period_too_large_to_publish_from_the_page_is_left_to_the_server(
+        app: Flask, client: Any, runner: Any, region: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The demo's period counts more submitted scans than this.
+    monkeypatch.setitem(app.config, "REGIO_PUBLISH_NOW_MAX", 10)
+    with app.app_context():
+        period_id = periods.add(region, *PERIOD).id
+        db.session.commit()
+    login(client, *COORDINATOR)
+    use_english(client, PUBLICATIONS)
+    response = client.submit(f"{PUBLICATIONS}/{period_id}/publiceren", page=PUBLICATIONS)
+    assert response.status_code == 302
+    text = visible_text(get(client, PUBLICATIONS))
+    assert re.search(rf"najaar 2026 counts \d+ submitted scans: publishing it takes minutes.*"
+                     rf"“flask regio publish {period_id}”", text), text
+    assert _scalar(app, select(func.count(Publication.id))) == 0
+    result = runner.invoke(args=["regio", "publish", str(period_id)])
+    assert result.exit_code == 0, result.output
+    assert _scalar(app, select(func.count(Publication.id))) == 1
+
+
 def test_the_daily_job_publishes_due_periods_once(app: Flask, runner: Any, region: int) -> None:
     with app.app_context():
         periods.add(region, *PERIOD)
