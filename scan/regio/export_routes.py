@@ -108,6 +108,10 @@ def about(export: Export) -> About:
 def kept(kind: str, export: Export, write: Callable[[], bytes]) -> bytes:
     """The kept file of this kind, language and selection; written (by `write`) on the first download, and
     again when the catalogue, the labels or anything else of `files.fingerprint` changed since."""
+    if not export.valid:
+        # A filter with errors exports the default selection with a note; a refused request changes
+        # nothing, so that file is not kept (such downloads are rare: the form offers valid choices only).
+        return write()
     pub = export.publication
     region_id = current_user.region_id
     fingerprint = files.fingerprint(

@@ -41,8 +41,8 @@ FORMAT_VERSION = 1
 def file_name(kind: str, lang: str, selection: Selection, valid: bool = True) -> str:
     """The kept file's name within its publication, e.g. "csv:offers|en|level=algemeen&municipality=3".
 
-    An invalid filter exports the default selection with a note saying so: a file of its own, so that it and
-    the default file do not keep replacing each other."""
+    An invalid filter exports the default selection with a note saying so. The routes do not keep that file
+    (a refused request changes nothing); its own name keeps it apart from the default file all the same."""
     query = urlencode(sorted(selection.query_args().items()))
     return f"{kind}|{lang}|{query}" + ("" if valid else "|invalid")
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Date, Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scan.db import Base, CreatedMixin, UTCDateTime, utcnow
 
@@ -67,9 +67,9 @@ class Publication(Base):
     audit_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     # The three texts grow with the region (megabytes at 40,000 professionals) and no page shows them:
     # loaded only when read. The pages read the publication's parts (PublicationPart) instead.
-    payload: Mapped[str] = deferred(mapped_column(Text))
-    truth: Mapped[str] = deferred(mapped_column(Text))
-    intervals: Mapped[str] = deferred(mapped_column(Text, default="{}"))
+    payload: Mapped[str] = mapped_column(Text, deferred=True)
+    truth: Mapped[str] = mapped_column(Text, deferred=True)
+    intervals: Mapped[str] = mapped_column(Text, default="{}", deferred=True)
 
     period: Mapped[Period] = relationship(back_populates="publications")
 

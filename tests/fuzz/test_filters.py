@@ -20,6 +20,7 @@ from scan.core.clock import today
 from scan.extensions import db
 from scan.organisation.models import Team
 from scan.regio import periods, publish
+from scan.regio.models import PublicationFile
 from scan.regio.tables import VIEW_NAMES
 from tests.factories import make_scan, make_user
 from tests.fuzz.helpers import date, fields, number, one_of_or_any, query, send_and_check, text
@@ -27,8 +28,10 @@ from tests.teamschouw.plan_world import base
 
 # An export is recorded in the audit log: that is its purpose.
 EXPORT_RECORD = ("audit_event",)
-# The regional pages read a stored publication: a view of them writes nothing at all, an export only its
-# audit event.
+# The regional pages read a stored publication: a view of them writes nothing at all, an export its audit
+# event and, the first time its selection is downloaded, its kept file (scan.regio.files; at most one; none
+# for a filter with errors: tests/regio/test_kept_files.py).
+REGIO_EXPORT_WRITES = (*EXPORT_RECORD, "regio_publication_file")
 REGIO_VIEWS = ("/regio/behoefte", "/regio/behoefte/items", "/regio/scholingsplan")
 REGIO_EXPORTS = ("/regio/scholingsplan.xlsx", "/regio/scholingsplan.pdf",
                  *(f"/regio/export/{view}.csv" for view in VIEW_NAMES))
@@ -68,6 +71,13 @@ def _audit_events(app: Any) -> int:
         return n
 
 
+def _kept_files(app: Any) -> int:
+    with app.app_context():
+        n = db.session.scalar(select(func.count()).select_from(PublicationFile)) or 0
+        db.session.rollback()
+        return n
+
+
 @given(data=st.data())
 def test_regional_pages_and_exports(app, world, coordinator, browser, data):
     client, _token = browser(coordinator["username"])
@@ -80,9 +90,10 @@ def test_regional_pages_and_exports(app, world, coordinator, browser, data):
         "rounds": one_of_or_any("latest", "period"), "first": date(), "last": date(),
     }))
     export = path in REGIO_EXPORTS
-    before = _audit_events(app)
+    before, kept = _audit_events(app), _kept_files(app)
     response = send_and_check(app, client, lambda: query(client, path, pairs), pairs,
-                              ignore=EXPORT_RECORD if export else (), never_writes=True)
+                              ignore=REGIO_EXPORT_WRITES if export else (), never_writes=True)
+    assert _kept_files(app) - kept in ((0, 1) if export else (0,)), (path, pairs)
     # Whatever the filter, the region's publication is shown (an invalid filter: the default selection),
     # unless the request is refused whole (a NUL character: 400). A view writes nothing at all; an export
     # that was answered records exactly one audit event.

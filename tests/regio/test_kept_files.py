@@ -190,6 +190,18 @@ def test_each_selection_is_a_kept_file_with_its_own_numbers(app, coordinator, de
     assert len(kept_names(app)) == len(selections)
 
 
+def test_a_download_with_a_refused_filter_keeps_nothing(app, coordinator, demo_region):
+    """A filter with errors (a municipality of no region) exports the default selection with a note; a
+    refused request changes nothing, so nothing is kept."""
+    english(coordinator)
+    for url in (XLSX, "/regio/export/about.csv", "/regio/scholingsplan.pdf"):
+        response = coordinator.get(url, query_string={"municipality": "999999"})
+        assert response.status_code == 200, url
+    assert kept_names(app) == []
+    coordinator.get(XLSX)
+    assert kept_names(app) == ["xlsx|en|"]
+
+
 def test_a_file_two_workers_write_at_once_is_kept_once(app, demo_region):
     """Two gunicorn workers download the same new file at the same moment: both render; the second to
     store it must neither fail nor lose the first one's."""
