@@ -71,10 +71,10 @@ def check_upload(raw: bytes, filename: str) -> UploadResult:
         result = xlsx.check_xlsx(raw, name)
         problems = tuple(
             UploadProblem(
-                xlsx.location(result.cell(p)),
+                result.where(p),
                 p.code,
-                p.field,
-                xlsx.message(p, result.cells) or yaml_message(p),
+                "",  # the location names the column; the YAML path ("items[5].code") means nothing here
+                xlsx.message(p, result) or yaml_message(p),
                 p.kind,
             )
             for p in result.checked.problems

@@ -19,21 +19,21 @@ No Flask here except in `message` (gettext), so reading and writing can be teste
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
 
 from competencies.check import Checked, check_parsed
 from competencies.problems import Path, Problem, RawProblem
 from competencies.yamlsource import MAX_BYTES, ParsedYaml
+from scan.core import xlsx as workbook
 
 SHEET_KENNISKAART = "kenniskaart"
 SHEET_SCALE = "scale"
@@ -82,10 +82,14 @@ COLUMNS: dict[str, dict[str, str]] = {
 }
 OPTIONAL_COLUMNS = {SHEET_ITEMS: {"level", "not_applicable", "retired", "related"}}
 
-_ZIP_MAGIC = b"PK\x03\x04"
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = workbook.MAX_UNPACKED_BYTES
+# After one of these, the validator's messages would only repeat the cause (every key of the sheet missing,
+# every merged cell empty): they are the only ones shown.
 _STRUCTURAL = {"xlsx_unknown_sheet", "xlsx_missing_sheet", "xlsx_no_header", "xlsx_unknown_column",
-               "xlsx_duplicate_column", "xlsx_missing_column"}
+               "xlsx_duplicate_column", "xlsx_missing_column", "xlsx_title_row", "xlsx_merged", "xlsx_date",
+               "xlsx_formula_no_value", *workbook.KINDS}
+# How far below a title a header row is looked for.
+_HEADER_SEARCH_ROWS = 20
 _TRUE = {"true", "yes", "ja", "waar", "1", "x"}
 _FALSE = {"false", "no", "nee", "onwaar", "0"}
 _INT_RE = re.compile(r"^\s*-?\d+\s*$")
@@ -105,6 +109,9 @@ class Cell:
 class _Reader:
     parsed: ParsedYaml = field(default_factory=ParsedYaml)
     cells: dict[int, Cell] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # sheet -> its title as written in the workbook
+    headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, column letter) -> header
+    formulas: dict[str, frozenset[str]] = field(default_factory=dict)
     _ids: dict[Cell, int] = field(default_factory=dict)
 
     def cell_id(self, cell: Cell) -> int:
@@ -127,9 +134,15 @@ class _Reader:
 class XlsxChecked:
     checked: Checked
     cells: Mapping[int, Cell]
+    titles: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def cell(self, problem: Problem) -> Cell | None:
         return self.cells.get(problem.line) if problem.line is not None else None
+
+    def where(self, problem: Problem) -> str:
+        """"Sheet items, row 6, column code (B)": the sheet as titled, the column by its header."""
+        return location(self.cell(problem), self.titles, self.headers)
 
 
 def check_xlsx(raw: bytes, source_name: str = "<xlsx>") -> XlsxChecked:
@@ -144,7 +157,7 @@ def check_xlsx(raw: bytes, source_name: str = "<xlsx>") -> XlsxChecked:
         # A missing sheet or column would also show as every key it holds missing: report it once.
         if not any(p.kind in _STRUCTURAL for p in reader.parsed.problems):
             reader.parsed.data = data
-    return XlsxChecked(check_parsed(reader.parsed, source_name), reader.cells)
+    return XlsxChecked(check_parsed(reader.parsed, source_name), reader.cells, reader.titles, reader.headers)
 
 
 def _read_sheets(raw: bytes, reader: _Reader) -> dict[str, list[tuple[Any, ...]]] | None:
@@ -154,43 +167,25 @@ def _read_sheets(raw: bytes, reader: _Reader) -> dict[str, list[tuple[Any, ...]]
     if len(raw) > MAX_BYTES:
         reader.problem("too_large", {"max_mb": MAX_BYTES // (1024 * 1024)}, None)
         return None
-    if not raw.startswith(_ZIP_MAGIC):
-        reader.problem("xlsx_unreadable", {}, None)
-        return None
     try:
-        # A small zip can unpack to gigabytes; a Kenniskaart workbook is a few megabytes at most.
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        reader.problem("xlsx_unreadable", {}, None)
-        return None
-    if unpacked > MAX_UNPACKED_BYTES:
-        reader.problem("xlsx_too_big", {"max_mb": MAX_UNPACKED_BYTES // (1024 * 1024)}, None)
-        return None
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError, zipfile.LargeZipFile):
-        reader.problem("xlsx_unreadable", {}, None)
+        read = workbook.read_workbook(raw, details=True)
+    except workbook.WorkbookProblem as problem:
+        reader.problem(problem.kind, problem.params, None)
         return None
     sheets: dict[str, list[tuple[Any, ...]]] = {}
-    try:
-        for sheet in book.worksheets:
-            name = str(sheet.title).strip().lower()
-            if name not in SHEETS:
-                reader.problem(
-                    "xlsx_unknown_sheet", {"sheet": sheet.title, "allowed": ", ".join(SHEETS)}, None
-                )
-                continue
-            rows = list(sheet.iter_rows(values_only=True))
-            if sum(len(r) for r in rows) > 400_000:
-                reader.problem("yaml_too_complex", {}, None)
-                return None
-            sheets[name] = rows
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError):
-        reader.problem("xlsx_unreadable", {}, None)
-        return None
-    finally:
-        book.close()
+    for sheet in read:
+        name = sheet.title.strip().lower()
+        if name not in SHEETS:
+            reader.problem("xlsx_unknown_sheet", {"sheet": sheet.title, "allowed": ", ".join(SHEETS)}, None)
+            continue
+        sheets[name] = sheet.rows
+        reader.titles[name] = sheet.title
+        reader.formulas[name] = sheet.formulas
+        # Merged cells leave every cell but the first empty: name them instead of every empty cell.
+        for ref in sheet.merged:
+            first = ref.split(":", 1)[0]
+            column, row = coordinate_from_string(first)
+            reader.problem("xlsx_merged", {"range": ref}, Cell(name, row, column))
     for name in SHEETS:
         if name not in sheets:
             reader.problem("xlsx_missing_sheet", {"sheet": name, "allowed": ", ".join(SHEETS)}, None)
@@ -206,12 +201,22 @@ def _table(
 ) -> list[tuple[int, dict[str, tuple[Any, Cell]]]] | None:
     """The data rows of a sheet as (row number, column -> (value, cell)); None when the header is wrong."""
     columns = COLUMNS[name]
-    header_index = next((i for i, row in enumerate(rows) if any(not _blank(v) for v in row)), None)
+    filled = [i for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]) if any(not _blank(v) for v in row)]
+
+    def names_columns(row: tuple[Any, ...]) -> bool:
+        return any(not _blank(v) and str(v).strip().lower() in columns for v in row)
+
+    header_index = next((i for i in filled if names_columns(rows[i])), None)
     if header_index is None:
         reader.problem("xlsx_no_header", {"sheet": name, "columns": ", ".join(columns)}, Cell(name, 1))
         return None
+    if header_index != filled[0]:
+        # A title above the header: name it, rather than every column of it as unknown.
+        reader.problem("xlsx_title_row", {"header_row": header_index + 1}, Cell(name, filled[0] + 1))
+        return None
     header_row = header_index + 1
     positions: dict[str, int] = {}
+    formulas = reader.formulas.get(name, frozenset())
     ok = True
     for i, value in enumerate(rows[header_index]):
         if _blank(value):
@@ -226,6 +231,7 @@ def _table(
             ok = False
         else:
             positions[column] = i
+            reader.headers[(name, get_column_letter(i + 1))] = str(value).strip()
     for column in columns:
         if column not in positions and column not in OPTIONAL_COLUMNS.get(name, set()):
             reader.problem("xlsx_missing_column", {"column": column}, Cell(name, header_row))
@@ -241,6 +247,12 @@ def _table(
         }
         if all(_blank(value) for value, _cell in values.values()):
             continue
+        for value, cell in values.values():
+            if isinstance(value, datetime | date):
+                # Excel shows a number typed in a date-formatted cell as a date (1 becomes 1-1-1900).
+                reader.problem("xlsx_date", {"value": value}, cell)
+            elif _blank(value) and f"{cell.column}{cell.row}" in formulas:
+                reader.problem("xlsx_formula_no_value", {}, cell)
         table.append((index + 1, values))
     return table
 
@@ -293,7 +305,11 @@ def _put(target: dict[str, Any], base: Path, dotted: str, value: Any, cell: Cell
 def _fill(target: dict[str, Any], base: Path, values: dict[str, tuple[Any, Cell]], sheet: str,
           skip: set[str], reader: _Reader) -> None:
     for column, (value, cell) in values.items():
-        if column in skip or _blank(value):
+        if column in skip:
+            continue
+        if _blank(value):
+            # An empty cell still has its place: a missing value is reported at the cell.
+            reader.at((*base, *column.split(".")), cell)
             continue
         _put(target, base, column, _convert(value, COLUMNS[sheet][column]), cell, reader)
 
@@ -484,24 +500,40 @@ def write_xlsx(data: Mapping[str, Any]) -> bytes:
 # --- messages for the problems only a workbook has ------------------------------------------------------
 
 
-def location(cell: Cell | None) -> str:
+def location(cell: Cell | None, titles: Mapping[str, str] | None = None,
+             headers: Mapping[tuple[str, str], str] | None = None) -> str:
+    """The place in the user's words: the sheet as titled, the column by its header and its letter."""
     if cell is None:
         return ""
+    sheet = (titles or {}).get(cell.sheet, cell.sheet)
     if cell.column is None:
-        return _("sheet %(sheet)s, row %(row)d", sheet=cell.sheet, row=cell.row)
-    return _("sheet %(sheet)s, row %(row)d, column %(column)s", sheet=cell.sheet, row=cell.row,
-             column=cell.column)
+        return _("sheet %(sheet)s, row %(row)d", sheet=sheet, row=cell.row)
+    header = (headers or {}).get((cell.sheet, cell.column))
+    column = f"{header} ({cell.column})" if header else cell.column
+    return _("sheet %(sheet)s, row %(row)d, column %(column)s", sheet=sheet, row=cell.row, column=column)
 
 
-def message(problem: Problem, cells: Mapping[int, Cell]) -> str | None:
+def message(problem: Problem, checked: XlsxChecked) -> str | None:
     """The sentence for a workbook problem; None for a problem the YAML messages cover."""
     p = problem.params
     kind = problem.kind
-    if kind == "xlsx_unreadable":
-        return _("This is not a readable XLSX file. Save the Kenniskaart as an Excel workbook (.xlsx).")
-    if kind == "xlsx_too_big":
-        return _("The workbook unpacks to more than %(max)d MB, far more than a Kenniskaart needs.",
-                 max=p["max_mb"])
+    cells = checked.cells
+    if kind in workbook.KINDS:
+        return workbook.problem_message(kind, dict(p))
+    if kind == "xlsx_title_row":
+        return _("This row is above the header row (row %(row)d): the column names must be in the first "
+                 "row. Remove the rows above them.", row=p["header_row"])
+    if kind == "xlsx_merged":
+        return _("The cells %(range)s are merged cells. Unmerge them: every value needs its own cell.",
+                 range=p["range"])
+    if kind == "xlsx_date":
+        return _("This cell is formatted as a date (%(date)s), but a Kenniskaart holds no dates. Format the "
+                 "cell as text or as a number and type the value again.", date=format_date(p["value"]))
+    if kind == "xlsx_formula_no_value":
+        return _("This cell holds a formula without a saved result. Type the value itself, or open the file "
+                 "in Excel or LibreOffice and save it again.")
+    if kind == "missing" and problem.line is not None and cells.get(problem.line, Cell("", 0)).column:
+        return _("This cell is empty; it needs a value.")
     if kind == "xlsx_unknown_sheet":
         return _("The sheet %(sheet)s is not part of a Kenniskaart; the sheets are: %(allowed)s.",
                  sheet=p["sheet"], allowed=p["allowed"])
@@ -509,7 +541,7 @@ def message(problem: Problem, cells: Mapping[int, Cell]) -> str | None:
         return _("The sheet %(sheet)s is missing; a Kenniskaart workbook has the sheets %(allowed)s.",
                  sheet=p["sheet"], allowed=p["allowed"])
     if kind == "xlsx_no_header":
-        return _("The sheet %(sheet)s is empty; its first row names the columns %(columns)s.",
+        return _("The sheet %(sheet)s has no header row: its first row must name the columns %(columns)s.",
                  sheet=p["sheet"], columns=p["columns"])
     if kind == "xlsx_unknown_column":
         return _("Unknown column %(column)s; the columns of this sheet are: %(allowed)s.",
@@ -538,5 +570,5 @@ def message(problem: Problem, cells: Mapping[int, Cell]) -> str | None:
                  level=p["level"], row=p["first_row"])
     if kind == "duplicate_code" and p.get("first_line") in cells:
         return _("The code %(code)s is already used (%(where)s); every section and item needs its own code.",
-                 code=p["code"], where=location(cells[p["first_line"]]))
+                 code=p["code"], where=location(cells[p["first_line"]], checked.titles, checked.headers))
     return None

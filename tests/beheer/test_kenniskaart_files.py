@@ -81,8 +81,8 @@ def test_a_wrong_value_names_sheet_row_and_column(version: Any) -> None:
 
     problems = _problems(edit_workbook(_workbook(version), change))
     locations = {kind: location for kind, location, _message in problems}
-    assert locations["not_allowed_value"] == "sheet items, row 4, column C"
-    assert any(location == "sheet scale, row 3, column A" for _k, location, _m in problems)
+    assert locations["not_allowed_value"] == "sheet items, row 4, column level (C)"
+    assert any(location == "sheet scale, row 3, column level (A)" for _k, location, _m in problems)
 
 
 def test_missing_text_names_the_cell_row(version: Any) -> None:
@@ -90,7 +90,8 @@ def test_missing_text_names_the_cell_row(version: Any) -> None:
         book["items"]["E2"].value = None  # GC01 title.en
 
     problems = _problems(edit_workbook(_workbook(version), change))
-    assert ("missing_translation", "sheet items, row 2", "The English text (en) is missing.") in problems
+    assert ("missing_translation", "sheet items, row 2, column title.en (E)",
+            "The English text (en) is missing.") in problems
 
 
 def test_unknown_item_in_levels_and_duplicate_level(version: Any) -> None:
@@ -102,7 +103,7 @@ def test_unknown_item_in_levels_and_duplicate_level(version: Any) -> None:
     problems = _problems(edit_workbook(_workbook(version), change))
     kinds = [kind for kind, _l, _m in problems]
     assert "xlsx_unknown_item" in kinds and "xlsx_duplicate_level" in kinds
-    assert ("xlsx_unknown_item", "sheet levels, row 2, column A",
+    assert ("xlsx_unknown_item", "sheet levels, row 2, column item (A)",
             "item refers to GC99, which is not a code on the sheet items.") in problems
 
 
@@ -112,7 +113,7 @@ def test_sections_need_exactly_one_generic_row(version: Any) -> None:
     problems = _problems(edit_workbook(_workbook(version), lambda b: b["sections"].cell(3, 2, "generiek")))
     assert "xlsx_second_generic" in [k for k, _l, _m in problems]
     problems = _problems(edit_workbook(_workbook(version), lambda b: b["sections"].cell(3, 2, "thema")))
-    assert ("xlsx_section_kind", "sheet sections, row 3, column B",
+    assert ("xlsx_section_kind", "sheet sections, row 3, column kind (B)",
             "kind must be one of: generiek, leefgebied; not thema.") in problems
 
 
@@ -121,7 +122,7 @@ def test_an_unknown_key_on_the_first_sheet(version: Any) -> None:
         book["kenniskaart"].append(["kleur", "rood"])
 
     problems = _problems(edit_workbook(_workbook(version), change))
-    assert problems[0][:2] == ("xlsx_unknown_key", "sheet kenniskaart, row 12, column A")
+    assert problems[0][:2] == ("xlsx_unknown_key", "sheet kenniskaart, row 12, column key (A)")
 
 
 # --- CASE ---------------------------------------------------------------------------------------------
@@ -179,5 +180,6 @@ def test_a_zip_that_unpacks_to_too_much_is_refused(version: Any) -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (xlsx.MAX_UNPACKED_BYTES + 1))
     problems = _problems(out.getvalue())
-    assert problems == [("xlsx_too_big", "", "The workbook unpacks to more than 50 MB, far more than a "
-                                            "Kenniskaart needs.")]
+    assert problems == [("xlsx_too_big", "", "The workbook unpacks to more than 50 MB; that is far more "
+                                            "than this import needs. Remove what does not belong in it, or "
+                                            "split it.")]

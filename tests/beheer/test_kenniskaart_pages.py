@@ -264,10 +264,11 @@ BROKEN_XLSX = {
                                     "The sheet items is missing"]),
     "wrong column": (_wrong_column, ["sheet items, row 1, column E", "Unknown column titel",
                                      "sheet items, row 1", "The column title.en is missing."]),
-    "duplicate code": (_duplicate_code, ["sheet items, row 3, column B",
-                                         "The code GC01 is already used (sheet items, row 2, column B)"]),
+    "duplicate code": (_duplicate_code, ["sheet items, row 3, column code (B)",
+                                         "The code GC01 is already used "
+                                         "(sheet items, row 2, column code (B))"]),
     "unknown section": (_unknown_section, [
-        "sheet items, row 4, column A",
+        "sheet items, row 4, column section (A)",
         "section refers to LG99, which is not a code on the sheet sections."]),
 }
 
@@ -329,5 +330,5 @@ def test_errors_in_dutch_by_default(app: Any, admin: Any, world: dict[str, Any])
     html = upload(admin, raw, "kaart.xlsx").get_data(as_text=True)
     assert counts(app) == before
     assert "Er is een probleem" in html
-    assert "blad items, rij 3, kolom B" in html
+    assert "blad items, rij 3, kolom code (B)" in html
     assert "Er is niets gepubliceerd" in html
