@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scan.auth.models import User
@@ -64,8 +64,11 @@ class Scan(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("scan_round.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=ScanStatus.DRAFT.value)
-    # Optimistic locking: every save raises it; a save based on an older number is refused.
+    # Optimistic locking per section: every change raises lock_version; a page carries the number it was
+    # loaded with, and its save is refused only when its own section was saved after that
+    # (section_saves: section code -> lock_version of that section's last save).
     lock_version: Mapped[int] = mapped_column(default=1)
+    section_saves: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

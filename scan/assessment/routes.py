@@ -107,11 +107,12 @@ def section(round_id: int, section_code: str) -> str | Response | tuple[str, int
             try:
                 if scan is None:
                     scan = services.start_scan(scan_round, current_user)
-                    expected = scan.lock_version if form.lock_version.data in ("", "0", None) else -1
+                    # A page loaded before the scan existed: nothing of the scan was saved before it.
+                    expected = 0 if form.lock_version.data in ("", "0", None) else -1
                 else:
                     expected = whole_number(form.lock_version.data)
                     expected = -1 if expected is None else expected
-                services.save_section(scan, checked.answers, expected, today)
+                services.save_section(scan, current.code, checked.answers, expected, today)
                 db.session.commit()
             except (services.StaleScan, IntegrityError):
                 db.session.rollback()
@@ -220,7 +221,7 @@ def new_round(team_id: int) -> str | Response | tuple[str, int]:
             target = getattr(form, error.field) if error.field else form.title
             target.errors = [*target.errors, error.message]
         else:
-            db.session.commit()
+            db.session.rollback()
             flash(_("The round “%(title)s” has been opened.", title=scan_round.title), "success")
             return redirect(url_for("assessment.round_status", team_id=team.id, round_id=scan_round.id))
     return render_template("assessment/new_round.html", team=team, form=form), (422 if form.errors else 200)

@@ -170,21 +170,27 @@ def start_scan(scan_round: ScanRound, user: User) -> Scan:
     return scan
 
 
-def save_section(scan: Scan, checked: dict[int, CheckedAnswer], expected_lock: int, today: date) -> None:
-    """Write one section's answers in the current transaction, unless the scan changed since it was read."""
+def save_section(scan: Scan, section_code: str, checked: dict[int, CheckedAnswer], expected_lock: int,
+                 today: date) -> None:
+    """Write one section's answers in the current transaction, unless that section was saved since the page
+    was read (`expected_lock`: the scan's lock_version the page was loaded with). Saves of other sections
+    in between do not matter: each section is locked on its own."""
     if scan.status == ScanStatus.SUBMITTED.value or scan.round.status(today).value != "open":
         raise ScanLocked()
     now = utcnow()
-    # Compare-and-set on the lock version: a stale page cannot overwrite a newer save.
+    # Raising lock_version locks the scan row until commit, so two saves of one scan are taken in turn and
+    # section_saves below is read and written by one of them at a time. A number from the future is stale.
     bumped = db.session.execute(
         update(Scan)
-        .where(Scan.id == scan.id, Scan.lock_version == expected_lock)
+        .where(Scan.id == scan.id, Scan.lock_version >= expected_lock)
         .values(lock_version=Scan.lock_version + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    if bumped.rowcount != 1:
-        db.session.refresh(scan)
+    db.session.refresh(scan)
+    saves = dict(scan.section_saves or {})
+    if bumped.rowcount != 1 or saves.get(section_code, 0) > expected_lock:
         raise StaleScan(scan)
+    scan.section_saves = {**saves, section_code: scan.lock_version}
     existing = queries.answers(scan.id)
     for item_id, answer in checked.items():
         row = existing.get(item_id)
