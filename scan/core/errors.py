@@ -16,7 +16,7 @@ import sqlite3
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from scan.extensions import db, login_manager
@@ -87,6 +87,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+        # Raised while the form is read (the CSRF check), before any view: the page links back to the form.
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        return render_template("errors/413.html", max_mb=limit // (1024 * 1024), back=request.path), 413
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

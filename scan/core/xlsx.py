@@ -118,10 +118,8 @@ def read_workbook(raw: bytes, *, first_sheet_only: bool = False, details: bool =
     assert_defused()
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except DefusedXmlException:
-        raise WorkbookProblem(FORBIDDEN_XML) from None
-    except _BROKEN:
-        raise WorkbookProblem(UNREADABLE) from None
+    except _BROKEN as error:
+        raise WorkbookProblem(FORBIDDEN_XML if _defused(error) else UNREADABLE) from None
     sheets: list[SheetData] = []
     cells = 0
     try:
@@ -142,13 +140,21 @@ def read_workbook(raw: bytes, *, first_sheet_only: bool = False, details: bool =
             sheets.append(SheetData(str(sheet.title), rows, merged, formulas))
     except WorkbookProblem:
         raise
-    except DefusedXmlException:
-        raise WorkbookProblem(FORBIDDEN_XML) from None
-    except _BROKEN:
-        raise WorkbookProblem(UNREADABLE) from None
+    except _BROKEN as error:
+        raise WorkbookProblem(FORBIDDEN_XML if _defused(error) else UNREADABLE) from None
     finally:
         book.close()
     return sheets
+
+
+def _defused(error: BaseException | None) -> bool:
+    """True when defusedxml refused a DTD or entity, also when openpyxl wrapped it in its own ValueError."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def _local(tag: str) -> str:
