@@ -530,14 +530,33 @@ def test_scan_routes_refuse_the_wrong_person(app, world, who):
 
 
 def test_the_administrator_can_open_rounds_for_any_team(app, client):
+    from datetime import timedelta
+
+    from scan.assessment.models import ScanRound
+    from scan.core.clock import today
+
     with app.app_context():
         team = make_team()
         admin = make_user(Role.BEHEERDER)
         make_kenniskaart()
         db.session.commit()
-        username, team_id = admin.username, team.id
+        username, admin_id, team_id = admin.username, admin.id, team.id
     login(client, username)
-    assert client.get(f"/teams/{team_id}/rondes/nieuw").status_code == 200
+    url = f"/teams/{team_id}/rondes/nieuw"
+    assert client.get(url).status_code == 200
+    start, end = today(), today() + timedelta(days=30)
+    response = client.submit(url, {"title": "Najaar beheer", "opens_on": start.isoformat(),
+                                   "closes_on": end.isoformat()})
+    assert response.status_code == 302
+    with app.app_context():
+        stored = db.session.scalars(select(ScanRound)).all()
+        assert [(r.team_id, r.title, r.opens_on, r.closes_on, r.created_by_id) for r in stored] == [
+            (team_id, "Najaar beheer", start, end, admin_id)]
+        round_id = stored[0].id
+    assert response.headers["Location"] == f"/teams/{team_id}/rondes/{round_id}"
+    _, html = _page(client, response.headers["Location"])
+    assert "De ronde “Najaar beheer” is geopend." in html
+    assert '<h1 class="utrecht-heading-1">Najaar beheer</h1>' in html and "De ronde is open." in html
 
 
 def test_section_page_query_count_does_not_depend_on_the_number_of_items(app, client, count_queries):

@@ -503,10 +503,93 @@ def test_the_language_follows_the_session(app, coordinator, demo_region):
     assert csv_rows(coordinator, "municipalities")[0][0] == "Municipality"
 
 
+def text(value: Any) -> str:
+    """A count as the CSV writes it: "" for nothing, "<5" when hidden, else the number."""
+    return "" if value is None else str(shown(value))
+
+
+PLAN_HEADER = ["Leefgebied", "Item code", "Item", "Level", PARTICIPANTS, POTENTIAL, "Training code", "Training",
+               "Provider", "Type", "Groups", "Group below the minimum size", "Hours per participant",
+               "Total hours", "Cost per participant", "Total cost"]
+
+
+def expected_csv(app: Flask, region_id: int, view: str) -> tuple[list[str], list[list[str]]]:
+    """The header and, per row, the cells that say which view this is, from the overview and plan the pages
+    show (not from the export code): counts for the count tables, item codes and counts for the lists."""
+    overview, plan = expected(app, region_id)
+    if view == "scholingsplan":
+        return PLAN_HEADER, [[line.item.code, text(line.participants), text(line.potential)]
+                             for line in plan.region.lines] + [["", text(plan.region.participants), ""]]
+    if view == "municipalities":
+        rows = []
+        for scope in plan.municipalities:
+            rows += [[scope.name, line.item.code, text(line.participants)] for line in scope.lines]
+            rows.append([scope.name, "", text(scope.participants)])
+        return ["Municipality", *PLAN_HEADER], rows
+    kind, _, measure = view.partition("-")
+    if kind == "leefgebied":
+        table = overview.leefgebied[GOAL if measure == "goal" else GAP]
+        rows = []
+        for block in table.blocks:
+            rows += [[r.municipality_name, "Other teams" if r.is_other else r.team_code,
+                      *map(text, r.cells), text(r.total), text(r.people)] for r in block.teams]
+            rows.append([block.row.municipality_name, "All teams", *map(text, block.row.cells),
+                         text(block.row.total), text(block.row.people)])
+        rows.append(["Whole region", "All teams", *map(text, table.region.cells), text(table.region.total),
+                     text(table.region.people)])
+        return ["Municipality", "Team", *(f"{s.code} – {s.title}" for s in table.columns), "Total",
+                "Professionals"], rows
+    if kind == "items":
+        table = overview.items[GOAL if measure == "goal" else GAP]
+        rows = [[r.item.code, *map(text, r.cells), text(r.total)] for r in table.rows]
+        rows.append(["", *map(text, table.col_totals), text(table.grand_total)])
+        return ["Leefgebied", "Item code", "Item", "Level", *(c.name for c in table.columns),
+                "Whole region"], rows
+    if view == "unmatched":
+        return PLAN_HEADER[:6], [[line.item.code, text(line.participants), text(line.potential)]
+                                 for line in plan.unmatched]
+    if view == "offers":
+        return [*PLAN_HEADER[:5], "Municipalities with a goal on it", *PLAN_HEADER[6:12], "Total hours",
+                "Total cost"], [[line.item.code, text(line.participants), str(line.teams)]
+                                for line in plan.regional_offers]
+    if view == "trends":
+        with app.app_context():
+            newest = services.publication(region_id, None).id
+        region = region_view(app, newest)
+        return (["Leefgebied", f"{PERIOD[0]}: POP goal", f"{PERIOD[0]}: gap, no goal"],
+                [list(map(text, r)) for r in trend_rows(region)]
+                + [["Professionals counted", str(region.people), str(region.people)]])
+    assert view == "about", view
+    return ["Subject", "Value"], [["Publication", publication_text(app, region_id)],
+                                  ["Professionals behind the numbers (whole region)", str(overview.people)]]
+
+
+def csv_cells(view: str, header: list[str], body: list[list[str]]) -> list[list[str]]:
+    """The cells of the CSV that expected_csv names."""
+    if view in ("scholingsplan", "unmatched"):
+        return [[r[1], r[4], r[5]] for r in body]
+    if view == "municipalities":
+        return [[r[0], r[2], r[5]] for r in body]
+    if view == "offers":
+        return [[r[1], r[4], r[5]] for r in body]
+    if view.startswith("items-"):
+        return [[r[1], *r[4:]] for r in body]
+    if view == "about":
+        return [r for r in body if r[0] in ("Publication", "Professionals behind the numbers (whole region)")]
+    return body
+
+
 @pytest.mark.parametrize("view", VIEWS)
 def test_every_view_has_a_csv(app, coordinator, demo_region, view):
-    rows = csv_rows(coordinator, view)
-    assert rows and rows[0]
+    """Each CSV holds its own view: the header and the cells of that view (the goal and gap tables differ in
+    the demo region, so serving one for the other fails)."""
+    english(coordinator)
+    header, *body = csv_rows(coordinator, view)
+    want_header, want_rows = expected_csv(app, demo_region.region_id, view)
+    assert header == want_header
+    assert want_rows and csv_cells(view, header, body) == want_rows
+    if view.endswith("-gap"):
+        assert expected_csv(app, demo_region.region_id, view.replace("-gap", "-goal"))[1] != want_rows
 
 
 def test_an_unknown_view_is_not_found(app, coordinator, demo_region):
