@@ -189,7 +189,7 @@ def _meta(data: PopPdfData, lang: str, s: Styles, f: _Format) -> Table:
         (_("Kenniskaart"), kenniskaart),
         (_("Plan version"), version),
     ]
-    if data.leader_comment and data.status == PopStatus.RETURNED:
+    if data.leader_comment and data.status in (PopStatus.RETURNED, PopStatus.AGREED, PopStatus.SIGNED):
         rows.append((_("Comment of the team leader"), data.leader_comment))
     rows.append((_("Printed on"), f.date(data.generated_on)))
     return _label_table(rows, s)

@@ -132,12 +132,25 @@ def propose(pop: Pop, actor: User, now: datetime | None = None) -> PopVersion:
     return version
 
 
-def agree(pop: Pop, leader: User, now: datetime | None = None) -> PopVersion:
+def _checked_comment(comment: str) -> str:
+    comment = comment.strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise SigningError(
+            _("Use at most %(max)d characters; you used %(n)d.", max=COMMENT_MAX_LENGTH, n=len(comment)),
+            field="comment",
+        )
+    return comment
+
+
+def agree(pop: Pop, leader: User, comment: str = "", now: datetime | None = None) -> PopVersion:
+    """The leader agrees; an optional comment is kept with the version (it replaces the comment of an
+    earlier sending back, which no longer applies)."""
     if not is_team_leader_of(leader, pop):
         raise SigningError(_("Only the team leader of this team can agree to the plan."))
     version = _require_latest_in(
         pop, (PopStatus.PROPOSED,), _("This version is not waiting for your review.")
     )
+    version.leader_comment = _checked_comment(comment)
     version.status = PopStatus.AGREED
     version.agreed_at = now or utcnow()
     version.agreed_by_id = leader.id
@@ -151,15 +164,10 @@ def send_back(pop: Pop, leader: User, comment: str) -> PopVersion:
     version = _require_latest_in(
         pop, (PopStatus.PROPOSED,), _("This version is not waiting for your review.")
     )
-    comment = comment.strip()
+    comment = _checked_comment(comment)
     if not comment:
         raise SigningError(
             _("Write what should change, so the professional knows what to do."), field="comment"
-        )
-    if len(comment) > COMMENT_MAX_LENGTH:
-        raise SigningError(
-            _("Use at most %(max)d characters; you used %(n)d.", max=COMMENT_MAX_LENGTH, n=len(comment)),
-            field="comment",
         )
     version.status = PopStatus.RETURNED
     version.leader_comment = comment

@@ -67,7 +67,7 @@ def review(pop_id: int) -> str | Response | tuple[str, int]:
                 signing.send_back(pop, current_user, form.comment.data or "")
                 message = _("The plan has been sent back to %(name)s.", name=pop.user.display_name)
             else:
-                signing.agree(pop, current_user)
+                signing.agree(pop, current_user, form.comment.data or "")
                 message = _("You agreed to the plan. It can now be signed.")
         except signing.SigningError as error:
             db.session.rollback()
