@@ -154,9 +154,12 @@ def check_xlsx(raw: bytes, source_name: str = "<xlsx>") -> XlsxChecked:
     sheets = _read_sheets(raw, reader)
     if sheets is not None:
         data = _build(sheets, reader)
-        # A missing sheet or column would also show as every key it holds missing: report it once.
+        # A missing sheet or column would also show as every key it holds missing: report it once, and
+        # leave out what followed from it (merged cells make the rows below refer to nothing).
         if not any(p.kind in _STRUCTURAL for p in reader.parsed.problems):
             reader.parsed.data = data
+        else:
+            reader.parsed.problems = [p for p in reader.parsed.problems if p.kind in _STRUCTURAL]
     return XlsxChecked(check_parsed(reader.parsed, source_name), reader.cells, reader.titles, reader.headers)
 
 
