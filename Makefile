@@ -31,7 +31,11 @@ translations: | $(BIN)/python
 	$(BIN)/pybabel compile -d translations -D messages 2>&1 | grep -v '^compiling' || true
 	@test -f translations/nl/LC_MESSAGES/messages.mo && test -f translations/en/LC_MESSAGES/messages.mo
 
-run: install translations
+# The `flask` commands the README gives read SCAN_ENV=development from here in a demo checkout.
+.flaskenv:
+	printf '# Written by `make run`: this checkout runs the demo (development settings for `flask`).\nSCAN_ENV=development\n' > $@
+
+run: install translations .flaskenv
 	SCAN_ENV=development $(BIN)/flask db upgrade
 	SCAN_ENV=development $(BIN)/flask demo seed --if-empty
 	SCAN_ENV=development $(BIN)/flask demo accounts

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from scan.auth import csv_import, services
 from scan.core.cli_util import CommandGroup, fail
@@ -55,7 +56,7 @@ def import_users(path: Path) -> None:
     for row in rows:
         services.create_account(row.account, team_map, region_map)
     db.session.commit()
-    click.echo(_("%(n)d accounts imported.", n=len(rows)))
+    click.echo(ngettext("%(num)d account imported.", "%(num)d accounts imported.", len(rows)))
 
 
 @users_cli.command("set-password")
