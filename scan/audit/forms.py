@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from scan.audit.actions import ACTIONS
@@ -38,8 +39,9 @@ class AuditFilterForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        labelled = sorted(((key, str(label)) for key, label in ACTIONS.items()), key=lambda c: c[1].lower())
-        self.action.choices = [(ALL, str(_l("All actions"))), *labelled]
+        labelled = sorted((SelectChoice(key, str(label)) for key, label in ACTIONS.items()),
+                          key=lambda c: c.label.lower())
+        self.action.choices = [SelectChoice(ALL, str(_l("All actions"))), *labelled]
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
 
 from scan.access import ROLE_LABELS, Role, require
 from scan.auth.models import User
@@ -38,9 +39,11 @@ def _no_store(html: str, status: int = 200) -> Any:
 def accounts() -> str:
     form = FilterForm(request.args)
     teams = services.selectable_teams()
-    form.role.choices = [("", _("All roles")), *[(r.value, str(label)) for r, label in ROLE_LABELS.items()]]
-    form.team.choices = [("", _("All teams")), *[(str(t.id), t.name) for t in teams]]
-    form.active.choices = [("", _("All accounts")), ("yes", _("Active")), ("no", _("Deactivated"))]
+    form.role.choices = [SelectChoice("", _("All roles")),
+                         *[SelectChoice(r.value, str(label)) for r, label in ROLE_LABELS.items()]]
+    form.team.choices = [SelectChoice("", _("All teams")), *[SelectChoice(str(t.id), t.name) for t in teams]]
+    form.active.choices = [SelectChoice("", _("All accounts")), SelectChoice("yes", _("Active")),
+                           SelectChoice("no", _("Deactivated"))]
     team_id = whole_number(request.args.get("team", ""))
     filters = services.AccountFilter(role=request.args.get("role", ""), team_id=team_id,
                                      active=request.args.get("active", ""), q=request.args.get("q", ""))
@@ -52,10 +55,12 @@ def accounts() -> str:
 def _choices(form: AccountForm, user: User | None) -> None:
     include = [] if user is None else [*user.led_teams, *([user.team] if user.team else [])]
     teams = services.selectable_teams(include)
-    form.role.choices = [(r.value, str(label)) for r, label in ROLE_LABELS.items()]
-    form.team.choices = [("", _("No team")), *[(t.id, f"{t.name} ({t.code})") for t in teams]]
-    form.led_teams.choices = [(t.id, f"{t.name} ({t.code})") for t in teams]
-    form.region.choices = [("", _("No region")), *[(r.id, r.name) for r in services.all_regions()]]
+    form.role.choices = [SelectChoice(r.value, str(label)) for r, label in ROLE_LABELS.items()]
+    form.team.choices = [SelectChoice("", _("No team")),
+                         *[SelectChoice(t.id, f"{t.name} ({t.code})") for t in teams]]
+    form.led_teams.choices = [SelectChoice(t.id, f"{t.name} ({t.code})") for t in teams]
+    form.region.choices = [SelectChoice("", _("No region")),
+                           *[SelectChoice(r.id, r.name) for r in services.all_regions()]]
 
 
 def _data(form: AccountForm) -> services.AccountData:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
 
 from scan.access import Role, require
 from scan.beheer import bp
@@ -56,7 +57,7 @@ def organisation() -> str:
 @require(Role.BEHEERDER)
 def municipality_new() -> str | BaseResponse:
     form = MunicipalityForm()
-    form.region.choices = [(r.id, r.name) for r in _regions()]
+    form.region.choices = [SelectChoice(r.id, r.name) for r in _regions()]
     if form.validate_on_submit():
         try:
             municipality = services.add_municipality(db.session.get(Region, form.region.data),
@@ -116,7 +117,7 @@ def _team_choices(form: TeamForm, region_id: int | None, current: Municipality |
         options.append(current)
     several_regions = len({m.region_id for m in options}) > 1
     form.municipality.choices = [
-        (m.id, f"{m.name} ({m.region.name})" if several_regions else m.name) for m in options
+        SelectChoice(m.id, f"{m.name} ({m.region.name})" if several_regions else m.name) for m in options
     ]
 
 

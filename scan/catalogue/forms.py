@@ -8,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from scan.catalogue import queries, services
 from scan.catalogue.services import TrainingData
+from scan.core.fields import LocaleDecimalField, LocaleIntegerField
 
 
 class TrainingForm(FlaskForm):
@@ -20,11 +22,13 @@ class TrainingForm(FlaskForm):
     provider = StringField(_l("Provider"))
     type = SelectField(_l("Type"), choices=[])
     level = SelectField(_l("Level"), choices=[])
-    hours = StringField(_l("Hours"))
-    cost = StringField(_l("Cost per participant in euros (excl. VAT)"))
-    points = StringField(_l("Accreditation points"))
-    min_group = StringField(_l("Minimum group size"))
-    max_group = StringField(_l("Maximum group size"))
+    hours = LocaleDecimalField(_l("Hours"), message=_l(
+        "Enter a number of hours of 0 or more with at most one decimal, such as 7,5."))
+    cost = LocaleDecimalField(_l("Cost per participant in euros (excl. VAT)"), strip="€", message=_l(
+        "Enter an amount in euros of 0 or more with at most two decimals, such as 12,50."))
+    points = LocaleIntegerField(_l("Accreditation points"))
+    min_group = LocaleIntegerField(_l("Minimum group size"))
+    max_group = LocaleIntegerField(_l("Maximum group size"))
     items = StringField(_l("Kenniskaart items"))
     active = BooleanField(_l("Active: can be chosen in a POP"))
 
@@ -34,14 +38,15 @@ class TrainingForm(FlaskForm):
         self.region_id = region_id
         self.training_id = training_id
         self.known_items = known_items or set()
-        self.type.choices = [(k, str(v)) for k, v in services.TYPE_LABELS.items()]
-        levels = [(k, str(v)) for k, v in services.LEVEL_LABELS.items()]
-        self.level.choices = [("", str(_l("No level"))), *levels]
+        self.type.choices = [SelectChoice(k, str(v)) for k, v in services.TYPE_LABELS.items()]
+        levels = [SelectChoice(k, str(v)) for k, v in services.LEVEL_LABELS.items()]
+        self.level.choices = [SelectChoice("", str(_l("No level"))), *levels]
         self.parsed: dict[str, Any] = {}
 
     def _parse(self, name: str, parse: Any) -> None:
+        data = getattr(self, name).data  # a number field's value is read already, in the user's locale
         try:
-            self.parsed[name] = parse(getattr(self, name).data or "")
+            self.parsed[name] = parse("" if data is None else str(data))
         except ValueError as error:
             raise ValidationError(str(error)) from None
 

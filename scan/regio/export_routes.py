@@ -89,7 +89,7 @@ def prepare() -> Export:
         abort(404)
     region = current_user.region
     # The form offers the region's own municipalities only; another id made the filter invalid.
-    names = {value: str(label) for value, label in form.municipality.choices}
+    names = {choice.value: str(choice.label) for choice in form.municipality.choices}
     municipality = names.get(selection.municipality_id, "") if selection.municipality_id else ""
     day = today()
     parts = [_slug(region.code) if region else "", _slug(pub.period.name), _slug(municipality),

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import Select
 
@@ -19,10 +20,10 @@ from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_GENERIC, LEVEL_SPECIAL
 from scan.regio.services import Selection
 
 LEVEL_CHOICES = [
-    ("", _l("All levels")),
-    (LEVEL_GENERIC, _l("Generic competencies")),
-    (LEVEL_ALGEMEEN, _l("General (algemeen)")),
-    (LEVEL_SPECIALISTISCH, _l("Specialist (specialistisch)")),
+    SelectChoice("", _l("All levels")),
+    SelectChoice(LEVEL_GENERIC, _l("Generic competencies")),
+    SelectChoice(LEVEL_ALGEMEEN, _l("General (algemeen)")),
+    SelectChoice(LEVEL_SPECIALISTISCH, _l("Specialist (specialistisch)")),
 ]
 
 
@@ -51,8 +52,10 @@ class FilterForm(FlaskForm):
     def __init__(self, *args: Any, municipalities: list[tuple[int, str]] | None = None,
                  publications: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.municipality.choices = [(0, str(_l("All municipalities"))), *(municipalities or [])]
-        self.publication.choices = [(0, str(_l("The newest publication"))), *(publications or [])]
+        self.municipality.choices = [SelectChoice(0, str(_l("All municipalities"))),
+                                     *(SelectChoice(value, label) for value, label in municipalities or [])]
+        self.publication.choices = [SelectChoice(0, str(_l("The newest publication"))),
+                                    *(SelectChoice(value, label) for value, label in publications or [])]
 
     def selection(self) -> Selection:
         return Selection(publication_id=self.publication.data or None,

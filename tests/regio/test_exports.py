@@ -508,9 +508,9 @@ def text(value: Any) -> str:
     return "" if value is None else str(shown(value))
 
 
-PLAN_HEADER = ["Leefgebied", "Item code", "Item", "Level", PARTICIPANTS, POTENTIAL, "Training code", "Training",
-               "Provider", "Type", "Groups", "Group below the minimum size", "Hours per participant",
-               "Total hours", "Cost per participant", "Total cost"]
+PLAN_HEADER = ["Leefgebied", "Item code", "Item", "Level", PARTICIPANTS, POTENTIAL, "Training code",
+               "Training", "Provider", "Type", "Groups", "Group below the minimum size",
+               "Hours per participant", "Total hours", "Cost per participant", "Total cost"]
 
 
 def expected_csv(app: Flask, region_id: int, view: str) -> tuple[list[str], list[list[str]]]:
