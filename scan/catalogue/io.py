@@ -10,17 +10,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from scan.core import xlsx
 
 MAX_BYTES = 2 * 1024 * 1024
 # A spreadsheet treats a cell starting with one of these as a formula; tab and carriage return too.
@@ -89,16 +90,12 @@ def _cell_text(value: Any) -> str:
 
 def _read_xlsx(raw: bytes) -> list[list[str]]:
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise FileProblem(_("This is not a readable XLSX file.")) from None
-    try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            raise FileProblem(_("The file is empty."))
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+        sheets = xlsx.read_workbook(raw, first_sheet_only=True)
+    except xlsx.WorkbookProblem as problem:
+        raise FileProblem(problem.message) from None
+    if not sheets:
+        raise FileProblem(_("The file is empty."))
+    rows = [[_cell_text(v) for v in row] for row in sheets[0].rows]
     # Trailing empty cells are formatting, not values.
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
@@ -107,7 +104,8 @@ def _read_xlsx(raw: bytes) -> list[list[str]]:
     width = max(len(r) for r in rows)
     while width and not any(len(r) >= width and r[width - 1].strip() for r in rows):
         width -= 1
-    return [r[:width] for r in rows]
+    # The guarded reader keeps rows as long as their last cell: pad them to one width.
+    return [(r + [""] * (width - len(r)))[:width] for r in rows]
 
 
 def neutralise(value: Any) -> str:
@@ -139,7 +137,8 @@ class Sheet:
     """One worksheet: a header row and rows of plain values (str, int, Decimal, None).
 
     `number_formats`: column index -> Excel number format for the numbers in that column.
-    `bold_rows`: indexes into `rows` (e.g. total rows) written in bold; `bold_header` the header too."""
+    `bold_rows`: indexes into `rows` of total rows: written in bold, in their order, below the data after an
+    empty row and outside the filter's range; `bold_header` writes the header in bold too."""
 
     title: str
     header: list[str]
@@ -187,8 +186,13 @@ def _write_sheet(book: Workbook, spec: Sheet, title: str) -> None:
     header, rows, formats = spec.header, spec.rows, spec.number_formats
     sheet = book.create_sheet(title=title)
     sheet.freeze_panes = "A2"
+    # Totals and subtotals go below the data, after an empty row and outside the filter's range: sorting
+    # or filtering the data must never mix a total in with the lines it adds up (Excel does not extend a
+    # filter across an empty row).
+    data = [row for n, row in enumerate(rows) if n not in spec.bold_rows]
+    totals = [row for n, row in enumerate(rows) if n in spec.bold_rows]
     last = get_column_letter(max(len(header), 1))
-    sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{last}{len(data) + 1}"
     for i, h in enumerate(header):
         sheet.column_dimensions[get_column_letter(i + 1)].width = max(10, min(50, len(h) + 4))
     bold = Font(bold=True)
@@ -206,6 +210,9 @@ def _write_sheet(book: Workbook, spec: Sheet, title: str) -> None:
         return c
 
     sheet.append([cell(h, -1, spec.bold_header) for h in header])
-    for n, row in enumerate(rows):
-        strong = n in spec.bold_rows
-        sheet.append([cell(v, i, strong) for i, v in enumerate(row)])
+    for row in data:
+        sheet.append([cell(v, i) for i, v in enumerate(row)])
+    if totals:
+        sheet.append([])
+    for row in totals:
+        sheet.append([cell(v, i, True) for i, v in enumerate(row)])

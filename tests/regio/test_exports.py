@@ -134,8 +134,24 @@ def workbook(client: Any, **args: str) -> Any:
 
 
 def records(sheet: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
-    rows = list(sheet.iter_rows(values_only=True))
+    """The header and the rows: the data, then the totals below it (the empty row between left out)."""
+    rows = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
     return list(rows[0]), rows[1:]
+
+
+def filtered_and_totals(sheet: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rows inside the filter's range (below the header) and the rows below it, after an empty row."""
+    ref = sheet.auto_filter.ref
+    assert ref and ref.startswith("A1:"), sheet.title
+    last = int("".join(ch for ch in ref.split(":")[1] if ch.isdigit()))
+    rows = list(sheet.iter_rows(values_only=True))
+    inside, below = rows[1:last], rows[last:]
+    if below:
+        assert all(v is None for v in below[0]), (sheet.title, below[0])  # Excel stops the filter there
+        for n in range(last + 2, sheet.max_row + 1):
+            assert all(c.font.b for c in sheet[n] if c.value is not None), (sheet.title, n)
+    assert not any(c.font.b for row in sheet.iter_rows(min_row=2, max_row=last) for c in row), sheet.title
+    return inside, below[1:]
 
 
 def csv_rows(client: Any, view: str, **args: str) -> list[list[str]]:
@@ -168,8 +184,7 @@ def test_the_workbook_has_a_sheet_per_view_header_frozen_filters_on(app, coordin
     assert book.sheetnames == SHEETS
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
-        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), sheet.title
-        assert sheet.auto_filter.ref.endswith(str(sheet.max_row)), sheet.title
+        filtered_and_totals(sheet)
     header, _rows = records(book["Scholingsplan"])
     assert header[:6] == ["Leefgebied", "Item code", "Item", "Level", PARTICIPANTS, POTENTIAL]
     assert header[-4:] == ["Hours per participant", "Total hours", "Cost per participant", "Total cost"]
@@ -216,18 +231,20 @@ def test_the_plan_sheet_shows_the_plan_numbers_as_numbers_and_its_totals(app, co
     _overview, plan = expected(app, demo_region.region_id)
     book = workbook(coordinator)
     sheet = book["Scholingsplan"]
-    header, rows = records(sheet)
+    header, _rows = records(sheet)
     col = {h: n for n, h in enumerate(header)}
-    *lines, total = rows
+    lines, (total,) = filtered_and_totals(sheet)
     hidden = check_plan_lines(header, lines, plan.region.lines)
     assert total[0] == "Total"
     check_plan_total(header, total, plan.region)
-    # Every municipality's plan, from its own column of the item table, with its own total row.
-    header, rows = records(book["Municipalities"])
+    # Every municipality's plan, from its own column of the item table; the total rows below them all.
+    header, _rows = records(book["Municipalities"])
+    rows, totals = filtered_and_totals(book["Municipalities"])
+    assert len(totals) == len(plan.municipalities)
     at = 0
-    for scope in plan.municipalities:
-        *lines, total = rows[at:at + len(scope.lines) + 1]
-        at += len(scope.lines) + 1
+    for scope, total in zip(plan.municipalities, totals, strict=True):
+        lines = rows[at:at + len(scope.lines)]
+        at += len(scope.lines)
         assert {r[0] for r in [*lines, total]} == {scope.name} and total[1] == "Total"
         hidden += check_plan_lines(header, lines, scope.lines)
         check_plan_total(header, total, scope)
@@ -246,29 +263,31 @@ def test_the_overview_sheets_show_the_suppressed_tables_cell_for_cell(app, coord
     book = workbook(coordinator)
     for title, measure in (("Leefgebied – goals", GOAL), ("Leefgebied – gaps", GAP)):
         table = overview.leefgebied[measure]
-        header, rows = records(book[title])
+        header, _rows = records(book[title])
         assert header[2:-2] == [f"{s.code} – {s.title}" for s in table.columns]
         assert header[-2:] == ["Total", "Professionals"]
-        want = []
+        teams, totals = [], []
         for block in table.blocks:
-            want += [[r.municipality_name, "Other teams" if r.is_other else r.team_code,
-                      *map(shown, r.cells), shown(r.total), r.people] for r in block.teams]
+            teams += [[r.municipality_name, "Other teams" if r.is_other else r.team_code,
+                       *map(shown, r.cells), shown(r.total), r.people] for r in block.teams]
             row = block.row
-            want.append(
+            totals.append(
                 [row.municipality_name, "All teams", *map(shown, row.cells), shown(row.total), row.people]
             )
-        want.append(["Whole region", "All teams", *map(shown, table.region.cells), shown(table.region.total),
-                     table.region.people])
-        assert [list(r) for r in rows] == want
+        totals.append(["Whole region", "All teams", *map(shown, table.region.cells),
+                       shown(table.region.total), table.region.people])
+        # The teams can be sorted and filtered; the municipalities' and the region's rows stay below them.
+        inside, below = filtered_and_totals(book[title])
+        assert [list(r) for r in inside] == teams
+        assert [list(r) for r in below] == totals
     for title, measure in (("Items – goals", GOAL), ("Items – gaps", GAP)):
         table = overview.items[measure]
-        header, rows = records(book[title])
+        header, _rows = records(book[title])
         assert header[4:] == [c.name for c in table.columns] + ["Whole region"]
-        assert [list(r[4:]) for r in rows] == [
-            *([*map(shown, r.cells), shown(r.total)] for r in table.rows),
-            [*map(shown, table.col_totals), shown(table.grand_total)],
-        ]
-        assert rows[-1][0] == "Total"
+        inside, (total,) = filtered_and_totals(book[title])
+        assert [list(r[4:]) for r in inside] == [[*map(shown, r.cells), shown(r.total)] for r in table.rows]
+        assert list(total[4:]) == [*map(shown, table.col_totals), shown(table.grand_total)]
+        assert total[0] == "Total"
 
 
 def test_the_offers_sheet_lists_needs_shared_by_two_or_more_municipalities(app, coordinator, demo_region):
