@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from scan.access import Role
-from scan.assessment.models import RoundStatus, Scan, ScanRound, ScanStatus
+from scan.assessment.models import RoundStatus, Scan, ScanRound
 from scan.auth.models import User
 from scan.organisation.models import Team
 
@@ -30,13 +30,6 @@ def can_fill_in(user: User, scan_round: ScanRound, today: date) -> bool:
 
 def can_view_own(user: User, scan: Scan) -> bool:
     return scan.user_id == user.id
-
-
-def can_view_content(user: User, scan: Scan) -> bool:
-    """The owner always; the team leader of the round's team only once it is submitted. Nobody else."""
-    if scan.user_id == user.id:
-        return True
-    return scan.status == ScanStatus.SUBMITTED.value and leads(user, scan.round.team_id)
 
 
 def can_reopen(user: User, scan: Scan) -> bool:

@@ -148,13 +148,6 @@ def page(pub: Publication | None, selection: Selection, region_id: int, *,
         selection.municipality_id), pager)
 
 
-def overview(pub: Publication | None, selection: Selection) -> Overview | None:
-    """The selection with every municipality (the exports)."""
-    if pub is None:
-        return None
-    return from_publication(payload(pub), queries.labels(), selection.level_kind, selection.municipality_id)
-
-
 def plan_of(data: dict[str, Any], selection: Selection,
             offers: Sequence[Offer]) -> tuple[Overview, Scholingsplan]:
     """The plan is matched on the region's tables (every municipality of `data`), then narrowed to the
