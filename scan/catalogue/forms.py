@@ -24,8 +24,9 @@ class TrainingForm(FlaskForm):
     level = SelectField(_l("Level"), choices=[])
     hours = LocaleDecimalField(_l("Hours"), message=_l(
         "Enter a number of hours of 0 or more with at most one decimal, such as 7,5."))
-    cost = LocaleDecimalField(_l("Cost per participant in euros (excl. VAT)"), strip="€", message=_l(
-        "Enter an amount in euros of 0 or more with at most two decimals, such as 12,50."))
+    cost = LocaleDecimalField(
+        _l("Cost per participant in euros (excl. VAT)"), strip="€", decimals=2,
+        message=_l("Enter an amount in euros of 0 or more with at most two decimals, such as 12,50."))
     points = LocaleIntegerField(_l("Accreditation points"))
     min_group = LocaleIntegerField(_l("Minimum group size"))
     max_group = LocaleIntegerField(_l("Maximum group size"))

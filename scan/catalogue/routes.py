@@ -119,9 +119,8 @@ def _form_data(training: Training) -> dict[str, Any]:
     d = services.data_of(training)
     return {
         "code": d.code, "title": d.title, "provider": d.provider, "type": d.type, "level": d.level or "",
-        "hours": str(d.hours).replace(".", ","), "cost": str(services.euros(d.cost_cents)).replace(".", ","),
-        "points": str(d.points), "min_group": "" if d.min_group is None else str(d.min_group),
-        "max_group": "" if d.max_group is None else str(d.max_group), "items": ", ".join(d.item_codes),
+        "hours": d.hours, "cost": services.euros(d.cost_cents), "points": d.points,
+        "min_group": d.min_group, "max_group": d.max_group, "items": ", ".join(d.item_codes),
         "active": d.active,
     }
 

@@ -12,10 +12,11 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, Field, HiddenField, SelectField, TextAreaField
+from wtforms import DateField, Field, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from scan.core.fields import LocaleDecimalField
 from scan.pop.models import ACTION_STATUSES, ACTION_TYPES, PopStatus
 
 DESCRIPTION_MAX_LENGTH = 1000
@@ -74,16 +75,6 @@ class _Date(DateField):
             raise ValueError(_("Give a valid date.")) from error
 
 
-class _Hours(DecimalField):
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist and isinstance(valuelist[0], str):
-            valuelist = [valuelist[0].replace(",", ".")]  # Dutch decimal comma
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_("Give a number of hours from 0 to 999.")) from error
-
-
 class _PageForm(FlaskForm):
     class Meta:
         csrf = False  # CSRFProtect checks the token of every POST; see the module docstring
@@ -126,9 +117,10 @@ class ActionForm(_PageForm):
     colleague = SelectField(_l("Colleague (optional)"), validate_choice=False)
     planned_from = _Date(_l("Planned from"), validators=[Optional()])
     planned_until = _Date(_l("Planned until"), validators=[Optional()])
-    hours = _Hours(
+    hours = LocaleDecimalField(
         _l("Hours (optional)"),
         places=1,
+        message=_l("Give a number of hours from 0 to 999."),
         validators=[
             Optional(),
             NumberRange(min=0, max=MAX_HOURS, message=_l("Give a number of hours from 0 to 999.")),

@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from scan.access import Role, require
 from scan.auth.models import User
 from scan.core import clock
+from scan.core.fields import format_number
 from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
@@ -304,7 +305,7 @@ def _training_label(t: Training) -> str:
         "%(title)s — %(provider)s (%(hours)s hours, %(points)d points)",
         title=t.title,
         provider=t.provider,
-        hours=f"{t.hours:g}",
+        hours=format_number(t.hours),
         points=t.points,
     )
 
