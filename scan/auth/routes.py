@@ -10,8 +10,9 @@ from werkzeug.wrappers import Response
 from scan.access import public, start_endpoint
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
-from scan.auth import bp, services, sessions
+from scan.auth import bp, devices, services, sessions, throttle
 from scan.auth.forms import ChangePasswordForm, LoginForm
+from scan.auth.models import User
 from scan.core.safety import client_address, safe_next
 from scan.extensions import db
 
@@ -23,7 +24,10 @@ def login() -> str | Response:
         return redirect(url_for(start_endpoint(current_user.role)))
     form = LoginForm()
     if form.validate_on_submit():
-        result = services.log_in(form.username.data or "", form.password.data or "", client_address())
+        result = services.log_in(
+            form.username.data or "", form.password.data or "", client_address(),
+            request.cookies.get(devices.COOKIE),
+        )
         db.session.commit()
         if result.outcome is services.LoginOutcome.OK and result.user and result.token:
             lang = session.get("lang")
@@ -35,19 +39,31 @@ def login() -> str | Response:
             login_user(result.user)
             if result.user.must_change_password:
                 flash(_("You were given a temporary password. Choose your own password now."), "info")
-                return redirect(url_for("auth.change_password"))
-            return redirect(
-                safe_next(request.args.get("next")) or url_for(start_endpoint(result.user.role))
-            )
-        if result.outcome is services.LoginOutcome.THROTTLED:
-            message = _(
-                "Too many failed attempts. Wait %(minutes)d minutes and try again.",
-                minutes=current_app.config["LOGIN_THROTTLE_MINUTES"],
-            )
+                response = redirect(url_for("auth.change_password"))
+            else:
+                response = redirect(
+                    safe_next(request.args.get("next")) or url_for(start_endpoint(result.user.role))
+                )
+            return _remember_device(response, result.user)
+        if result.outcome is services.LoginOutcome.THROTTLED and result.verdict:
+            message = throttle.refusal_message(result.verdict)
         else:
             message = _("The username or password is not correct.")
         form.password.errors.append(message)
     return render_template("auth/login.html", form=form)
+
+
+def _remember_device(response: Response, user: User) -> Response:
+    """Mark this browser as known for the account: the login throttle lets it through (scan.auth.devices)."""
+    response.set_cookie(
+        devices.COOKIE,
+        devices.remember(request.cookies.get(devices.COOKIE), user),
+        max_age=int(devices.lifetime().total_seconds()),
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.post("/uitloggen")
@@ -70,14 +86,16 @@ def change_password() -> str | Response:
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, form.current_password.data or "", form.password.data or "", session.get("sid")
+                current_user, form.current_password.data or "", form.password.data or "", session.get("sid"),
+                client_address(), request.cookies.get(devices.COOKIE),
             )
         except services.AccountError as error:
             if error.field == "current_password":
-                form.current_password.errors.append(_("The current password is not correct."))
+                form.current_password.errors.append(error.message)
             else:
                 form.password.errors.append(error.message)
-            db.session.rollback()
+            # The rule wrote nothing but the throttle's count: keep that count.
+            db.session.commit()
         else:
             db.session.commit()
             flash(_("Your password has been changed."), "success")

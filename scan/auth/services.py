@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from scan.access import Role
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
-from scan.auth import sessions, throttle
+from scan.auth import devices, sessions, throttle
 from scan.auth.models import User
 from scan.auth.passwords import burn_verification_time, hash_password, password_problem, verify_password
 from scan.extensions import db
@@ -28,6 +28,8 @@ class LoginResult:
     outcome: LoginOutcome
     user: User | None = None
     token: str | None = None
+    # Why a throttled attempt was refused (see scan.auth.throttle).
+    verdict: throttle.Verdict | None = None
 
 
 class AccountError(ValueError):
@@ -47,33 +49,46 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == normalise_username(username)))
 
 
-def log_in(username: str, password: str, address: str) -> LoginResult:
-    """Check the credentials, throttled per account name and address; start a session on success.
+def log_in(username: str, password: str, address: str, device_cookie: str | None = None) -> LoginResult:
+    """Check the credentials under the throttle (scan.auth.throttle); start a session on success.
 
-    Every failure looks the same to the caller whether or not the username exists.
+    The attempt is recorded and committed before the password is checked. Every failure looks the same to
+    the caller whether or not the username exists. `device_cookie` is the browser's known-device cookie.
     """
     typed = username.strip()[:80]
-    if throttle.is_throttled(username, address):
-        record(audit_actions.LOGIN_FAILED, actor=find_user(username), actor_name=typed, detail="throttled")
-        return LoginResult(LoginOutcome.THROTTLED)
     user = find_user(username)
+    attempt = throttle.begin(username, address, devices.known_device(device_cookie, user))
+    if attempt.verdict is not throttle.Verdict.CHECK:
+        record(audit_actions.LOGIN_FAILED, actor=user, actor_name=typed, detail="throttled")
+        return LoginResult(LoginOutcome.THROTTLED, verdict=attempt.verdict)
     if user is None:
         burn_verification_time(password)
         ok = False
     else:
         ok = verify_password(user.password_hash, password) and user.active
     if not ok or user is None:
-        throttle.record_failure(username, address)
         record(audit_actions.LOGIN_FAILED, actor=user, actor_name=typed)
         return LoginResult(LoginOutcome.INVALID)
-    throttle.clear_account_failures(username)
+    throttle.succeeded(attempt)
     record(audit_actions.LOGIN, actor=user)
     return LoginResult(LoginOutcome.OK, user, sessions.start_session(user, address))
 
 
-def change_password(user: User, current: str, new: str, keep_token: str | None) -> None:
+def change_password(
+    user: User, current: str, new: str, keep_token: str | None, address: str, device_cookie: str | None = None
+) -> None:
+    """Set a new password after checking the current one under the login throttle.
+
+    The attempt is committed before the check (as at login), so the caller may roll back on an error.
+    """
+    from flask_babel import gettext as _
+
+    attempt = throttle.begin(user.username, address, devices.known_device(device_cookie, user))
+    if attempt.verdict is not throttle.Verdict.CHECK:
+        raise AccountError(throttle.refusal_message(attempt.verdict), field="current_password")
     if not verify_password(user.password_hash, current):
-        raise AccountError("current", field="current_password")
+        raise AccountError(_("The current password is not correct."), field="current_password")
+    throttle.succeeded(attempt)
     set_password(user, new)
     user.must_change_password = False
     # Other devices that knew the old password are logged out; this one stays in.

@@ -14,12 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
-from scan.auth import throttle
+from scan.auth import devices, throttle
 from scan.auth.models import User
 from scan.auth.passwords import verify_password
 from scan.db import utcnow
@@ -175,10 +174,14 @@ def send_back(pop: Pop, leader: User, comment: str) -> PopVersion:
     return version
 
 
-def sign(pop: Pop, signer: User, password: str, address: str, now: datetime | None = None) -> PopVersion:
+def sign(
+    pop: Pop, signer: User, password: str, address: str, now: datetime | None = None,
+    device_cookie: str | None = None,
+) -> PopVersion:
     """Record the signer's signature after checking their password; signed when both have signed.
 
-    A wrong password records nothing but a throttle count (the caller commits that count).
+    A wrong password records nothing but the throttle's count, committed before the check (as at login);
+    `device_cookie` is the browser's known-device cookie (scan.auth.devices).
     """
     owner = is_owner(signer, pop)
     if not (owner or is_team_leader_of(signer, pop)):
@@ -186,19 +189,13 @@ def sign(pop: Pop, signer: User, password: str, address: str, now: datetime | No
     version = _require_latest_in(pop, (PopStatus.AGREED,), _("This version cannot be signed now."))
     if (owner and version.professional_signed_at) or (not owner and version.leader_signed_at):
         raise SigningError(_("You have already signed this version."))
-    if throttle.is_throttled(signer.username, address):
+    attempt = throttle.begin(signer.username, address, devices.known_device(device_cookie, signer))
+    if attempt.verdict is not throttle.Verdict.CHECK:
         # The login page's message: the two share one count.
-        raise SigningError(
-            _(
-                "Too many failed attempts. Wait %(minutes)d minutes and try again.",
-                minutes=current_app.config["LOGIN_THROTTLE_MINUTES"],
-            ),
-            field="password",
-        )
+        raise SigningError(throttle.refusal_message(attempt.verdict), field="password")
     if not verify_password(signer.password_hash, password):
-        throttle.record_failure(signer.username, address)
         raise SigningError(_("That is not your password. Nothing has been signed."), field="password")
-    throttle.clear_account_failures(signer.username)
+    throttle.succeeded(attempt)
     moment = now or utcnow()
     if owner:
         version.professional_signed_at = moment

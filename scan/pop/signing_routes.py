@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from scan.auth import devices
 from scan.core.safety import client_address
 from scan.extensions import db
 from scan.pop import bp, signing
@@ -94,7 +95,10 @@ def sign(pop_id: int) -> str | Response | tuple[str, int]:
     form = SignForm()
     if form.validate_on_submit():
         try:
-            signing.sign(pop, current_user, form.password.data or "", client_address())
+            signing.sign(
+                pop, current_user, form.password.data or "", client_address(),
+                device_cookie=request.cookies.get(devices.COOKIE),
+            )
         except signing.SigningError as error:
             # The rule wrote nothing but the throttle's count of a wrong password: keep that count.
             db.session.commit()

@@ -23,6 +23,7 @@ from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound
 from scan.audit import actions as audit_actions
 from scan.audit.models import AuditEvent
 from scan.audit.services import anonymise_actor, purge_before, record
+from scan.auth import throttle
 from scan.auth.models import LoginFailure, User, UserSession
 from scan.db import utcnow
 from scan.extensions import db
@@ -148,9 +149,7 @@ def erase_account(user: User, by: User | None) -> None:
     db.session.execute(delete(team_leaders).where(team_leaders.c.user_id == uid))
     # Logins: sessions (time and address) and failed logins under their name.
     db.session.execute(delete(UserSession).where(UserSession.user_id == uid))
-    db.session.execute(
-        delete(LoginFailure).where(LoginFailure.kind == "account", LoginFailure.key == user.username)
-    )
+    throttle.forget(user.username)
     anonymise_actor(uid, new_name)
 
     # The account itself: no name, no way to log in. The role stays (the counts select professionals).

@@ -174,10 +174,13 @@ def test_a_wrong_password_records_nothing_and_repeated_ones_are_throttled_with_t
         with pytest.raises(signing.SigningError, match="Te veel mislukte pogingen"):
             signing.sign(pop, anna, PASSWORD, "1.2.3.4")
         db.session.commit()
-        assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 10  # account + address
+        # Every attempt, the refused one too, is recorded before the check: per account and per (account,
+        # address).
+        assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 12
     v = _version(app, ids["pop"])
     assert v["pro_signed"] is None and v["status"] == PopStatus.AGREED
-    # The login page counts the same failures.
+    # The login page counts the same failures (from the same address).
+    client.environ_base["REMOTE_ADDR"] = "1.2.3.4"
     html = login(client, w["anna"], follow=True).get_data(as_text=True)
     assert "Te veel mislukte pogingen" in html or "Too many failed attempts" in html
 

@@ -39,8 +39,10 @@ SERVER_SETTINGS = {
     "GUNICORN_THREADS": "1",
     "GUNICORN_TIMEOUT": "60",
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": "5",
-    "LOGIN_MAX_FAILURES_PER_ADDRESS": "20",
     "LOGIN_THROTTLE_MINUTES": "15",
+    "LOGIN_SLOWDOWN_AFTER": "10",
+    "LOGIN_SLOWDOWN_SECONDS": "30",
+    "LOGIN_KNOWN_DEVICE_DAYS": "90",
     "SESSION_IDLE_MINUTES": "60",
     "PROXY_FIX_HOPS": "0",
     # Log lines reach the files at once, so a failure message shows the latest.

@@ -407,7 +407,8 @@ def test_every_setting_comes_from_the_environment(environment, tmp_path):
     assert defaults["SESSION_COOKIE_SECURE"] is True and defaults["HSTS"] is True
     assert defaults["SECRET_KEY"] == "s" * 40 and defaults["ENV_NAME"] == "production"
     for name, value in {"SESSION_IDLE_MINUTES": 30, "LOGIN_MAX_FAILURES_PER_ACCOUNT": 3,
-                        "LOGIN_MAX_FAILURES_PER_ADDRESS": 50, "LOGIN_THROTTLE_MINUTES": 5,
+                        "LOGIN_THROTTLE_MINUTES": 5, "LOGIN_SLOWDOWN_AFTER": 40,
+                        "LOGIN_SLOWDOWN_SECONDS": 12, "LOGIN_KNOWN_DEVICE_DAYS": 30,
                         "PROXY_FIX_HOPS": 2, "REGIO_MIN_CELL": 7, "RETENTION_MONTHS": 36,
                         "AUDIT_RETENTION_MONTHS": 12}.items():
         environment.setenv(name, str(value))
