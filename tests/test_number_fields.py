@@ -15,7 +15,8 @@ from scan.core.fields import LocaleDecimalField, LocaleIntegerField
 
 
 class _Form(Form):
-    hours = LocaleDecimalField("Hours", [Optional(), NumberRange(min=0, max=999, message="0 to 999")], places=1)
+    hours = LocaleDecimalField("Hours", [Optional(), NumberRange(min=0, max=999, message="0 to 999")],
+                               places=1)
     amount = LocaleDecimalField("Amount", [Optional()], strip="€", decimals=2)
     count = LocaleIntegerField("Count", [Optional(), NumberRange(min=1, message="1 or more")])
 
