@@ -108,7 +108,8 @@ def test_section_page_shows_levels_with_descriptors_as_radio_buttons(client, wor
     assert "3 · Gevorderd" in html
     assert "level-GC01-nvt" not in html  # n.v.t. is not allowed for GC01
     assert "nooit namen of gegevens van cliënten" in html
-    assert "Hoogstens 500 tekens" in html or "hoogstens 500 tekens" in html.lower()
+    assert ('id="note-GC01-hint">Hoogstens 500 tekens. Alleen over je eigen werk en leren: schrijf nooit '
+            "namen of gegevens van cliënten.</div>") in html
     _, html = _page(client, f"/scan/{world['round']}/LG01")
     assert 'id="level-LG01-S1-nvt"' in html
     # An item without its own descriptor for a level shows the scale's description.

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from scan.access import Role
 from scan.audit import actions
 from scan.audit.models import AuditEvent
+from scan.db import utcnow
 from scan.extensions import db
 from scan.organisation import services
 from scan.organisation.models import Municipality, Team
@@ -75,6 +76,7 @@ def test_move_a_team_within_its_region_keeps_its_rounds(app_ctx: Any) -> None:
 
 
 def test_archive_rules(app_ctx: Any) -> None:
+    before = utcnow()
     m = make_municipality()
     t1, t2 = make_team(m), make_team(m)
     with pytest.raises(services.OrganisationError) as error:
@@ -87,7 +89,7 @@ def test_archive_rules(app_ctx: Any) -> None:
         services.archive_municipality(m)
     services.archive_team(t2)
     services.archive_municipality(m)
-    assert m.archived_at is not None
+    assert m.archived_at is not None and before <= m.archived_at <= utcnow()
     assert len(_audit(actions.TEAM_ARCHIVE)) == 2 and len(_audit(actions.MUNICIPALITY_ARCHIVE)) == 1
     # Nothing is deleted; no team is added to or moved into an archived municipality.
     assert db.session.scalar(select(func.count(Team.id))) == 2
@@ -124,7 +126,7 @@ def _ids(app: Any) -> tuple[int, int, int]:
 
 def test_organisation_page_lists_municipalities_and_teams(admin: Any) -> None:
     page = admin.get("/beheer/organisatie").get_data(as_text=True)
-    assert "Gemeenten en teams" in page or "Municipalities and teams" in page
+    assert '<h1 class="utrecht-heading-1">Gemeenten en teams</h1>' in page
     assert "Lindewaard" in page and "Wijkteam Centrum" in page and "LW-CENTRUM" in page
 
 
@@ -169,12 +171,14 @@ def test_archive_a_municipality_with_open_teams_is_refused(app: Any, admin: Any)
     lw, _bd, team = _ids(app)
     page = admin.submit(f"/beheer/gemeenten/{lw}/archiveren", page=f"/beheer/gemeenten/{lw}",
                         follow_redirects=True).get_data(as_text=True)
-    assert "Wijkteam Centrum" in page and ("Archiveer eerst" in page or "Archive its teams first" in page)
+    assert ("Archiveer eerst de teams: Wijkteam Centrum. Een gemeente wordt pas gearchiveerd als al haar "
+            "teams gearchiveerd zijn.") in page
+    before = utcnow()
     admin.submit(f"/beheer/teams/{team}/archiveren", page=f"/beheer/teams/{team}")
     admin.submit(f"/beheer/gemeenten/{lw}/archiveren", page=f"/beheer/gemeenten/{lw}")
     with app.app_context():
-        assert db.session.get(Team, team).archived_at is not None
-        assert db.session.get(Municipality, lw).archived_at is not None
+        archived = [db.session.get(Team, team).archived_at, db.session.get(Municipality, lw).archived_at]
+        assert None not in archived and before <= archived[0] <= archived[1] <= utcnow()
     # Archived ones are listed separately, and an archived municipality is no longer a choice.
     page = admin.get("/beheer/organisatie").get_data(as_text=True)
     assert 'id="archived-heading"' in page

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from scan.access import Role
 from scan.auth.models import User
+from scan.db import utcnow
 from scan.extensions import db
 from tests.factories import login, make_round, make_scan, make_team, make_user
 
@@ -64,6 +65,7 @@ def test_mismatch_in_english(app: Any, client: Any) -> None:
 def test_typed_username_erases_and_redirects(app: Any, client: Any) -> None:
     ids = _world(app)
     login(client, "beheer")
+    before = utcnow()
     response = client.submit(_page(ids), {"confirm_username": " S.Vertrek "})
     assert response.status_code == 302 and response.headers["Location"].endswith("/beheer/")
     html = client.get("/beheer/").get_data(as_text=True)
@@ -72,7 +74,7 @@ def test_typed_username_erases_and_redirects(app: Any, client: Any) -> None:
         user = db.session.get(User, ids["person"])
         erased = f"verwijderd-{ids['person']}"
         assert (user.username, user.full_name, user.active) == (erased, erased, False)
-        assert user.erased_at is not None
+        assert user.erased_at is not None and before <= user.erased_at <= utcnow()
         assert db.session.scalar(select(User).where(User.username == "s.vertrek")) is None
     # Erased once: the page now says so and offers no form.
     again = client.get(_page(ids)).get_data(as_text=True)
