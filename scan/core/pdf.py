@@ -1,15 +1,25 @@
 """Shared pieces of the app's ReportLab PDFs: the embedded font, colours, user text as markup, the
 "page n of N" canvas and the document with its title and language in the metadata.
 
-The text uses Bitstream Vera, which ships with ReportLab and is embedded as a subset: it covers Dutch
-diacritics (Financiën, coördinator), curly quotes and names such as Ayşe Yılmaz, and keeps the text
-selectable and extractable. PDFs from ReportLab are not tagged; every PDF has an HTML page too.
+The text uses DejaVu Sans (shipped in scan/core/fonts with its licence; see scan/static/NOTICE.md), embedded
+as a subset, so the text stays selectable and extractable. It covers every European script: Latin with all
+its extensions (ĳ, Ærø, Œuvre, ŉ, Turkish, Polish, Vietnamese), Greek and Cyrillic, and the dashes, quotes,
+arrows, euro sign and many symbols (✓ ☺). Forms accept any Unicode text, so a character the font lacks
+(Chinese, Japanese, Korean) or that ReportLab cannot write back as text (emoji, beyond U+FFFF) prints as the
+replacement character "�", visibly, never as a look-alike or a silent "?"; the HTML page of every PDF
+shows such text as typed.
+
+Longer reports get bookmarks (the PDF outline): every h2 heading, with its h3 headings below it.
+PDFs from ReportLab are not tagged; every PDF has an HTML page too.
 """
 
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -22,10 +32,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
-FONT = "Vera"
-FONT_BOLD = "VeraBd"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_DIR = Path(__file__).parent / "fonts"
 INK = colors.HexColor("#1a1a1a")
 RULE = colors.HexColor("#8a8a8a")
 HEADER_FILL = colors.HexColor("#e8ecf2")
@@ -56,9 +67,8 @@ class Styles:
 def register_fonts() -> None:
     # ReportLab's font registry is per process; registering the same shipped font in every worker is safe.
     if FONT not in pdfmetrics.getRegisteredFontNames():
-        # Found on ReportLab's own font path: nothing to ship or install.
-        pdfmetrics.registerFont(TTFont(FONT, "Vera.ttf"))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, "VeraBd.ttf"))
+        pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
         pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
 
 
@@ -72,18 +82,35 @@ def user_text(value: str) -> str:
     return "<br/>".join(escape(printable(line)) for line in value.strip().splitlines())
 
 
-# Vera has no arrows or comparison signs; Kenniskaart titles use some ("Wmo→Wlz"). Without this they would
-# print as an empty box and be lost to a text extractor.
-FALLBACKS = {"→": "->", "←": "<-", "↔": "<->", "≥": ">=", "≤": "<=", "≠": "!=", "✓": "v", "✔": "v", "✕": "x"}
+# Printed for a character neither font has: visibly not the character typed (a font would draw an empty
+# box, which a text extractor loses; "?" would read as part of the text).
+MISSING = "\ufffd"
+
+
+@cache
+def _covered() -> frozenset[int]:
+    """The characters both the regular and the bold font have, up to U+FFFF: ReportLab writes no character
+    beyond it back to text (an emoji the font draws would be read as another character)."""
+    register_fonts()
+    both = frozenset(getFont(FONT).face.charToGlyph) & frozenset(getFont(FONT_BOLD).face.charToGlyph)
+    return frozenset(c for c in both if c <= 0xFFFF)
+
+
+def _glyph(ch: str, covered: frozenset[int]) -> str:
+    if ord(ch) in covered or ch.isspace():
+        return ch
+    # Invisible formatting (zero-width joiner, emoji variation selectors) has nothing to draw.
+    return "" if unicodedata.category(ch) in ("Cf", "Mn") else MISSING
 
 
 def printable(text: str) -> str:
-    """The text with every character the embedded font lacks replaced (by a look-alike, else "?")."""
-    register_fonts()
-    glyphs = getFont(FONT).face.charToGlyph
-    if all(ord(ch) in glyphs or ch.isspace() for ch in text):
+    """The text as the fonts print it: composed (NFC: "e" and a combining accent become "é"), and every
+    character the fonts lack replaced by MISSING."""
+    text = unicodedata.normalize("NFC", text)
+    covered = _covered()
+    if all(ord(ch) in covered or ch.isspace() for ch in text):
         return text
-    return "".join(ch if ord(ch) in glyphs or ch.isspace() else FALLBACKS.get(ch, "?") for ch in text)
+    return "".join(_glyph(ch, covered) for ch in text)
 
 
 def numbered_canvas(
@@ -95,15 +122,23 @@ def numbered_canvas(
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self._marks: list[tuple[str, dict[str, Any]]] = []
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
+            self._marks = []
             self._startPage()
+
+        def bookmarkPage(self, key: str, **place: Any) -> Any:  # type: ignore[override]
+            # The held pages are numbered in save(): a bookmark made now would point at the first page.
+            self._marks.append((key, place))
 
         def save(self) -> None:
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
+                for key, place in self._marks:
+                    pdfcanvas.Canvas.bookmarkPage(self, key, **place)
                 self.setFont(FONT, 8)
                 self.setFillColor(INK)
                 self.drawRightString(pagesize[0] - 2 * cm, 1.2 * cm, footer(self._pageNumber, total))
@@ -111,6 +146,31 @@ def numbered_canvas(
             super().save()
 
     return NumberedCanvas
+
+
+class _OutlinedDocument(SimpleDocTemplate):
+    """A document whose h2 and h3 headings are its bookmarks (the PDF outline), h3 below the h2 before it."""
+
+    LEVELS: dict[str, int] = {"h2": 0, "h3": 1}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._outline_level = -1
+        self._bookmarks = 0
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        level = self.LEVELS.get(flowable.style.name) if isinstance(flowable, Paragraph) else None
+        if level is None:
+            return
+        # An outline level may only go one deeper than the one before it (an h3 with no h2 above it).
+        level = min(level, self._outline_level + 1)
+        self._outline_level = level
+        key = f"section-{self._bookmarks}"
+        self._bookmarks += 1
+        top = self.frame._y + flowable.height + flowable.style.spaceAfter + flowable.style.spaceBefore
+        self.canv.bookmarkPage(key, fit="XYZ", left=0, top=top)
+        self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level)
+        self.canv.showOutline()
 
 
 def build_document(
@@ -126,6 +186,8 @@ def build_document(
     """An A4 document (or `pagesize`, e.g. `landscape(A4)` for wide tables) with `title` and `lang` in its
     metadata; `footer_left` and "page n of N" on each page."""
 
+    footer_left = printable(footer_left)
+
     def on_page(canv: pdfcanvas.Canvas, doc: Any) -> None:
         canv.saveState()
         canv.setFont(FONT, 8)
@@ -134,7 +196,7 @@ def build_document(
         canv.restoreState()
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = _OutlinedDocument(
         buffer,
         pagesize=pagesize,
         leftMargin=2 * cm,

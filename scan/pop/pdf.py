@@ -321,7 +321,7 @@ def render_pop(data: PopPdfData, lang: str) -> bytes:
             return _("Page %(page)d of %(total)d", page=page, total=total)
 
         story: list[Any] = [
-            Paragraph(escape(title), s.title),
+            Paragraph(user_text(title), s.title),
             _meta(data, lang, s, f),
             Paragraph(escape(_("Goals and actions")), s.h2),
             *_goals(data, lang, s, f),

@@ -327,7 +327,7 @@ def render_team_report(data: TeamReportData, lang: str) -> bytes:
             return _("Page %(page)d of %(total)d", page=page, total=total)
 
         story: list[Any] = [
-            Paragraph(escape(title), s.title),
+            Paragraph(_text(title), s.title),
             _meta(data, lang, s),
             Paragraph(escape(_("Coverage per leefgebied")), s.h2),
             Paragraph(escape(_(
