@@ -78,12 +78,13 @@ class UserSession(CreatedMixin, Base):
 
 
 class LoginFailure(Base):
-    """A failed login, counted per account name and per client address across all workers."""
+    """A password attempt, recorded before the check and removed when it succeeds (scan.auth.throttle)."""
 
     __tablename__ = "login_failure"
     __table_args__ = (Index("ix_login_failure_kind_key_at", "kind", "key", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))  # "account" or "address"
+    # "pair" (key: name|address), "account" (key: the name as typed) or "device" (key: a known-browser nonce)
+    kind: Mapped[str] = mapped_column(String(10))
     key: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -257,3 +257,19 @@ def test_the_current_password_check_on_a_password_change_is_throttled(app):
         assert verify_password(services.find_user(username).password_hash, PASSWORD)
     # The same count as the login page: from this address the login is refused too.
     assert WAIT in _page(login(_browser(app, OWNER_ADDRESS), username))
+
+
+def test_erasing_an_account_removes_its_attempts_from_every_address(app):
+    from scan.auth.models import LoginFailure
+    from scan.retention.services import erase_account
+
+    username = _account(app)
+    for address in ("10.3.0.1", "10.3.0.2"):
+        login(_browser(app, address), username, WRONG)
+    login(_browser(app, "10.3.0.3"), "iemand.anders", WRONG)
+    with app.app_context():
+        erase_account(services.find_user(username), None)
+        db.session.commit()
+        keys = set(db.session.scalars(select(LoginFailure.key)))
+    # Only the other name's attempts remain: nothing with the erased name (or its addresses) is kept.
+    assert keys == {"iemand.anders", "iemand.anders|10.3.0.3"}
