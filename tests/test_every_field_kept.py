@@ -5,7 +5,8 @@ use it, the form is read from the HTML as a browser reads it, every field is fil
 (a text "Veld-<name>-7Q", a select's option that is not the current one, a checkbox flipped, a date, a
 number written the Dutch way) and the form is posted with the page's CSRF token. Afterwards each value is
 looked for on the pages of the case's `look`: in a form there that shows the field again (the same name, the
-value selected, checked or filled in), or in the page's text (for a select: the label of the option). A field that is found
+value selected, checked or filled in), or in the page's text (for a select: the label of the option). A field
+that is found
 nowhere was silently dropped, and fails the case by name; so does a new field someone adds and forgets to
 store.
 
