@@ -221,7 +221,7 @@ def new_round(team_id: int) -> str | Response | tuple[str, int]:
             target = getattr(form, error.field) if error.field else form.title
             target.errors = [*target.errors, error.message]
         else:
-            db.session.rollback()
+            db.session.commit()
             flash(_("The round “%(title)s” has been opened.", title=scan_round.title), "success")
             return redirect(url_for("assessment.round_status", team_id=team.id, round_id=scan_round.id))
     return render_template("assessment/new_round.html", team=team, form=form), (422 if form.errors else 200)
