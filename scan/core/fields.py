@@ -15,15 +15,17 @@ read without guessing is refused with a message at the field, keeping the text: 
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import wtforms
 from babel.numbers import NumberFormatError, format_decimal, get_group_symbol, parse_decimal
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from wtforms import Field, Form
 from wtforms.validators import StopValidation
-from wtforms.widgets import TextInput
+from wtforms.widgets import DateInput, TextInput
 
 # A sign, digits and at most one separator with digits after it; spaces inside are not allowed.
 _NUMBER = re.compile(r"([+-]?)([0-9]+)(?:([.,])([0-9]+))?")
@@ -145,3 +147,26 @@ class LocaleIntegerField(LocaleDecimalField):
 
     def process_data(self, value: Any) -> None:
         self.data = None if value is None or value == "" else int(value)
+
+
+class _IsoDateInput(DateInput):
+    """A date input that keeps what was typed and stays valid HTML.
+
+    `type="date"` may only hold a date. Text that is not one (typed where the browser has no date picker, or
+    sent by a filter link) is written back in a text input, next to the field's message, so it is neither
+    lost nor invalid markup."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Any:
+        value = kwargs.get("value", field._value())
+        try:
+            if value:
+                date.fromisoformat(str(value))
+        except ValueError:
+            kwargs["type"] = "text"
+        return super().__call__(field, **kwargs)
+
+
+class DateField(wtforms.DateField):
+    """WTForms' date field, rendered so that its value is always valid HTML."""
+
+    widget = _IsoDateInput()

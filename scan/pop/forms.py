@@ -12,11 +12,11 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, HiddenField, SelectField, TextAreaField
+from wtforms import Field, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
-from scan.core.fields import LocaleDecimalField
+from scan.core.fields import DateField, LocaleDecimalField
 from scan.pop.models import ACTION_STATUSES, ACTION_TYPES, PopStatus
 
 DESCRIPTION_MAX_LENGTH = 1000

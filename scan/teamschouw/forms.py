@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     Field,
     HiddenField,
     SelectField,
@@ -24,6 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
+from scan.core.fields import DateField
 from scan.kenniskaart.models import Item, ScaleLevel
 from scan.teamschouw.services import (
     GROW_TEXT_MAX_LENGTH,
