@@ -182,7 +182,7 @@ def test_a_wrong_password_records_nothing_and_repeated_ones_are_throttled_with_t
     # The login page counts the same failures (from the same address).
     client.environ_base["REMOTE_ADDR"] = "1.2.3.4"
     html = login(client, w["anna"], follow=True).get_data(as_text=True)
-    assert "Te veel mislukte pogingen" in html or "Too many failed attempts" in html
+    assert "Te veel mislukte pogingen. Wacht 15 minuten en probeer het dan opnieuw." in html
 
 
 def test_a_signed_version_cannot_be_proposed_agreed_or_signed_again(app, w):
