@@ -117,3 +117,17 @@ def test_stored_numbers_are_shown_in_the_users_locale(app, locale, hours, amount
         html = str(form.hours())
         assert 'inputmode="decimal"' in html and 'type="text"' in html and f'value="{shown_hours}"' in html
         assert 'inputmode="numeric"' in str(form.count())
+
+
+@pytest.mark.parametrize(("locale", "message"), [("nl", "Dit getal is te groot."),
+                                                 ("en", "This number is too large.")])
+def test_a_number_too_long_to_be_meant_is_refused_not_a_server_error(app, locale, message):
+    # Found by fuzzing the catalogue form: forty nines in a group size answered 500.
+    form, ok = _form(app, locale, count="9" * 40, hours="9" * 40)
+    assert not ok and form.errors == {"count": [message], "hours": [message]}
+    assert _shown(app, locale, form, "count") == "9" * 40
+    form, ok = _form(app, locale, amount="0," + "1" * 40 if locale == "nl" else "0." + "1" * 40)
+    assert not ok and form.errors["amount"] == [{"nl": "Gebruik hoogstens 12 decimalen.",
+                                                 "en": "Use at most 12 decimals."}[locale]]
+    form, ok = _form(app, locale, count="9" * 12)
+    assert ok and form.count.data == int("9" * 12)

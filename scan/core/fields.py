@@ -29,6 +29,7 @@ from wtforms.widgets import DateInput, TextInput
 
 # A sign, digits and at most one separator with digits after it; spaces inside are not allowed.
 _NUMBER = re.compile(r"([+-]?)([0-9]+)(?:([.,])([0-9]+))?")
+MAX_DIGITS = 12  # whole-number digits a field reads
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})  # typographic minus, en dash
 
 
@@ -86,10 +87,13 @@ class LocaleDecimalField(Field):
                 raise ValueError(self._ambiguous())
             raise ValueError(self._not_a_number())
         sign, whole, separator, decimals = match.groups()
+        if len(whole.lstrip("0")) > MAX_DIGITS:
+            # Beyond any hours, money or group size; and more digits than Babel's formatting holds.
+            raise ValueError(_("This number is too large."))
         locale = _locale()
         if separator and separator == get_group_symbol(locale) and len(decimals) == 3:
             raise ValueError(self._ambiguous())
-        if decimals and self.places is not None and len(decimals.rstrip("0")) > self.places:
+        if decimals and len(decimals.rstrip("0")) > self._places():
             raise ValueError(self._too_many_decimals())
         # One form Babel reads in every locale: the locale's own decimal sign, no grouping.
         plain = f"{sign}{whole}" + (f".{decimals}" if decimals else "")
@@ -102,10 +106,13 @@ class LocaleDecimalField(Field):
         return _("Write the number without a thousands separator and with at most one decimal sign, "
                  "such as %(example)s.", example=format_number(Decimal("1250.5")))
 
+    def _places(self) -> int:
+        return MAX_DIGITS if self.places is None else self.places
+
     def _too_many_decimals(self) -> str:
         if self.places == 0:
             return str(self.message) if self.message else _("Enter a whole number.")
-        return ngettext("Use at most %(num)d decimal.", "Use at most %(num)d decimals.", self.places or 0)
+        return ngettext("Use at most %(num)d decimal.", "Use at most %(num)d decimals.", self._places())
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:
