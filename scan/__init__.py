@@ -24,7 +24,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = settings.engine_options(
-        str(app.config["SQLALCHEMY_DATABASE_URI"]), dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        str(app.config["SQLALCHEMY_DATABASE_URI"]), dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}),
+        float(app.config.get("DATABASE_STATEMENT_TIMEOUT_S") or 0),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from scan.regio.suppression import check_k

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import abort
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -53,6 +53,17 @@ class CreatedMixin:
 M = TypeVar("M")
 # Primary keys are INTEGER columns; a larger number in a URL names no row (and would overflow the driver).
 MAX_ID = 2**31 - 1
+
+
+def limit_statements(seconds: float) -> None:
+    """On PostgreSQL, the statements of the current transaction may run `seconds` each (0: no limit) instead
+    of the connection's DATABASE_STATEMENT_TIMEOUT_S, which holds again from the next transaction on
+    (SET LOCAL). On SQLite, which has no statement timeout, nothing happens."""
+    from scan.config import statement_timeout_ms
+    from scan.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"SET LOCAL statement_timeout = {statement_timeout_ms(seconds)}"))
 
 
 def load_or_404(model: type[M], ident: Any) -> M:

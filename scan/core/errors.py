@@ -29,12 +29,22 @@ RETRY_AFTER_SECONDS = 30
 _SQLITE_UNAVAILABLE = ("unable to open database", "database is locked", "disk i/o error")
 
 
+def is_statement_timeout(error: BaseException) -> bool:
+    """True when PostgreSQL cancelled a statement that ran past its time limit (DATABASE_STATEMENT_TIMEOUT_S,
+    or REGIO_COUNT_TIMEOUT_S for the regional count): a slow statement to fix, not an unreachable database."""
+    if not isinstance(error, DBAPIError) or error.connection_invalidated:
+        return False
+    return getattr(error.orig, "sqlstate", None) == "57014" and "statement timeout" in str(error.orig)
+
+
 def is_database_outage(error: BaseException) -> bool:
     """True when the error says the database is unreachable rather than that a statement was wrong."""
     if not isinstance(error, DBAPIError):
         return False
     if error.connection_invalidated:
         return True
+    if is_statement_timeout(error):
+        return False
     if not isinstance(error, (OperationalError, InterfaceError)):
         return False
     if isinstance(error.orig, sqlite3.Error):
@@ -118,6 +128,16 @@ def register(app: Flask) -> None:
     def database_error(error: DBAPIError) -> Response | tuple[str, int]:
         if is_database_outage(error):
             return database_unavailable(error)
+        if is_statement_timeout(error):
+            # Named as such, with the statement and where it ran: a plan or a lock wait to look into.
+            app.logger.error(
+                "statement cancelled by the statement timeout (DATABASE_STATEMENT_TIMEOUT_S = %s s): "
+                "answered 500, request id %s: %s",
+                app.config.get("DATABASE_STATEMENT_TIMEOUT_S"), _request_id(),
+                " ".join(str(error.statement or "").split())[:300], exc_info=error,
+            )
+            _rollback_quietly()
+            return render_template("errors/500.html"), 500
         return server_error(error)
 
     @app.errorhandler(Exception)

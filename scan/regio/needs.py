@@ -25,11 +25,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, literal, select, text, union_all
+from sqlalchemy import Select, and_, exists, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from scan.access import Role
 from scan.assessment.models import Answer, Scan, ScanRound, ScanStatus
+from scan.db import limit_statements
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
 from scan.organisation.models import Municipality, Team
@@ -127,9 +128,8 @@ def period_counts(region_id: int, first: date, last: date, *, section_order: Seq
                   item_order: Sequence[str] = ()) -> Counts:
     """Per team: people, and people with a goal / a gap per item, per leefgebied and level, per leefgebied.
     Two statements whatever the size of the region."""
-    timeout = _timeout()
-    if timeout and db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"SET LOCAL statement_timeout = {int(timeout * 1000)}"))
+    # Counting may take longer than the app's statements may (DATABASE_STATEMENT_TIMEOUT_S), but not for ever.
+    limit_statements(_timeout())
     people = counted_scans(region_id, first, last).cte("people")
     goals = _goals(people).cte("goals")
     gaps = _gaps(people, goals).cte("gaps")

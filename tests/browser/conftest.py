@@ -2,6 +2,12 @@
 
 Playwright never downloads a browser here; it starts /usr/bin/chromium. Without it the tests are
 skipped on a workstation and fail in CI (CI=true), where `.ci/run` installs it.
+
+They run on the SQLite pass only. What they check happens in the browser (keyboard paths, focus, scripts,
+accessibility with axe-core, what a form sends); the routes and the database work behind them are the same
+on both databases and are run on PostgreSQL by the rest of the suite (the route matrix, the fuzzed forms,
+the page tests), and concurrent requests on PostgreSQL by the production tests and the journey. Running
+them twice cost CI about a quarter of an hour.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from werkzeug.serving import make_server
 from scan.access import Role
 from scan.extensions import db
 from tests import factories
+from tests.conftest import database_backend
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,6 +41,19 @@ CHROMIUM_ARGS = [
 ]
 # Generous enough for a loaded CI machine, short enough that a missing element fails quickly.
 TIMEOUT_MS = 30_000  # generous: CI machines are shared and the demo-region pages are large
+
+
+HERE = Path(__file__).resolve().parent
+ON_ONE_DATABASE = "browser tests run on the SQLite pass only (why: tests/browser/conftest.py)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Marked at collection, so neither Chromium nor the live server starts on the PostgreSQL pass.
+    if database_backend() != "postgresql":
+        return
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.skip(reason=ON_ONE_DATABASE))
 
 
 def in_ci() -> bool:

@@ -724,6 +724,11 @@ def send_wrong_form(walk: Walker, world: World, wrong: WrongForm) -> None:
 # --- the tests ------------------------------------------------------------------------------------
 
 
+# Each sweep opens every page of every role: the longest tests of the suite (up to 82 s on a busy two-core
+# machine), given a little more than the suite's default time per test (pyproject.toml).
+pytestmark = pytest.mark.timeout(420)
+
+
 @pytest.mark.parametrize("lang", LANGUAGES, ids=SCREEN_IDS)
 def test_every_page_filled(app: Flask, walker: Any, lang: str) -> None:
     world = demo_world(app)

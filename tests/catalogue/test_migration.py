@@ -1,17 +1,13 @@
 """Migration e2c4a7b91d10: the one catalogue becomes one per region, on a database of its own.
 
 The database is built up to the revision before (d13e5c1f0a01) and filled with plain SQL, so the rows fit
-that schema whatever later migrations change. On SQLite a temporary file; with TEST_DATABASE_URL on
-PostgreSQL a schema of its own in that database, dropped afterwards.
+that schema whatever later migrations change (`migration_app` in tests/conftest.py: on SQLite a temporary
+file; with TEST_DATABASE_URL on PostgreSQL a schema of its own in that database, dropped afterwards).
 """
 
 from __future__ import annotations
 
-import tempfile
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,42 +15,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
-from scan import create_app
 from scan.extensions import db
-from tests.conftest import TEST_CONFIG, TEST_DATABASE_URL, database_backend
 
 BEFORE, AFTER = "d13e5c1f0a01", "e2c4a7b91d10"
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def migration_app() -> Iterator[Flask]:
-    """An app on an empty database of its own (not the suite's, which is at the newest revision)."""
-    if database_backend() == "postgresql":
-        schema = f"migration_{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(TEST_CONFIG["SQLALCHEMY_DATABASE_URI"])
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-        separator = "&" if "?" in TEST_DATABASE_URL else "?"
-        url = f"{TEST_CONFIG['SQLALCHEMY_DATABASE_URI']}{separator}options=-csearch_path%3D{schema}"
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-        try:
-            yield app
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
-            with admin.begin() as conn:
-                conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
-        return
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'migration.sqlite'}"
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-        yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _add(table: str, **values: Any) -> int:

@@ -1,7 +1,8 @@
 """Hypothesis settings for the fuzz tests: reproducible, quick, sized by FUZZ_EXAMPLES.
 
 The suite runs twice (SQLite, then PostgreSQL) on a two-core machine, so each test tries a few dozen
-examples; `FUZZ_EXAMPLES=500 FUZZ_NO_SHRINK=1 pytest tests/fuzz` searches harder by hand.
+examples; `FUZZ_EXAMPLES=500 FUZZ_NO_SHRINK=1 pytest --timeout=0 tests/fuzz` searches harder by hand
+(`--timeout=0` lifts the time limit per test of pyproject.toml for such a run).
 """
 
 from __future__ import annotations

@@ -46,7 +46,8 @@ def test_the_comment_with_agree_is_kept_and_shown_on_the_page_and_in_the_pdf(app
     assert lies.submit(f"{page}/beoordelen", {"decision": "send_back", "comment": "Voeg een termijn toe."}
                        ).status_code == 302
     assert anna.submit(f"{page}/voorstellen", page=page).status_code == 302
-    response = lies.submit(f"{page}/beoordelen", {"decision": "agree", "comment": " Mooi plan; let op je uren. "})
+    response = lies.submit(f"{page}/beoordelen",
+                           {"decision": "agree", "comment": " Mooi plan; let op je uren. "})
     assert response.status_code == 302
     assert _comment(app, pop_id) == (PopStatus.AGREED, "Mooi plan; let op je uren.")
 
