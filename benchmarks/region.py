@@ -37,8 +37,8 @@ from scan.kenniskaart.models import LEVEL_SPECIALISTISCH, SECTION_LEEFGEBIED, Se
 from scan.organisation.models import Municipality, Region, Team, team_leaders
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
 from scan.regio import periods, publish
+from scan.regio.exports.tables import VIEW_NAMES
 from scan.regio.models import Period, Publication, PublicationFile, PublicationPart
-from scan.regio.tables import VIEW_NAMES
 from scan.teamschouw.models import (
     Agreement,
     AgreementKind,
@@ -555,7 +555,8 @@ class Page:
     # A regional page or export: it reads the stored publication, so it must never read the tables the
     # counting reads (COUNTING_TABLES) and must stay within PUBLISHED_MAX_RATIO of its time at the small size.
     published: bool = False
-    # A regional export: its first request after publishing writes the file (scan.regio.files), later ones
+    # A regional export: its first request after publishing writes the file (scan.regio.exports.files),
+    # later ones
     # read it back. The run reports that first request's time as a note.
     kept: bool = False
 

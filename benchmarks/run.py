@@ -112,13 +112,13 @@ def prepare_schema(app: Flask, reset: bool) -> None:
 def start_builder(app: Flask, section: str | None) -> tuple[RegionBuilder, str]:
     from scan.assessment import queries
     from scan.auth.passwords import hash_password
+    from scan.catalogue.models import Training
+    from scan.catalogue.seed import seed_catalogue
     from scan.core.clock import today
     from scan.extensions import db
     from scan.kenniskaart.queries import current_version
     from scan.kenniskaart.services import ensure_default_kenniskaart
     from scan.organisation.services import create_region
-    from scan.pop.catalogue import seed_catalogue
-    from scan.pop.models import Training
 
     with app.app_context():
         ensure_default_kenniskaart()
@@ -364,7 +364,7 @@ def _published_checks(measured: Sequence[list[Measurement]], labels: Sequence[st
 
 
 def _kept_file_notes(measured: Sequence[list[Measurement]], labels: Sequence[str]) -> None:
-    """Each regional export's first request after publishing writes its file (scan.regio.files); the
+    """Each regional export's first request after publishing writes its file (scan.regio.exports.files); the
     medians above are of the later ones, which read it back. The one slow download, per size (not checked:
     rendering grows with the region)."""
     first = measured[0]

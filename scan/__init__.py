@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         float(app.config.get("DATABASE_STATEMENT_TIMEOUT_S") or 0),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    from scan.regio.suppression import check_k
+    from scan.regio.disclosure.suppression import check_k
 
     # Refuse to start with a k that would not protect anyone (below 3), rather than show small counts.
     check_k(app.config["REGIO_MIN_CELL"])
@@ -90,7 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from scan.regio import bp as regio_bp
     from scan.teams import bp as teams_bp
     from scan.teamschouw import bp as teamschouw_bp
-    from scan.teamschouw.member_routes import team_plan as team_plan_bp
+    from scan.teamschouw.members import bp as team_plan_bp
 
     for bp in (
         core_bp,

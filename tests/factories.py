@@ -126,7 +126,7 @@ def make_training(region: Region | int | None = None, code: str | None = None, *
     `fields` override title, provider, type, hours and the rest."""
     from decimal import Decimal
 
-    from scan.pop.models import Training, TrainingItem
+    from scan.catalogue.models import Training, TrainingItem
 
     region_id = region if isinstance(region, int) else (region or make_region()).id
     n = next(_seq)

@@ -32,10 +32,11 @@ from werkzeug.datastructures import MultiDict
 from scan.access import Role
 from scan.assessment.models import ScanEvent, ScanRound
 from scan.auth.models import User
+from scan.catalogue.models import Training
 from scan.core.clock import today
 from scan.extensions import db
 from scan.organisation.models import Municipality, Team
-from scan.pop.models import PopStatus, PopVersion, Training
+from scan.pop.models import PopStatus, PopVersion
 from scan.teamschouw.models import Agreement
 from tests.conftest import database_backend
 from tests.factories import login, make_user

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from scan.access import Role
+from scan.catalogue.models import Training
 from scan.extensions import db
-from scan.pop.models import Training
 from tests import vnu_jar
 from tests.conftest import database_backend
 from tests.factories import login

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from scan.catalogue.models import Training
 from scan.extensions import db
-from scan.pop.models import PopAction, Training
+from scan.pop.models import PopAction
 from tests.catalogue.test_catalogue import FORM, _world
 from tests.factories import login
 from tests.pop import world as pop_world

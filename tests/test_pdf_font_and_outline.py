@@ -14,8 +14,8 @@ import pytest
 from pypdf import PdfReader
 
 from scan.core.pdf import FONT_DIR, MISSING, printable
-from scan.pop.pdf import render_pop
-from scan.teamschouw.pdf import render_team_report
+from scan.pop.pdf.render import render_pop
+from scan.teamschouw.report.pdf import render_team_report
 from tests.pop.test_pdf import _plain as pop_data
 from tests.teamschouw.test_report import _plain_data as team_data
 

@@ -16,10 +16,11 @@ import pytest
 from flask import Flask
 
 from scan.access import Role
+from scan.catalogue.models import Training
 from scan.core.clock import today
 from scan.db import utcnow
 from scan.extensions import db
-from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion, Training
+from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
 from scan.regio import periods, publish
 from scan.regio.models import Period, Publication
 from scan.teamschouw.models import Agreement, TeamPriority

@@ -451,7 +451,8 @@ def _pop_rows(data: PersonalData, account: list[Any], lang: str) -> list[list[An
     """One row per POP action (every version), a goal without actions or a version without goals still
     gets one."""
     # Imported here: the labels live with the POP forms, and export stays free of the POP at import time.
-    from scan.pop.forms import ACTION_STATUS_LABELS, ACTION_TYPE_LABELS, VERSION_STATUS_LABELS
+    from scan.catalogue.activities import ACTION_TYPE_LABELS
+    from scan.pop.labels import ACTION_STATUS_LABELS, VERSION_STATUS_LABELS
 
     rows: list[list[Any]] = []
     for pop in data.pops:

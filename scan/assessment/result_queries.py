@@ -162,7 +162,8 @@ def event_records(user_id: int) -> dict[int, list[EventRecord]]:
 
 def pop_records(user_id: int) -> list[PopRecord]:
     """Every POP of the user with every version, goal and action (one query, flat rows folded here)."""
-    from scan.pop.models import Pop, PopAction, PopGoal, PopVersion, Training
+    from scan.catalogue.models import Training
+    from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
 
     agreed_by, signed_by, colleague = aliased(User), aliased(User), aliased(User)
     rows = db.session.execute(

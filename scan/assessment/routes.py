@@ -19,7 +19,8 @@ from scan.assessment.forms import (
     section_form,
 )
 from scan.assessment.models import NOTE_MAX_LENGTH, Scan, ScanRound, ScanStatus
-from scan.assessment.views import fill_form_from_answers, item_views
+from scan.assessment.view_models import fill_form_from_answers, item_views
+from scan.catalogue.activities import ACTION_TYPE_LABELS
 from scan.core import clock
 from scan.core.safety import whole_number
 from scan.db import load_or_404
@@ -27,8 +28,8 @@ from scan.extensions import db
 from scan.kenniskaart.models import Section
 from scan.organisation.models import Team
 from scan.pop import queries as pop_queries
-from scan.pop.forms import ACTION_STATUS_LABELS, ACTION_TYPE_LABELS
-from scan.pop.versions import version_with_content
+from scan.pop.labels import ACTION_STATUS_LABELS
+from scan.pop.loading import version_with_content
 
 
 def _own_round(round_id: int) -> ScanRound:

@@ -101,7 +101,7 @@ def _export_filter() -> queries.AuditFilter:
 @bp.get("/export.csv")
 @require(Role.BEHEERDER)
 def export_csv() -> Response:
-    from scan.catalogue.io import write_csv  # here: scan.catalogue imports half the app
+    from scan.core.files import write_csv  # here: scan.catalogue imports half the app
 
     chosen = _export_filter()
     header, rows = _export_rows(chosen)
@@ -113,7 +113,7 @@ def export_csv() -> Response:
 @bp.get("/export.xlsx")
 @require(Role.BEHEERDER)
 def export_xlsx() -> Response:
-    from scan.catalogue.io import write_xlsx
+    from scan.core.files import write_xlsx
 
     chosen = _export_filter()
     header, rows = _export_rows(chosen)

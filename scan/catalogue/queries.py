@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from scan.catalogue.models import Training
 from scan.extensions import db
 from scan.kenniskaart.models import Item
 from scan.kenniskaart.queries import current_version
 from scan.organisation.models import Region
-from scan.pop.models import Training
 
 FILTERS = ("active", "inactive", "all")
 

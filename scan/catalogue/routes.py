@@ -21,13 +21,14 @@ from werkzeug.wrappers import Response as BaseResponse
 from scan.access import Role, require
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
-from scan.catalogue import bp, io, queries, services
+from scan.catalogue import bp, queries, services
 from scan.catalogue.forms import ActiveForm, ConfirmImportForm, ImportForm, TrainingForm
+from scan.catalogue.models import Training
 from scan.catalogue.permissions import can_manage_catalogue, can_manage_region_catalogue, can_manage_training
+from scan.core import files as io
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.organisation.models import Region
-from scan.pop.models import Training
 
 MANAGERS = (Role.REGIOCOORDINATOR, Role.BEHEERDER)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from scan.catalogue.activities import ACTION_TYPE_LABELS, TRAINING_TYPES
+from scan.catalogue.models import Training, TrainingItem
 from scan.extensions import db
-from scan.pop.forms import ACTION_TYPE_LABELS
-from scan.pop.models import TRAINING_TYPES, Training, TrainingItem
 
 LEVELS = ("algemeen", "specialistisch")
 LEVEL_LABELS: dict[str, Any] = {

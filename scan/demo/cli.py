@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from scan.access import role_label
+from scan.catalogue.seed import seed_catalogue
 from scan.core.cli_util import CommandGroup, fail
 from scan.core.clock import today
 from scan.demo import seed
@@ -14,7 +15,6 @@ from scan.demo.pops import seed_demo_pops
 from scan.demo.publications import seed_demo_publications
 from scan.demo.rounds import seed_demo_rounds
 from scan.extensions import db
-from scan.pop.catalogue import seed_catalogue
 
 
 @click.group("demo", cls=CommandGroup, help="The fictional demo region (Regio Lindewaard).")

@@ -36,10 +36,11 @@ from sqlalchemy import select
 from scan.access import Role
 from scan.assessment.models import Answer, Scan, ScanRound, ScanStatus
 from scan.auth.models import User
+from scan.catalogue.models import Training, TrainingItem
 from scan.extensions import db
 from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_GENERIC, Item, Section
 from scan.organisation.models import Municipality, Team, team_leaders
-from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion, Training, TrainingItem
+from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
 
 SEED = "lindewaard-pop"
 POP_SHARE = 0.85  # of a closed round's submitted professionals

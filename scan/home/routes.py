@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from scan.access import Role, require
 from scan.assessment import queries as assessment_queries
+from scan.catalogue.activities import ACTION_TYPE_LABELS
 from scan.core import clock
 from scan.home import bp
 from scan.pop import queries as pop_queries
-from scan.pop.forms import ACTION_TYPE_LABELS
 
 
 @bp.get("/mijn")

@@ -494,7 +494,7 @@ def workbook_sheets(data: Mapping[str, Any]) -> list[tuple[str, list[str], list[
 
 
 def write_xlsx(data: Mapping[str, Any]) -> bytes:
-    from scan.catalogue.io import Sheet, write_workbook
+    from scan.core.files import Sheet, write_workbook
 
     return write_workbook([Sheet(title, header, rows, bold_header=True)
                            for title, header, rows in workbook_sheets(data)])

@@ -2,4 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("pop", __name__)
 
-from scan.pop import leader_routes, pdf_routes, routes, signing_routes  # noqa: E402, F401
+from scan.pop import routes  # noqa: E402, F401
+from scan.pop.leader import routes as leader_routes  # noqa: E402, F401
+from scan.pop.pdf import routes as pdf_routes  # noqa: E402, F401
+from scan.pop.signing import routes as signing_routes  # noqa: E402, F401

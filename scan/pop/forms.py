@@ -16,43 +16,16 @@ from wtforms import Field, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from scan.catalogue.activities import ACTION_TYPE_LABELS
 from scan.core.fields import DateField, LocaleDecimalField
-from scan.pop.models import ACTION_STATUSES, ACTION_TYPES, PopStatus
+from scan.pop.labels import ACTION_STATUS_LABELS
 
 DESCRIPTION_MAX_LENGTH = 1000
 REFLECTION_MAX_LENGTH = 2000
 MAX_HOURS = Decimal("999")
 
-ACTION_TYPE_LABELS: dict[str, Any] = {
-    "training": _l("Training"),
-    "e-learning": _l("E-learning"),
-    "intervisie": _l("Peer consultation (intervisie)"),
-    "meelopen": _l("Job shadowing (meelopen)"),
-    "coaching": _l("Coaching"),
-    "casuistiek": _l("Case discussion (casuïstiekbespreking)"),
-    "zelfstudie": _l("Self-study"),
-}
-ACTION_STATUS_LABELS: dict[str, Any] = {
-    "gepland": _l("planned"),
-    "bezig": _l("in progress"),
-    "afgerond": _l("done"),
-    "vervallen": _l("dropped"),
-}
-REASON_KIND_LABELS: dict[str, Any] = {
-    "team_priority": _l("team priority"),
-    "ambition": _l("your own ambition"),
-    "own": _l("own goal"),
-}
-VERSION_STATUS_LABELS: dict[str, Any] = {
-    PopStatus.DRAFT: _l("Draft"),
-    PopStatus.PROPOSED: _l("Proposed to the team leader"),
-    PopStatus.RETURNED: _l("Sent back by the team leader"),
-    PopStatus.AGREED: _l("Agreed, waiting for signatures"),
-    PopStatus.SIGNED: _l("Signed"),
-}
 # Actions with a colleague: the picker suggests the team's vraagbaak colleagues for these.
 COLLEAGUE_TYPES = ("meelopen", "coaching")
-assert set(ACTION_TYPE_LABELS) == set(ACTION_TYPES) and set(ACTION_STATUS_LABELS) == set(ACTION_STATUSES)
 
 
 class MaxChars:

@@ -12,13 +12,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from scan.assessment import queries as assessment_queries
 from scan.assessment.models import Scan, ScanRound, ScanStatus
 from scan.auth.models import User
+from scan.catalogue.models import Training, TrainingItem
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
 from scan.organisation.models import Municipality, Team
 from scan.pop import proposals
-from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion, Training, TrainingItem
-from scan.teamschouw import plan_queries
+from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
 from scan.teamschouw.models import Agreement, AgreementKind, ConsentStatus
+from scan.teamschouw.plan import queries as plan_queries
 from scan.teamschouw.queries import agreed_levels
 
 DUE_WITHIN_DAYS = 14

@@ -18,6 +18,8 @@ from wtforms.fields.choices import SelectChoice
 
 from scan.access import Role, require
 from scan.auth.models import User
+from scan.catalogue.activities import ACTION_TYPE_LABELS
+from scan.catalogue.models import Training
 from scan.core import clock
 from scan.core.fields import format_number
 from scan.core.safety import whole_number
@@ -26,21 +28,11 @@ from scan.extensions import db
 from scan.i18n import localized
 from scan.kenniskaart.models import Item, Section
 from scan.pop import bp, proposals, queries, services
-from scan.pop.forms import (
-    ACTION_STATUS_LABELS,
-    ACTION_TYPE_LABELS,
-    COLLEAGUE_TYPES,
-    REASON_KIND_LABELS,
-    VERSION_STATUS_LABELS,
-    ActionForm,
-    AdoptForm,
-    ButtonForm,
-    GoalForm,
-    ProgressForm,
-)
-from scan.pop.models import Pop, PopAction, PopGoal, PopVersion, Training
+from scan.pop.forms import COLLEAGUE_TYPES, ActionForm, AdoptForm, ButtonForm, GoalForm, ProgressForm
+from scan.pop.labels import ACTION_STATUS_LABELS, REASON_KIND_LABELS, VERSION_STATUS_LABELS
+from scan.pop.loading import latest_version, load_pop, version_with_content
+from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
 from scan.pop.permissions import can_edit_plan, can_update_progress
-from scan.pop.versions import latest_version, load_pop, version_with_content
 
 LABELS = {
     "action_types": ACTION_TYPE_LABELS,

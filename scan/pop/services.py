@@ -16,20 +16,13 @@ from flask_babel import gettext as _
 
 from scan.assessment.models import ScanRound
 from scan.auth.models import User
+from scan.catalogue.activities import ACTION_TYPE_LABELS, ACTION_TYPES
+from scan.catalogue.models import Training
 from scan.db import utcnow
 from scan.extensions import db
 from scan.kenniskaart.models import Item
-from scan.pop.forms import ACTION_TYPE_LABELS, COLLEAGUE_TYPES
-from scan.pop.models import (
-    ACTION_STATUSES,
-    ACTION_TYPES,
-    Pop,
-    PopAction,
-    PopGoal,
-    PopStatus,
-    PopVersion,
-    Training,
-)
+from scan.pop.forms import COLLEAGUE_TYPES
+from scan.pop.models import ACTION_STATUSES, Pop, PopAction, PopGoal, PopStatus, PopVersion
 from scan.pop.proposals import AMBITION, OWN, TEAM_PRIORITY, Proposal
 from scan.pop.queries import catalogue_region_id, submitted_scan
 from scan.pop.reasons import ambition_sentence

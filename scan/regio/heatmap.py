@@ -11,8 +11,8 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from scan.i18n import whole_number_formatter
+from scan.regio.disclosure.suppression import Cell
 from scan.regio.overview import CountRow, LeefgebiedTable, SectionLabel
-from scan.regio.suppression import Cell
 
 # Four blue steps plus white for 0; text colours with a contrast of at least 4.5:1 on each (see the macro).
 FILLS = ("#ffffff", "#deebf7", "#9ecae1", "#4292c6", "#08519c")

@@ -92,7 +92,8 @@ class PublicationPart(Base):
 
 
 class PublicationFile(Base):
-    """An export of a publication written once and kept (scan.regio.files): the figures never change, so
+    """An export of a publication written once and kept (scan.regio.exports.files): the figures never
+    change, so
     the file only changes when what else is in it does (the catalogue, the Kenniskaart's titles, the
     trends); `fingerprint` says which of those it was written with."""
 

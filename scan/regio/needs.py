@@ -35,7 +35,7 @@ from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
 from scan.organisation.models import Municipality, Team
 from scan.pop.models import Pop, PopGoal, PopStatus, PopVersion
-from scan.regio.linked import ALL, GAP, GOAL, Counts, TeamCount
+from scan.regio.disclosure.linked import ALL, GAP, GOAL, Counts, TeamCount
 from scan.teamschouw.models import Calibration
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scan.regio.linked import ALL, GAP, GOAL, MEASURES, i_key, it_key, s_key, st_key
-from scan.regio.suppression import OTHER, Cell, Suppressed
+from scan.regio.disclosure.linked import ALL, GAP, GOAL, MEASURES, i_key, it_key, s_key, st_key
+from scan.regio.disclosure.suppression import OTHER, Cell, Suppressed
 
 __all__ = ["GAP", "GOAL", "MEASURES"]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from scan.regio.linked import ALL, MEASURES, VIEWS, s_key
+from scan.regio.disclosure.linked import ALL, MEASURES, VIEWS, s_key
 
 META = "meta"
 _COLUMNS = ("k", "sections", "section_levels", "items", "item_meta")
@@ -31,7 +31,8 @@ def scope(municipality_id: int) -> str:
 
 
 def _group_of(position: str) -> str:
-    """The group key of a position (see scan.regio.linked: s|m|level|group|section, st|m|view|group,
+    """The group key of a position (see scan.regio.disclosure.linked: s|m|level|group|section,
+    st|m|view|group,
     i|m|group|item, it|m|view|group)."""
     fields = position.split("|")
     return fields[2] if fields[0] == "i" else fields[3]

@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from scan.regio.disclosure.suppression import Cell
 from scan.regio.overview import GAP, GOAL, ItemLabel, ItemRow, Overview, SectionLabel
-from scan.regio.suppression import Cell
 
 
 @dataclass(frozen=True)

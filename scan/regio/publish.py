@@ -1,8 +1,10 @@
 """Publishing a period: count once, suppress once, audit once, store. Never commits (the caller does).
 
 `publish(period, actor)` counts the period (scan.regio.needs), lays every number out as linked positions
-(scan.regio.linked), suppresses them together and audits the result with an integer program over this
-publication and the earlier publications of the same period (scan.regio.protection, scan.regio.audit), and
+(scan.regio.disclosure.linked), suppresses them together and audits the result with an integer program over
+this
+publication and the earlier publications of the same period (scan.regio.disclosure.protection,
+scan.regio.disclosure.audit), and
 stores the shown figures with the audit's outcome. Two servers publishing the same period at once: the
 second insert of the same (period, number) fails on the unique constraint and the caller rolls back.
 """
@@ -23,10 +25,10 @@ from scan.audit.services import record
 from scan.auth.models import User
 from scan.extensions import db
 from scan.regio import needs, queries
-from scan.regio.linked import Linked, build
+from scan.regio.disclosure.linked import Linked, build
+from scan.regio.disclosure.protection import CannotProtect, protect
 from scan.regio.models import Period, Publication, PublicationPart
 from scan.regio.parts import split
-from scan.regio.protection import CannotProtect, protect
 
 
 class AlreadyPublishing(Exception):

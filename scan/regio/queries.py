@@ -6,12 +6,12 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from scan.catalogue.models import Training, training_item_code
 from scan.extensions import db
 from scan.i18n import localized
 from scan.kenniskaart.models import Item, Section
 from scan.kenniskaart.queries import current_version
 from scan.organisation.models import Municipality
-from scan.pop.models import Training, training_item_code
 from scan.regio.overview import ItemLabel, Labels, SectionLabel
 from scan.regio.plan import Offer
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scan.regio import queries, services
+from scan.regio.disclosure.suppression import Cell
 from scan.regio.models import Publication
 from scan.regio.overview import MEASURES, SectionLabel, from_publication
-from scan.regio.suppression import Cell
 
 LAST = 3
 

@@ -12,7 +12,7 @@ from scan.db import load_or_404
 from scan.organisation import queries
 from scan.organisation.models import Team
 from scan.organisation.permissions import can_view_team
-from scan.pop.leader_queries import leads_team
+from scan.pop.leader.queries import leads_team
 from scan.teams import bp
 
 

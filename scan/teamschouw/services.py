@@ -20,7 +20,6 @@ from scan.core.safety import whole_number
 from scan.db import utcnow
 from scan.extensions import db
 from scan.kenniskaart.models import SECTION_LEEFGEBIED, Item, Section
-from scan.teamschouw import plan_queries
 from scan.teamschouw.models import (
     Agreement,
     AgreementKind,
@@ -29,6 +28,7 @@ from scan.teamschouw.models import (
     TeamPriority,
     TeamSession,
 )
+from scan.teamschouw.plan import queries as plan_queries
 
 REASON_MAX_LENGTH = 1000
 GROW_TEXT_MAX_LENGTH = 300

@@ -12,8 +12,9 @@ import pytest
 
 from scan.access import Role
 from scan.audit import actions
+from scan.catalogue.models import Training, TrainingItem
 from scan.extensions import db
-from scan.pop.models import PopStatus, Training, TrainingItem
+from scan.pop.models import PopStatus
 from tests.audit.helpers import events, one
 from tests.factories import PASSWORD, login, make_kenniskaart, make_region, make_round, make_scan, make_user
 from tests.pop.world import build as pop_world

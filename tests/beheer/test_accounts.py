@@ -14,7 +14,7 @@ from scan.audit.models import AuditEvent
 from scan.auth import sessions
 from scan.auth.models import User, UserSession
 from scan.auth.passwords import password_problem, verify_password
-from scan.beheer import accounts_services as services
+from scan.beheer.accounts import services
 from scan.extensions import db
 from scan.pop.models import Pop
 from tests.factories import login, make_region, make_round, make_scan, make_team, make_user

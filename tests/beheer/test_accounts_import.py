@@ -15,7 +15,7 @@ from scan.audit import actions
 from scan.audit.models import AuditEvent
 from scan.auth.models import User
 from scan.auth.passwords import verify_password
-from scan.beheer import accounts_services as services
+from scan.beheer.accounts import services
 from scan.extensions import db
 from tests.factories import login, make_municipality, make_region, make_team, make_user
 

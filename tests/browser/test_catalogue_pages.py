@@ -14,8 +14,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from scan.access import Role
+from scan.catalogue.models import Training, TrainingItem
 from scan.extensions import db
-from scan.pop.models import Training, TrainingItem
 from tests import factories
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_pop_keyboard import in_menu

@@ -33,12 +33,13 @@ from sqlalchemy import select
 
 from scan.access import Role
 from scan.assessment.models import Scan, ScanRound
+from scan.catalogue.models import Training, TrainingItem
 from scan.core.clock import today
 from scan.extensions import db
 from scan.kenniskaart.models import Item
 from scan.organisation.models import Team
-from scan.pop import signing
-from scan.pop.models import Pop, PopGoal, PopStatus, PopVersion, Training, TrainingItem
+from scan.pop.models import Pop, PopGoal, PopStatus, PopVersion
+from scan.pop.signing import services as signing
 from scan.regio import periods
 from scan.teamschouw.models import Calibration, TeamPriority
 from tests import factories

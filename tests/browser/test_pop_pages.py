@@ -18,8 +18,8 @@ from scan.auth.models import User
 from scan.core.clock import today
 from scan.extensions import db
 from scan.organisation.models import Team
-from scan.pop import signing
 from scan.pop.models import Pop, PopAction, PopStatus
+from scan.pop.signing import services as signing
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_scan_pages import assert_error_page, log_in_as, post_and_wait, visit
 from tests.factories import PASSWORD, make_round, make_scan

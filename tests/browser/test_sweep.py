@@ -38,6 +38,7 @@ from scan.access import Role
 from scan.assessment import queries as assessment_queries
 from scan.assessment.models import NOTE_MAX_LENGTH, Scan, ScanRound, ScanStatus
 from scan.auth.models import User
+from scan.catalogue.models import Training
 from scan.core.clock import today
 from scan.demo import plan as demo_plan
 from scan.extensions import db
@@ -45,10 +46,10 @@ from scan.kenniskaart.models import SECTION_LEEFGEBIED
 from scan.kenniskaart.queries import current_version
 from scan.kenniskaart.services import ensure_default_kenniskaart
 from scan.organisation.models import Municipality, Team
-from scan.pop import signing
-from scan.pop.models import Pop, PopStatus, Training
-from scan.teamschouw import plan_queries
+from scan.pop.models import Pop, PopStatus
+from scan.pop.signing import services as signing
 from scan.teamschouw import services as teamschouw
+from scan.teamschouw.plan import queries as plan_queries
 from tests import factories
 from tests.browser.conftest import AXE_OPTIONS, TIMEOUT_MS, LiveServer, log_in, switch_language
 from tests.browser.test_beheer_kenniskaart import BROKEN_YAML

@@ -13,8 +13,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from scan.access import Role
+from scan.catalogue.models import Training, TrainingItem
 from scan.extensions import db
-from scan.pop.models import Training, TrainingItem
 from tests.factories import login, make_kenniskaart, make_region, make_user
 
 PAYLOAD_RE = re.compile(r'name="payload"[^>]*value="([^"]+)"')

@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from scan.access import Role
+from scan.catalogue.models import Training
 from scan.extensions import db
-from scan.pop.models import Training
 from tests.factories import login, make_kenniskaart, make_region, make_training, make_user
 
 PAYLOAD_RE = re.compile(r'name="payload"[^>]*value="([^"]+)"')

@@ -10,14 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from scan.assessment.models import Scan, ScanRound, ScanStatus
+from scan.catalogue.models import Training, TrainingItem
+from scan.catalogue.seed import seed_catalogue
 from scan.demo import seed
 from scan.demo.pops import THEMES, PopsSummary, seed_demo_pops
 from scan.demo.rounds import seed_demo_rounds
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
 from scan.kenniskaart.services import ensure_default_kenniskaart
-from scan.pop.catalogue import seed_catalogue
-from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion, Training, TrainingItem
+from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
 from scan.pop.permissions import is_team_leader_of
 
 TODAY = date(2027, 3, 15)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from scan.assessment.models import Scan, ScanRound, ScanStatus
+from scan.catalogue.seed import seed_catalogue
 from scan.demo import seed
 from scan.demo.pops import seed_demo_pops
 from scan.demo.publications import seed_demo_publications
@@ -16,7 +17,6 @@ from scan.demo.rounds import seed_demo_rounds
 from scan.extensions import db
 from scan.kenniskaart.services import ensure_default_kenniskaart
 from scan.organisation.models import Team
-from scan.pop.catalogue import seed_catalogue
 from scan.regio import services
 from scan.regio.models import Period, Publication
 from tests.factories import login

@@ -9,8 +9,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from scan.access import Role
+from scan.catalogue.models import Training
 from scan.extensions import db
-from scan.pop.models import Training
 from tests.factories import make_kenniskaart, make_user
 from tests.fuzz.helpers import (
     fields,

@@ -20,8 +20,8 @@ from scan.core.clock import today
 from scan.extensions import db
 from scan.organisation.models import Team
 from scan.regio import periods, publish
+from scan.regio.exports.tables import VIEW_NAMES
 from scan.regio.models import PublicationFile
-from scan.regio.tables import VIEW_NAMES
 from tests.factories import make_scan, make_user
 from tests.fuzz.helpers import date, fields, number, one_of_or_any, query, send_and_check, text
 from tests.teamschouw.plan_world import base
@@ -29,7 +29,8 @@ from tests.teamschouw.plan_world import base
 # An export is recorded in the audit log: that is its purpose.
 EXPORT_RECORD = ("audit_event",)
 # The regional pages read a stored publication: a view of them writes nothing at all, an export its audit
-# event and, the first time its selection is downloaded, its kept file (scan.regio.files; at most one; none
+# event and, the first time its selection is downloaded, its kept file (scan.regio.exports.files; at most
+# one; none
 # for a filter with errors: tests/regio/test_kept_files.py).
 REGIO_EXPORT_WRITES = (*EXPORT_RECORD, "regio_publication_file")
 REGIO_VIEWS = ("/regio/behoefte", "/regio/behoefte/items", "/regio/scholingsplan")

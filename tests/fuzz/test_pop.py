@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scan.pop.models import ACTION_STATUSES, ACTION_TYPES, PopStatus
+from scan.catalogue.activities import ACTION_TYPES
+from scan.pop.models import ACTION_STATUSES, PopStatus
 from tests.factories import PASSWORD
 from tests.fuzz.helpers import date, fields, fuzz_post, number, one_of_or_any, text
 from tests.pop.world import make_pop

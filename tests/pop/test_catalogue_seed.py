@@ -7,12 +7,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from scan.catalogue.activities import TRAINING_TYPES
+from scan.catalogue.models import Training, TrainingItem
+from scan.catalogue.seed import CATALOGUE, seed_catalogue
 from scan.extensions import db
 from scan.kenniskaart.models import Item
 from scan.kenniskaart.queries import current_version
 from scan.kenniskaart.services import ensure_default_kenniskaart
-from scan.pop.catalogue import CATALOGUE, seed_catalogue
-from scan.pop.models import TRAINING_TYPES, Training, TrainingItem
 from tests.factories import make_kenniskaart, make_region
 
 # The outline's deliberate gaps: items without any offer, so "no offer → ask a colleague" gets exercised.

@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from scan.catalogue.models import Training
 from scan.core.clock import today
 from scan.extensions import db
 from scan.organisation.models import Team
 from scan.pop import services
-from scan.pop.models import Pop, PopAction, PopGoal, PopVersion, Training
+from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
 from scan.pop.services import PopError
 from tests.factories import login, make_training
 from tests.pop import world as pop_world

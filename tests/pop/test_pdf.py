@@ -15,7 +15,7 @@ from scan.access import Role
 from scan.assessment.models import ScanRound
 from scan.extensions import db
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
-from scan.pop.pdf import ActionRow, GoalRow, PopPdfData, Signature, render_pop, totals
+from scan.pop.pdf.render import ActionRow, GoalRow, PopPdfData, Signature, render_pop, totals
 from tests.factories import login, make_team, make_user
 from tests.pop.world import build, english
 

@@ -335,7 +335,7 @@ def test_fixed_number_of_queries_on_detail_and_mine(app, w, count_queries, statu
 def _grow_catalogue_and_team(app, w):
     """Nine more active catalogue entries (some for GC01) and four more vraagbaak colleagues in the team."""
     from scan.access import Role
-    from scan.pop.models import Training, TrainingItem
+    from scan.catalogue.models import Training, TrainingItem
     from scan.teamschouw.models import Agreement, AgreementKind, ConsentStatus
     from tests.factories import make_user
 

@@ -19,7 +19,7 @@ from scan.auth.models import User
 from scan.extensions import db
 from scan.pop.models import Pop, PopGoal, PopStatus, PopVersion
 from scan.pop.reasons import reason_sentence
-from scan.pop.signing import start_new_version
+from scan.pop.signing.services import start_new_version
 from tests.factories import login
 from tests.pop import world as pop_world
 from tests.pop.world import english

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from scan.auth.models import LoginFailure, User
 from scan.extensions import db
-from scan.pop import signing
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
+from scan.pop.signing import services as signing
 from tests.factories import PASSWORD, login
 from tests.pop.world import build, english, make_pop, pop_counts, snapshot
 

@@ -23,10 +23,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from scan.catalogue.models import Training, TrainingItem
 from scan.core.clock import today as clock_today
 from scan.extensions import db
 from scan.organisation.models import Team
-from scan.pop.models import Pop, PopAction, PopGoal, PopVersion, Training, TrainingItem
+from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
 from scan.teamschouw.models import Agreement, AgreementKind, ConsentStatus, TeamPriority
 from tests.teamschouw import plan_world
 from tests.teamschouw.plan_world import english  # noqa: F401  (re-exported for the POP tests)

@@ -2,7 +2,7 @@
 
 The attacker holds every file the regional coordinator can download (each CSV view and the XLSX, for every
 publication, municipality filter and level filter) and nothing else. It does not use the app's own layout of
-positions and relations (scan.regio.linked, audit, protection): it reads the cells by their labels
+positions and relations (scan.regio.disclosure.linked, audit, protection): it reads the cells by their labels
 (municipality names, team codes, leefgebied and item codes, the filter it asked for) and writes down, by
 itself, what the numbers mean:
 

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from scan.auth.models import User
+from scan.catalogue.seed import seed_catalogue
 from scan.demo import seed
 from scan.demo.pops import seed_demo_pops
 from scan.demo.rounds import seed_demo_rounds
 from scan.extensions import db
 from scan.kenniskaart.services import ensure_default_kenniskaart
 from scan.organisation.models import Region
-from scan.pop.catalogue import seed_catalogue
 
 # The demo's closed round (autumn 2026) lies in PERIOD; its open round (spring 2027) does not.
 DEMO_TODAY = date(2027, 3, 15)
@@ -53,11 +53,12 @@ _PROTECTED: dict[str, Any] = {}
 
 
 def _memo_protect(linked: Any, earlier: Any = (), shown_before: Any = ()) -> Any:
-    """scan.regio.protection.protect, remembered per set of figures for the length of the test run: the
+    """scan.regio.disclosure.protection.protect, remembered per set of figures for the length of the test
+    run: the
     page tests publish the same demo period again and again, and the audit itself is tested on its own."""
     import json
 
-    from scan.regio.protection import protect
+    from scan.regio.disclosure.protection import protect
 
     earlier, shown_before = list(earlier), list(shown_before)
     key = json.dumps([sorted(linked.values.items()), [sorted(e.items()) for e in earlier],
@@ -104,9 +105,10 @@ def small_numbers(values: list[Any], k: int = 5) -> list[Any]:
 
 def counts_of(teams: list[Any], goals: dict[tuple[str, str], int], gaps: dict[tuple[str, str], int],
               labels: Any) -> Any:
-    """Counts for teams (scan.regio.linked.TeamCount) from per (team code, item code) numbers. The people
+    """Counts for teams (scan.regio.disclosure.linked.TeamCount) from per (team code, item code) numbers.
+    The people
     per leefgebied are taken as the sum over its items (as if nobody had a need on two items of one)."""
-    from scan.regio.linked import ALL, Counts
+    from scan.regio.disclosure.linked import ALL, Counts
 
     by_code = {t.team_code: t for t in teams}
     meta = {i.code: (i.section_code, i.level_kind) for i in labels.items}
@@ -136,9 +138,9 @@ def publish_pure(counts: Any, k: int = 5) -> dict[str, Any]:
     read it back: from its stored parts, every municipality (scan.regio.parts.whole)."""
     import json
 
-    from scan.regio.linked import build
+    from scan.regio.disclosure.linked import build
+    from scan.regio.disclosure.protection import protect
     from scan.regio.parts import whole
-    from scan.regio.protection import protect
     from scan.regio.publish import payload
 
     linked = build(counts, k)

@@ -7,7 +7,7 @@ cannot be pinned to N; no visible count of people equals the size of its group (
 number of professionals is 1..k−1.
 
 The attacker (tests/regio/attacker.py) reads the files by their labels and builds its own integer program
-from what the tables mean; it never uses scan.regio.linked, audit or protection. The true values
+from what the tables mean; it never uses scan.regio.disclosure.linked, audit or protection. The true values
 (Publication.truth, or the publication's values for the random regions) are only looked up for figures the
 attacker identified from the labels, to judge its intervals.
 
@@ -47,9 +47,9 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
-from scan.regio.linked import Counts, TeamCount
+from scan.regio.disclosure.linked import Counts, TeamCount
+from scan.regio.disclosure.protection import CannotProtect
 from scan.regio.parts import whole
-from scan.regio.protection import CannotProtect
 from tests.regio import attacker
 from tests.regio.attacker import ALL, GAP, GOAL, LEVELS, Download, Key, Reading
 from tests.regio.conftest import DEMO_TODAY
@@ -236,7 +236,8 @@ def published(counts: Counts, earlier: dict | None = None) -> tuple[dict, dict[s
     """The app's pure publication as scan.regio.publish.publish does it: lay out (a correction keeps the
     earlier publication's grouping), suppress together with the earlier publication (its true values and
     what it showed); (payload, truth)."""
-    from scan.regio import linked, protection, publish
+    from scan.regio import publish
+    from scan.regio.disclosure import linked, protection
 
     if earlier is None:
         lk = linked.build(counts, K)
@@ -255,7 +256,7 @@ def view_downloads(name: str, payload: dict, labels: Any, municipality_ids: list
     `every_filter`: every level for the whole region and every municipality at all levels (a municipality
     at one level shows only figures those two show as well)."""
     from scan.regio import queries, services
-    from scan.regio.tables import About, build_views
+    from scan.regio.exports.tables import About, build_views
 
     monkeypatch.setattr(queries, "labels", lambda: labels)
     data = whole(payload)  # as the exports read it: from the stored parts
@@ -357,7 +358,8 @@ def test_attacker_recovers_what_weak_suppression_leaves(app_ctx: Flask,
     """The attack is not toothless: published with the small cells hidden and nothing else (no
     complementary suppression, no audit), it finds small counts and whole groups, and every interval it
     gives holds the true value."""
-    from scan.regio import linked, publish
+    from scan.regio import publish
+    from scan.regio.disclosure import linked
 
     found = regions = 0
     for seed in range(10):
@@ -595,7 +597,7 @@ def _text(value: Any) -> Any:
 def download(client: Any, publication: str, municipality: str | None, level: str,
              periods: dict[str, str]) -> Download:
     """Every CSV view and the XLSX of one selection; the two must hold the same cells."""
-    from scan.regio.tables import VIEW_NAMES
+    from scan.regio.exports.tables import VIEW_NAMES
 
     args = {"publication": publication}
     if municipality:
@@ -724,7 +726,7 @@ def load_demo(app: Flask, monkeypatch: pytest.MonkeyPatch, *, demo_publications:
     from tests.regio.conftest import load_demo_region
 
     monkeypatch.setattr("scan.core.clock.today", lambda: DEMO_TODAY)
-    monkeypatch.setattr("scan.regio.export_routes.today", lambda: DEMO_TODAY)
+    monkeypatch.setattr("scan.regio.exports.routes.today", lambda: DEMO_TODAY)
     with context(app):
         region_id = load_demo_region(DEMO_TODAY).region_id
         if demo_publications:

@@ -20,14 +20,14 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from scan.access import Role
+from scan.catalogue.models import Training
 from scan.extensions import db
 from scan.organisation.models import Municipality
-from scan.pop.models import Training
 from scan.regio import periods, publish, queries, services
+from scan.regio.disclosure.suppression import Suppressed
 from scan.regio.forms import filter_form
 from scan.regio.models import Publication
 from scan.regio.overview import GAP, GOAL, from_publication
-from scan.regio.suppression import Suppressed
 from tests.factories import PASSWORD, login, make_region, make_user
 from tests.regio.conftest import (
     DEMO_TODAY,
@@ -90,7 +90,7 @@ def demo_region(app: Flask) -> DemoRegion:
 
 @pytest.fixture
 def coordinator(client: Any, demo_region: DemoRegion, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr("scan.regio.export_routes.today", lambda: DEMO_TODAY)
+    monkeypatch.setattr("scan.regio.exports.routes.today", lambda: DEMO_TODAY)
     assert login(client, *COORDINATOR).status_code == 302
     return client
 

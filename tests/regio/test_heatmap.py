@@ -8,8 +8,8 @@ from typing import Any
 from flask_babel import force_locale
 
 from scan.regio import heatmap
+from scan.regio.disclosure.suppression import Suppressed
 from scan.regio.overview import CountRow, LeefgebiedTable, MunicipalityBlock, SectionLabel
-from scan.regio.suppression import Suppressed
 
 
 def _table() -> LeefgebiedTable:

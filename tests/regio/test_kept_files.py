@@ -1,5 +1,6 @@
 """The regional exports are written once per publication, language and selection, and kept
-(scan.regio.files): a later download gets the same bytes without rendering, and yet never shows a catalogue,
+(scan.regio.exports.files): a later download gets the same bytes without rendering, and yet never shows a
+catalogue,
 a language or a selection other than its own.
 
 Expected numbers come from services.scholingsplan of the same stored publication and filter, as in
@@ -24,15 +25,16 @@ from sqlalchemy import insert, select
 
 from scan.audit import actions as audit_actions
 from scan.audit.models import AuditEvent
+from scan.catalogue.models import Training
 from scan.extensions import db
 from scan.organisation.models import Municipality
-from scan.pop.models import Training
-from scan.regio import files, services
+from scan.regio import services
+from scan.regio.disclosure.suppression import Suppressed
+from scan.regio.exports import files
 from scan.regio.models import PublicationFile
 from scan.regio.overview import ItemLabel, Labels, SectionLabel
 from scan.regio.plan import Offer
 from scan.regio.services import Selection
-from scan.regio.suppression import Suppressed
 from tests.factories import login
 from tests.regio.conftest import DemoRegion, load_demo_region, publish_demo_period
 from tests.regio.test_exports import COORDINATOR, XLSX, csv_rows, english, expected, records, shown, workbook
@@ -77,16 +79,16 @@ def kept_names(app: Flask) -> list[str]:
 
 
 DOWNLOADS = [
-    ("/regio/scholingsplan.xlsx", "scan.regio.export_routes.write_workbook", "regio.xlsx"),
-    ("/regio/export/about.csv", "scan.regio.export_routes.write_csv", "regio.about.csv"),
-    ("/regio/scholingsplan.pdf", "scan.regio.pdf_routes.render_scholingsplan", "regio.pdf"),
+    ("/regio/scholingsplan.xlsx", "scan.regio.exports.routes.write_workbook", "regio.xlsx"),
+    ("/regio/export/about.csv", "scan.regio.exports.routes.write_csv", "regio.about.csv"),
+    ("/regio/scholingsplan.pdf", "scan.regio.exports.pdf_routes.render_scholingsplan", "regio.pdf"),
 ]
 
 
 @pytest.mark.parametrize(("url", "renderer", "kind"), DOWNLOADS)
 def test_a_second_download_is_the_kept_file(app, coordinator, demo_region, count_queries, monkeypatch, url,
                                             renderer, kind):
-    monkeypatch.setattr("scan.regio.export_routes.today", lambda: FIRST_DAY)
+    monkeypatch.setattr("scan.regio.exports.routes.today", lambda: FIRST_DAY)
     first = coordinator.get(url)
     assert first.status_code == 200
     assert FIRST_DAY.isoformat() in first.headers["Content-Disposition"]
@@ -103,7 +105,7 @@ def test_a_second_download_is_the_kept_file(app, coordinator, demo_region, count
     for name in (renderer, "scan.regio.services.scholingsplan", "scan.regio.services.payload",
                  "scan.regio.trends.for_region"):
         monkeypatch.setattr(name, must_not_run)
-    monkeypatch.setattr("scan.regio.export_routes.today", lambda: LATER_DAY)
+    monkeypatch.setattr("scan.regio.exports.routes.today", lambda: LATER_DAY)
     count_queries.statements.clear()
     second = coordinator.get(url)
     assert second.status_code == 200

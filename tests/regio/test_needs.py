@@ -15,7 +15,7 @@ from scan.db import utcnow
 from scan.extensions import db
 from scan.kenniskaart.models import Item
 from scan.pop.models import Pop, PopGoal, PopStatus, PopVersion
-from scan.regio.linked import ALL, Counts
+from scan.regio.disclosure.linked import ALL, Counts
 from scan.regio.needs import period_counts
 from scan.teamschouw.models import Calibration
 from tests.factories import (

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from scan.regio import audit
-from scan.regio.linked import ALL, Linked, TeamCount, build, i_key, it_key, s_key, st_key
+from scan.regio.disclosure import audit
+from scan.regio.disclosure.linked import ALL, Linked, TeamCount, build, i_key, it_key, s_key, st_key
+from scan.regio.disclosure.protection import protect
+from scan.regio.disclosure.suppression import OTHER, Suppressed
 from scan.regio.overview import GAP, GOAL, ItemLabel, Labels, SectionLabel, from_publication
-from scan.regio.protection import protect
-from scan.regio.suppression import OTHER, Suppressed
 from tests.regio.conftest import counts_of, publish_pure
 
 LABELS = Labels(
@@ -206,7 +206,7 @@ def test_a_correction_hides_figures_that_moved_by_fewer_than_k() -> None:
 def test_a_correction_keeps_the_earlier_grouping_of_teams() -> None:
     """A team that grew past k after a late submission stays in "other teams": moving it to a row of its
     own would let the two groupings be subtracted from each other."""
-    from scan.regio.linked import _grouping
+    from scan.regio.disclosure.linked import _grouping
 
     before = [_team(1, 1, 12), _team(2, 1, 3), _team(3, 1, 2)]
     first = _grouping(before, 5, None)

@@ -17,8 +17,8 @@ import pytest
 from flask import Flask
 
 from scan.regio import parts, services
-from scan.regio.linked import build
-from scan.regio.protection import protect
+from scan.regio.disclosure.linked import build
+from scan.regio.disclosure.protection import protect
 from scan.regio.publish import payload
 from tests.regio import test_pages as pages
 from tests.regio.conftest import DemoRegion

@@ -24,19 +24,9 @@ from reportlab.lib import colors
 from scan.core.clock import today
 from scan.extensions import db
 from scan.regio import periods, publish, services
-from scan.regio.forms import filter_form
-from scan.regio.linked import TeamCount
-from scan.regio.overview import (
-    GAP,
-    GOAL,
-    CountRow,
-    ItemLabel,
-    Labels,
-    LeefgebiedTable,
-    SectionLabel,
-    from_publication,
-)
-from scan.regio.pdf import (
+from scan.regio.disclosure.linked import TeamCount
+from scan.regio.disclosure.suppression import Suppressed
+from scan.regio.exports.pdf import (
     DARK,
     HIDDEN_FILL,
     LIGHT,
@@ -47,9 +37,19 @@ from scan.regio.pdf import (
     render_scholingsplan,
     text_colour,
 )
+from scan.regio.forms import filter_form
+from scan.regio.overview import (
+    GAP,
+    GOAL,
+    CountRow,
+    ItemLabel,
+    Labels,
+    LeefgebiedTable,
+    SectionLabel,
+    from_publication,
+)
 from scan.regio.plan import Scholingsplan, build_plan
 from scan.regio.services import Selection
-from scan.regio.suppression import Suppressed
 from tests.factories import login, make_region
 from tests.regio.conftest import (
     DEMO_TODAY,
@@ -393,7 +393,7 @@ def test_heat_map_colours_stay_readable_and_hidden_cells_stand_apart():
 def test_the_heat_map_shows_only_municipality_rows(app_ctx, measure):
     from reportlab.graphics.shapes import String
 
-    from scan.regio.pdf import heat_map
+    from scan.regio.exports.pdf import heat_map
 
     overview, _plan = _small_region()
     table: LeefgebiedTable = overview.leefgebied[measure]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scan.regio.linked import TeamCount
+from scan.regio.disclosure.linked import TeamCount
+from scan.regio.disclosure.suppression import Suppressed
 from scan.regio.overview import ItemLabel, Labels, SectionLabel, from_publication
 from scan.regio.plan import Offer, build_plan
-from scan.regio.suppression import Suppressed
 from tests.regio.conftest import counts_of, publish_pure
 
 LABELS = Labels(

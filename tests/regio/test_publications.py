@@ -45,7 +45,7 @@ def _scalar(app: Flask, stmt: Any) -> Any:
 
 def _files(client: Any) -> dict[str, bytes]:
     """Every CSV view of the default selection, without the export date (the only thing that may differ)."""
-    from scan.regio.tables import VIEW_NAMES
+    from scan.regio.exports.tables import VIEW_NAMES
 
     out = {}
     for view in VIEW_NAMES:

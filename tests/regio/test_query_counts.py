@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from scan.access import Role
+from scan.catalogue.seed import seed_catalogue
 from scan.core.clock import today
 from scan.extensions import db
 from scan.organisation.models import Region
-from scan.pop.catalogue import seed_catalogue
 from scan.pop.models import PopStatus
 from scan.regio import periods, publish
 from scan.regio.models import Period

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from scan.regio.suppression import (
+from scan.regio.disclosure.suppression import (
     OTHER,
     Suppressed,
     SuppressedTable,

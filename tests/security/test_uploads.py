@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from scan.access import Role
 from scan.audit.models import AuditEvent
 from scan.auth.models import User
+from scan.catalogue.models import Training
 from scan.extensions import db
 from scan.kenniskaart.models import KenniskaartVersion
-from scan.pop.models import Training
 from tests.factories import login, make_kenniskaart, make_region, make_user
 
 # route -> the role that may use it

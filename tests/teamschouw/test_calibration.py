@@ -11,8 +11,9 @@ from scan.assessment.models import Answer, Scan, ScanRound
 from scan.auth.models import User
 from scan.core.clock import today
 from scan.extensions import db
-from scan.teamschouw import plan_queries, services
+from scan.teamschouw import services
 from scan.teamschouw.models import Calibration
+from scan.teamschouw.plan import queries as plan_queries
 from tests.factories import login, make_scan, make_user
 from tests.teamschouw.plan_world import base, build, counts, english
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from scan.access import Role
 from scan.extensions import db
-from scan.teamschouw.coverage import (
+from scan.teamschouw.coverage.build import (
     SectionCoverage,
     compute_coverage,
     load_coverage,

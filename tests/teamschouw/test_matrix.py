@@ -13,7 +13,7 @@ from scan.auth.models import User
 from scan.core.clock import today
 from scan.extensions import db
 from scan.kenniskaart.models import Item
-from scan.teamschouw.matrix import MatrixCell, build_matrix, cell_for
+from scan.teamschouw.matrix.build import MatrixCell, build_matrix, cell_for
 from scan.teamschouw.models import Calibration
 from tests.factories import login, make_round, make_scan, make_team, make_user
 

@@ -10,8 +10,9 @@ from scan.assessment.models import Scan, ScanRound
 from scan.auth.models import User
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
-from scan.teamschouw import plan_queries, services
+from scan.teamschouw import services
 from scan.teamschouw.models import Agreement, TeamPriority
+from scan.teamschouw.plan import queries as plan_queries
 from tests.factories import login, make_scan, make_user
 from tests.teamschouw.plan_world import base, build, english
 

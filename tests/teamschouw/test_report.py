@@ -23,7 +23,7 @@ from scan.teamschouw.models import (
     TeamPriority,
     TeamSession,
 )
-from scan.teamschouw.pdf import (
+from scan.teamschouw.report.pdf import (
     AgreementRow,
     CoverageRow,
     PriorityRow,

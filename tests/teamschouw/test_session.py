@@ -10,8 +10,9 @@ from scan.assessment.models import ScanRound
 from scan.auth.models import User
 from scan.extensions import db
 from scan.kenniskaart.models import Item
-from scan.teamschouw import plan_queries, services
+from scan.teamschouw import services
 from scan.teamschouw.models import TeamPriority, TeamSession
+from scan.teamschouw.plan import queries as plan_queries
 from tests.factories import login, make_round
 from tests.teamschouw.plan_world import base, build, consents, counts, english
 

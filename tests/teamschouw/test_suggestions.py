@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from scan.teamschouw.suggestions import ItemInfo, rank, reason
+from scan.teamschouw.plan.suggestions import ItemInfo, rank, reason
 
 
 @dataclass(frozen=True)
