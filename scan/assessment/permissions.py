@@ -8,15 +8,12 @@ from scan.access import Role
 from scan.assessment.models import RoundStatus, Scan, ScanRound
 from scan.auth.models import User
 from scan.organisation.models import Team
-
-
-def leads(user: User, team_id: int) -> bool:
-    return user.role == Role.TEAMLEIDER and any(t.id == team_id for t in user.led_teams)
+from scan.organisation.permissions import leads_team
 
 
 def can_manage_rounds(user: User, team: Team) -> bool:
     """Open rounds and see members' statuses: the team's leader, or the administrator for any team."""
-    return leads(user, team.id) or user.role == Role.BEHEERDER
+    return leads_team(user, team.id) or user.role == Role.BEHEERDER
 
 
 def can_fill_in(user: User, scan_round: ScanRound, today: date) -> bool:
@@ -33,4 +30,4 @@ def can_view_own(user: User, scan: Scan) -> bool:
 
 
 def can_reopen(user: User, scan: Scan) -> bool:
-    return leads(user, scan.round.team_id)
+    return leads_team(user, scan.round.team_id)

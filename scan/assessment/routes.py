@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from scan.access import Role, require
-from scan.assessment import bp, permissions, queries, services
+from scan.assessment import bp, hooks, permissions, queries, services
 from scan.assessment.forms import (
     NewRoundForm,
     ReopenForm,
@@ -20,16 +20,13 @@ from scan.assessment.forms import (
 )
 from scan.assessment.models import NOTE_MAX_LENGTH, Scan, ScanRound, ScanStatus
 from scan.assessment.view_models import fill_form_from_answers, item_views
-from scan.catalogue.activities import ACTION_TYPE_LABELS
 from scan.core import clock
 from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.kenniskaart.models import Section
 from scan.organisation.models import Team
-from scan.pop import queries as pop_queries
-from scan.pop.labels import ACTION_STATUS_LABELS
-from scan.pop.loading import version_with_content
+from scan.organisation.permissions import leads_team
 
 
 def _own_round(round_id: int) -> ScanRound:
@@ -53,10 +50,8 @@ def overview() -> str:
     # Continue where the professional left off: the first part with required items still open.
     unfinished = [p for p in progress if p.required_answered < p.required]
     continue_code = (unfinished or progress)[0].code if progress else None
-    # The cycle closes: the POP of the previous round beside the new scan.
-    previous_pop = pop_queries.previous_pop(current_user.id, scan_round) if scan_round else None
-    # The plan as both signed it, unless it never was (the page says which).
-    previous_version = pop_queries.plan_version(previous_pop) if previous_pop else None
+    # The cycle closes: the POP of the previous round beside the new scan (contributed by the POP).
+    previous = hooks.ask(hooks.previous_plan, current_user.id, before=scan_round) if scan_round else None
     return render_template(
         "assessment/overview.html",
         scan_round=scan_round,
@@ -67,10 +62,7 @@ def overview() -> str:
         continue_code=continue_code,
         history=queries.submitted_scans_of(current_user.id),
         submitted=scan is not None and scan.status == ScanStatus.SUBMITTED.value,
-        previous_pop=previous_pop,
-        previous_plan=version_with_content(previous_version.id) if previous_version else None,
-        action_types=ACTION_TYPE_LABELS,
-        action_statuses=ACTION_STATUS_LABELS,
+        **(previous or {"previous_plan": None}),
     )
 
 
@@ -142,7 +134,7 @@ def section(round_id: int, section_code: str) -> str | Response | tuple[str, int
         conflict=conflict,
         note_max=NOTE_MAX_LENGTH,
         # Goals of the previous POP, beside the items they were about, while scoring.
-        previous_goals=pop_queries.previous_goals(current_user.id, scan_round),
+        previous_goals=hooks.ask(hooks.previous_goals, current_user.id, before=scan_round),
         previous_section=sections[index - 1] if index > 0 else None,
         next_section=sections[index + 1] if index + 1 < len(sections) else None,
     ), status
@@ -245,7 +237,7 @@ def round_status(team_id: int, round_id: int) -> str:
         status=scan_round.status(clock.today()).value,
         members=members,
         submitted=sum(1 for m in members if m.status is ScanStatus.SUBMITTED),
-        can_reopen=permissions.leads(current_user, team.id),
+        can_reopen=leads_team(current_user, team.id),
     )
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from scan.access import Role
 from scan.auth.models import User
+from scan.organisation.permissions import leads_team
 from scan.pop.models import Pop, PopStatus, PopVersion
 
 
 def is_team_leader_of(user: User, pop: Pop) -> bool:
-    return user.role == Role.TEAMLEIDER and any(t.id == pop.round.team_id for t in user.led_teams)
+    return leads_team(user, pop.round.team_id)
 
 
 def can_view_pop(user: User, pop: Pop) -> bool:

@@ -11,8 +11,7 @@ from scan.core import clock
 from scan.db import load_or_404
 from scan.organisation import queries
 from scan.organisation.models import Team
-from scan.organisation.permissions import can_view_team
-from scan.pop.leader.queries import leads_team
+from scan.organisation.permissions import can_view_team, leads_team
 from scan.teams import bp
 
 
@@ -35,5 +34,5 @@ def detail(team_id: int) -> str:
         members=queries.team_members(team),
         rounds=[(r, r.status(clock.today()).value) for r in assessment_queries.rounds_for_team(team.id)],
         back_url=back_url,
-        can_view_pops=leads_team(current_user, team),
+        can_view_pops=leads_team(current_user, team.id),
     )

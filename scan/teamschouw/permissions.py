@@ -5,11 +5,12 @@ from __future__ import annotations
 from scan.access import Role
 from scan.assessment.models import ScanRound
 from scan.auth.models import User
+from scan.organisation.permissions import leads_team
 
 
 def can_run_teamschouw(user: User, scan_round: ScanRound) -> bool:
     """Only the team's own leader: the teamschouw shows individual (submitted) results."""
-    return user.role == Role.TEAMLEIDER and any(t.id == scan_round.team_id for t in user.led_teams)
+    return leads_team(user, scan_round.team_id)
 
 
 def can_see_team_plan(user: User, scan_round: ScanRound) -> bool:

@@ -10,16 +10,10 @@ from scan.access import Role
 from scan.assessment.models import ScanRound
 from scan.auth.models import User
 from scan.extensions import db
-from scan.organisation.models import Team
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
 
 STATUS_ORDER = (PopStatus.DRAFT, PopStatus.PROPOSED, PopStatus.RETURNED, PopStatus.AGREED, PopStatus.SIGNED)
 DONE = "afgerond"
-
-
-def leads_team(user: User, team: Team) -> bool:
-    """The team's own leader only: not the administrator, not the regional coordinator."""
-    return user.role == Role.TEAMLEIDER and any(t.id == team.id for t in user.led_teams)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from scan.access import Role, require
 from scan.assessment import queries as assessment_queries
 from scan.db import load_or_404
 from scan.organisation.models import Team
+from scan.organisation.permissions import leads_team
 from scan.pop import bp
 from scan.pop.leader import queries as leader_queries
 from scan.pop.leader.queries import STATUS_ORDER
@@ -18,7 +19,7 @@ from scan.pop.leader.queries import STATUS_ORDER
 @require(Role.TEAMLEIDER)
 def team_overview(team_id: int) -> str:
     team = load_or_404(Team, team_id)
-    if not leader_queries.leads_team(current_user, team):
+    if not leads_team(current_user, team.id):
         abort(403)
     rounds = assessment_queries.rounds_for_team(team.id)  # newest first
     chosen = request.args.get("ronde", type=int)
