@@ -504,12 +504,12 @@ def build_world(app: Any, professionals: int, real_argon2: bool) -> Plan:
     from sqlalchemy import select
 
     from scan.access import Role
-    from scan.assessment import queries as assessment_queries
     from scan.assessment import services as assessment_services
     from scan.auth.models import User
     from scan.auth.passwords import hash_password
     from scan.core import clock
     from scan.extensions import db
+    from scan.kenniskaart import queries as kenniskaart_queries
     from scan.kenniskaart.services import DEFAULT_FILE, load_kenniskaart
     from scan.organisation import services as org
 
@@ -549,9 +549,9 @@ def build_world(app: Any, professionals: int, real_argon2: bool) -> Plan:
                              today - timedelta(days=20))
         publish.publish(period, None, today)
         db.session.commit()
-        sections = assessment_queries.section_list(scan_round.version_id)
+        sections = kenniskaart_queries.section_list(scan_round.version_id)
         items = {
-            s.code: [i.code for i in assessment_queries.section_items(s.id)] for s in sections
+            s.code: [i.code for i in kenniskaart_queries.section_items(s.id)] for s in sections
         }
         plan = Plan(scan_round.id, team.id, [s.code for s in sections], items, professionals)
         assert db.session.scalar(select(User.id).where(User.username == f"{USER_PREFIX}.p01"))

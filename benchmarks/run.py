@@ -110,12 +110,12 @@ def prepare_schema(app: Flask, reset: bool) -> None:
 
 
 def start_builder(app: Flask, section: str | None) -> tuple[RegionBuilder, str]:
-    from scan.assessment import queries
     from scan.auth.passwords import hash_password
     from scan.catalogue.models import Training
     from scan.catalogue.seed import seed_catalogue
     from scan.core.clock import today
     from scan.extensions import db
+    from scan.kenniskaart import queries as kenniskaart_queries
     from scan.kenniskaart.queries import current_version
     from scan.kenniskaart.services import ensure_default_kenniskaart
     from scan.organisation.services import create_region
@@ -128,7 +128,8 @@ def start_builder(app: Flask, section: str | None) -> tuple[RegionBuilder, str]:
         db.session.commit()
         version = current_version()
         assert version is not None
-        builder = RegionBuilder(db.engine, version.id, queries.sections(version.id), today(), section)
+        sections = kenniskaart_queries.sections(version.id)
+        builder = RegionBuilder(db.engine, version.id, sections, today(), section)
         builder.region.region_id = region.id
         builder.training_ids = list(db.session.scalars(
             select(Training.id).where(Training.region_id == region.id).order_by(Training.code)
@@ -141,9 +142,9 @@ def start_builder(app: Flask, section: str | None) -> tuple[RegionBuilder, str]:
 
 def add_teamschouw_teams(app: Flask, builder: RegionBuilder) -> tuple[teamschouw.TeamschouwTeams, float]:
     """Load the ~100-item benchmark Kenniskaart and build the teams of 10 and 40 on it."""
-    from scan.assessment import queries
     from scan.core.clock import today
     from scan.extensions import db
+    from scan.kenniskaart import queries as kenniskaart_queries
     from scan.kenniskaart.services import load_kenniskaart
 
     started = time.perf_counter()
@@ -153,7 +154,7 @@ def add_teamschouw_teams(app: Flask, builder: RegionBuilder) -> tuple[teamschouw
             problems = result.report.lines()
             raise SystemExit("\n".join(["The benchmark Kenniskaart does not validate:", *problems]))
         db.session.commit()
-        sections = queries.sections(result.version.id)
+        sections = kenniskaart_queries.sections(result.version.id)
         teams = teamschouw.build_teams(db.engine, builder, result.version.id, sections, today())
         db.session.remove()
     return teams, time.perf_counter() - started

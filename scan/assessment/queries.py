@@ -12,7 +12,7 @@ from scan.access import Role
 from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound, ScanStatus
 from scan.auth.models import User
 from scan.extensions import db
-from scan.kenniskaart.models import Item, ScaleLevel, Section
+from scan.kenniskaart.models import Item, Section
 
 
 def open_round_for_team(team_id: int, today: date) -> ScanRound | None:
@@ -42,45 +42,6 @@ def overlapping_round(team_id: int, opens_on: date, closes_on: date) -> ScanRoun
 
 def scan_for(round_id: int, user_id: int) -> Scan | None:
     return db.session.scalars(select(Scan).where(Scan.round_id == round_id, Scan.user_id == user_id)).first()
-
-
-def sections(version_id: int) -> list[Section]:
-    """Every section with its items and their level descriptors: three queries, whatever the size."""
-    return list(
-        db.session.scalars(
-            select(Section)
-            .where(Section.version_id == version_id)
-            .order_by(Section.position)
-            .options(selectinload(Section.items).selectinload(Item.descriptors))
-        )
-    )
-
-
-def section_list(version_id: int) -> list[Section]:
-    """The sections alone, for navigation: one query."""
-    return list(
-        db.session.scalars(select(Section).where(Section.version_id == version_id).order_by(Section.position))
-    )
-
-
-def section_items(section_id: int) -> list[Item]:
-    """One section's scanned items with their level descriptors: two queries, whatever the size."""
-    return list(
-        db.session.scalars(
-            select(Item)
-            .where(Item.section_id == section_id, Item.retired.is_(False))
-            .order_by(Item.position)
-            .options(selectinload(Item.descriptors))
-        )
-    )
-
-
-def scale(version_id: int) -> list[ScaleLevel]:
-    return list(
-        db.session.scalars(
-            select(ScaleLevel).where(ScaleLevel.version_id == version_id).order_by(ScaleLevel.level)
-        )
-    )
 
 
 def answers(scan_id: int | None) -> dict[int, Answer]:

@@ -4,7 +4,7 @@ whatever the number of items, answers or rounds."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from scan.assessment.export import (
     AnswerRecord,
@@ -34,18 +34,6 @@ def own_scan(round_id: int, user_id: int) -> Scan | None:
             joinedload(Scan.round).joinedload(ScanRound.version),
         )
     ).first()
-
-
-def sections_with_items(version_id: int) -> list[Section]:
-    """The version's sections with their items (two queries); no level descriptors."""
-    return list(
-        db.session.scalars(
-            select(Section)
-            .where(Section.version_id == version_id)
-            .order_by(Section.position)
-            .options(selectinload(Section.items))
-        )
-    )
 
 
 def rated_sections(scan_id: int) -> tuple[list[SectionSpec], dict[int, Rating]]:

@@ -34,6 +34,7 @@ from scan.core.clock import AMSTERDAM
 from scan.db import MAX_ID, utcnow
 from scan.extensions import db
 from scan.i18n import localized
+from scan.kenniskaart import queries as kenniskaart_queries
 from scan.teamschouw import queries as teamschouw_queries
 
 
@@ -90,13 +91,13 @@ def result(round_id: int) -> str | Response:
     if previous_scan is not None:
         previous = section_results(*result_queries.rated_sections(previous_scan.id))
     outcome = compute_result(
-        result_queries.sections_with_items(version.id),
+        kenniskaart_queries.sections_with_items(version.id),
         queries.answers(scan.id),
         version.norms,
         previous=previous,
         agreed=teamschouw_queries.agreed_levels(scan.id),
     )
-    scale = queries.scale(version.id)
+    scale = kenniskaart_queries.scale(version.id)
     series, groups = _profile_chart(outcome)
     return render_template(
         "assessment/result.html",

@@ -21,9 +21,11 @@ from scan.assessment.forms import (
 from scan.assessment.models import NOTE_MAX_LENGTH, Scan, ScanRound, ScanStatus
 from scan.assessment.view_models import fill_form_from_answers, item_views
 from scan.core import clock
+from scan.core.rules import RuleError, refuse
 from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
+from scan.kenniskaart import queries as kenniskaart_queries
 from scan.kenniskaart.models import Section
 from scan.organisation.models import Team
 from scan.organisation.permissions import leads_team
@@ -71,13 +73,13 @@ def overview() -> str:
 def section(round_id: int, section_code: str) -> str | Response | tuple[str, int]:
     scan_round = _own_round(round_id)
     today = clock.today()
-    sections = queries.section_list(scan_round.version_id)
+    sections = kenniskaart_queries.section_list(scan_round.version_id)
     index = next((i for i, s in enumerate(sections) if s.code == section_code), None)
     if index is None:
         abort(404)
     current = sections[index]
-    items = queries.section_items(current.id)
-    scale = queries.scale(scan_round.version_id)
+    items = kenniskaart_queries.section_items(current.id)
+    scale = kenniskaart_queries.scale(scan_round.version_id)
     levels = [s.level for s in scale]
     scan = queries.scan_for(scan_round.id, current_user.id)
     editable = permissions.can_fill_in(current_user, scan_round, today) and (
@@ -209,10 +211,8 @@ def new_round(team_id: int) -> str | Response | tuple[str, int]:
                 current_user,
                 clock.today(),
             )
-        except services.RoundError as error:
-            db.session.rollback()
-            target = getattr(form, error.field) if error.field else form.title
-            target.errors = [*target.errors, error.message]
+        except RuleError as error:
+            refuse(error, form, default="title")
         else:
             db.session.commit()
             flash(_("The round “%(title)s” has been opened.", title=scan_round.title), "success")
@@ -251,9 +251,8 @@ def reopen(scan_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             services.reopen(scan, current_user, form.reason.data or "", clock.today())
-        except services.RoundError as error:
-            db.session.rollback()
-            form.reason.errors = [*form.reason.errors, error.message]
+        except RuleError as error:
+            refuse(error, form, default="reason")
         else:
             db.session.commit()
             flash(_("The scan of %(name)s has been reopened.", name=scan.user.display_name), "success")

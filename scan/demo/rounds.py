@@ -16,11 +16,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from scan.access import Role
-from scan.assessment import queries
 from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound, ScanStatus
 from scan.auth.models import User
 from scan.core.clock import AMSTERDAM
 from scan.extensions import db
+from scan.kenniskaart import queries as kenniskaart_queries
 from scan.kenniskaart.models import (
     LEVEL_ALGEMEEN,
     SECTION_LEEFGEBIED,
@@ -244,7 +244,7 @@ def seed_demo_rounds(today: date) -> RoundsSummary:
     version = current_version()
     if version is None:
         return summary
-    sections = queries.sections(version.id)
+    sections = kenniskaart_queries.sections(version.id)
     leefgebieden = [s.code for s in sections if s.kind == SECTION_LEEFGEBIED]
     teams = db.session.scalars(select(Team).order_by(Team.code).options(selectinload(Team.leaders))).all()
     professionals = db.session.scalars(

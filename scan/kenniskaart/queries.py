@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from scan.extensions import db
-from scan.kenniskaart.models import Item, KenniskaartVersion
+from scan.kenniskaart.models import Item, KenniskaartVersion, ScaleLevel, Section
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,62 @@ def version_summaries() -> list[VersionSummary]:
         )
         for v, n in rows
     ]
+
+
+# --- a version's content, for the features that show it ----------------------------------------------
+
+
+def sections(version_id: int) -> list[Section]:
+    """Every section with its items and their level descriptors: three queries, whatever the size."""
+    return list(
+        db.session.scalars(
+            select(Section)
+            .where(Section.version_id == version_id)
+            .order_by(Section.position)
+            .options(selectinload(Section.items).selectinload(Item.descriptors))
+        )
+    )
+
+
+def section_list(version_id: int) -> list[Section]:
+    """The sections alone, for navigation: one query."""
+    return list(
+        db.session.scalars(select(Section).where(Section.version_id == version_id).order_by(Section.position))
+    )
+
+
+def section_items(section_id: int) -> list[Item]:
+    """One section's scanned items with their level descriptors: two queries, whatever the size."""
+    return list(
+        db.session.scalars(
+            select(Item)
+            .where(Item.section_id == section_id, Item.retired.is_(False))
+            .order_by(Item.position)
+            .options(selectinload(Item.descriptors))
+        )
+    )
+
+
+def scale(version_id: int) -> list[ScaleLevel]:
+    return list(
+        db.session.scalars(
+            select(ScaleLevel).where(ScaleLevel.version_id == version_id).order_by(ScaleLevel.level)
+        )
+    )
+
+
+def sections_with_items(version_id: int) -> list[Section]:
+    """The version's sections with their items (two queries)."""
+    return list(
+        db.session.scalars(
+            select(Section)
+            .where(Section.version_id == version_id)
+            .order_by(Section.position)
+            .options(selectinload(Section.items))
+        )
+    )
+
+
+def version_norms(version_id: int) -> dict[str, Any]:
+    norms = db.session.scalar(select(KenniskaartVersion.norms).where(KenniskaartVersion.id == version_id))
+    return norms or {}

@@ -14,6 +14,7 @@ from scan.assessment.models import Scan, ScanRound, ScanStatus
 from scan.auth.models import User
 from scan.catalogue.models import Training, TrainingItem
 from scan.extensions import db
+from scan.kenniskaart import queries as kenniskaart_queries
 from scan.kenniskaart.models import Item, Section
 from scan.organisation.models import Municipality, Team
 from scan.pop import proposals
@@ -66,7 +67,7 @@ def submitted_scan(round_id: int, user_id: int) -> Scan | None:
 
 def version_items(version_id: int) -> list[Section]:
     """The Kenniskaart's sections with their items (two queries)."""
-    return plan_queries.sections_with_items(version_id)
+    return kenniskaart_queries.sections_with_items(version_id)
 
 
 def proposals_for(pop: Pop, sections: list[Section]) -> list[proposals.Proposal]:

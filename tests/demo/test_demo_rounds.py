@@ -16,6 +16,7 @@ from scan.core.clock import AMSTERDAM, today
 from scan.demo import seed
 from scan.demo.rounds import CLOSED, CURRENT, RoundsSummary, season, seed_demo_rounds
 from scan.extensions import db
+from scan.kenniskaart import queries as kenniskaart_queries
 from scan.kenniskaart.models import LEVEL_SPECIALISTISCH, SECTION_LEEFGEBIED, Item
 from scan.kenniskaart.services import ensure_default_kenniskaart
 from scan.organisation.models import Team
@@ -143,7 +144,7 @@ def test_answers_respect_the_kenniskaart(demo):
 def test_every_professional_is_t_shaped(demo):
     """Deep (3–4 on every specialist item) in one to three leefgebieden, at most 2 elsewhere: in the first
     season, as drawn (later ones grow, some into a new specialism)."""
-    sections = queries.sections(db.session.scalars(select(ScanRound.version_id)).first())
+    sections = kenniskaart_queries.sections(db.session.scalars(select(ScanRound.version_id)).first())
     specialist = {
         s.code: [i.id for i in s.items if i.level_kind == LEVEL_SPECIALISTISCH and not i.retired]
         for s in sections

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from scan.assessment.models import ScanRound
 from scan.db import utcnow
 from scan.extensions import db
+from scan.kenniskaart import queries as kenniskaart_queries
 from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_SPECIALISTISCH, SECTION_LEEFGEBIED
 from scan.teamschouw.models import TeamNorm
 
@@ -254,7 +255,7 @@ def load_coverage(scan_round: ScanRound, *, sections: Sequence[SectionLike] | No
     if sections is None:
         sections = coverage_queries.leefgebied_sections(scan_round.version_id)
     if norms is None:
-        norms = coverage_queries.version_norms(scan_round.version_id)
+        norms = kenniskaart_queries.version_norms(scan_round.version_id)
     if team_norms is None:
         team_norms = coverage_queries.team_norms(scan_round.team_id)
     members = queries.submitted_members(scan_round)

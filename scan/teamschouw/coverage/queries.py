@@ -7,7 +7,6 @@ ever count. Counting per member and leefgebied happens in the database (`member_
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
@@ -18,7 +17,6 @@ from scan.kenniskaart.models import (
     LEVEL_SPECIALISTISCH,
     SECTION_LEEFGEBIED,
     Item,
-    KenniskaartVersion,
     Section,
 )
 from scan.teamschouw.coverage.build import MemberSectionFacts
@@ -85,11 +83,6 @@ def matrix_columns(version_id: int) -> tuple[list[SectionRow], list[ItemRow]]:
         if i_id is not None:
             items.append(ItemRow(i_id, s_id, i_code, i_kind, i_nl, i_en))
     return list(sections.values()), items
-
-
-def version_norms(version_id: int) -> dict[str, Any]:
-    norms = db.session.scalar(select(KenniskaartVersion.norms).where(KenniskaartVersion.id == version_id))
-    return norms or {}
 
 
 def team_norms(team_id: int) -> dict[str, int]:

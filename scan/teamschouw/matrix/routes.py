@@ -18,10 +18,10 @@ from wtforms import Field, StringField
 from wtforms.validators import StopValidation
 
 from scan.access import Role, require
-from scan.assessment import queries as assessment_queries
 from scan.assessment.models import ScanRound
 from scan.extensions import db
 from scan.i18n import localized
+from scan.kenniskaart import queries as kenniskaart_queries
 from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_GENERIC, LEVEL_SPECIALISTISCH
 from scan.organisation.models import Team
 from scan.teamschouw import bp, queries
@@ -63,7 +63,7 @@ def matrix(team_id: int, round_id: int) -> str:
         section_code=request.args.get("sectie"),
         level_kind=request.args.get("niveau"),
     )
-    scale = assessment_queries.scale(scan_round.version_id)
+    scale = kenniskaart_queries.scale(scan_round.version_id)
     filters = _level_filters()
     return render_template(
         "teamschouw/matrix.html",
@@ -132,7 +132,7 @@ class _CoverageContext:
 
 
 def _coverage_context(scan_round: ScanRound) -> _CoverageContext:
-    norms = coverage_queries.version_norms(scan_round.version_id)
+    norms = kenniskaart_queries.version_norms(scan_round.version_id)
     return _CoverageContext(
         sections=coverage_queries.leefgebied_sections(scan_round.version_id),
         norms=norms,

@@ -82,18 +82,6 @@ def last_calibration_id(scan_id: int) -> int:
 # --- the round's Kenniskaart and the team ------------------------------------------------------------
 
 
-def sections_with_items(version_id: int) -> list[Section]:
-    """The version's sections with their items (two queries)."""
-    return list(
-        db.session.scalars(
-            select(Section)
-            .where(Section.version_id == version_id)
-            .order_by(Section.position)
-            .options(selectinload(Section.items))
-        )
-    )
-
-
 def team_members(team_id: int, also: list[int] | None = None) -> list[User]:
     """The team's active professionals by name, plus the given user ids (e.g. someone who attended
     the session and has since left), so a saved choice never silently disappears."""

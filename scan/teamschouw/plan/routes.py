@@ -20,10 +20,12 @@ from scan.access import Role, require
 from scan.assessment import queries as assessment_queries
 from scan.assessment.models import NOTE_MAX_LENGTH, Answer, ScanRound, ScanStatus
 from scan.auth.models import User
+from scan.core.rules import RuleError, refuse
 from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.i18n import localized
+from scan.kenniskaart import queries as kenniskaart_queries
 from scan.kenniskaart.models import SECTION_LEEFGEBIED, Item, Section
 from scan.organisation.models import Team
 from scan.teamschouw import bp, queries, services
@@ -97,7 +99,7 @@ def calibrate(team_id: int, round_id: int, scan_id: int) -> str | Response | tup
             "error",
         )
         return redirect(list_url)
-    sections = plan_queries.sections_with_items(scan_round.version_id)
+    sections = kenniskaart_queries.sections_with_items(scan_round.version_id)
     code = request.args.get("sectie")
     shown = sections
     if code:
@@ -105,7 +107,7 @@ def calibrate(team_id: int, round_id: int, scan_id: int) -> str | Response | tup
         if not shown:
             abort(404)
     items = [i for s in shown for i in s.items if not i.retired]
-    scale = assessment_queries.scale(scan_round.version_id)
+    scale = kenniskaart_queries.scale(scan_round.version_id)
     rows = plan_queries.calibrations(scan.id)
     form = calibration_form(items, scale, lambda s: localized(s, "title"))()
     status = 200
@@ -245,7 +247,7 @@ def _priorities_page(
     team: Team, scan_round: ScanRound, failed: Any = None, status: int = 200, **given: Any
 ) -> tuple[str, int]:
     """The whole page; after a failed POST, `given` holds that form (with what was typed)."""
-    sections = plan_queries.sections_with_items(scan_round.version_id)
+    sections = kenniskaart_queries.sections_with_items(scan_round.version_id)
     members = plan_queries.team_members(team.id)
     forms = {
         "priority_form": PriorityForm(prefix="priority", formdata=None),
@@ -304,11 +306,6 @@ def _back(team: Team, scan_round: ScanRound, anchor: str) -> Response:
     return redirect(url_for("teamschouw.priorities", team_id=team.id, round_id=scan_round.id, _anchor=anchor))
 
 
-def _add_error(form: Any, error: services.PlanError, default: str) -> None:
-    field = form[error.field] if error.field and error.field in form else form[default]
-    field.errors = [*field.errors, error.message]
-
-
 @bp.get("/prioriteiten")
 @require(Role.TEAMLEIDER)
 def priorities(team_id: int, round_id: int) -> tuple[str, int]:
@@ -327,9 +324,8 @@ def add_priority(team_id: int, round_id: int) -> Response | tuple[str, int]:
             services.add_priority(
                 scan_round, current_user, reason=form.reason.data or "", item=item, section=section
             )
-        except services.PlanError as error:
-            db.session.rollback()
-            _add_error(form, error, "target")
+        except RuleError as error:
+            refuse(error, form, default="target")
         else:
             db.session.commit()
             flash(_("The priority has been added."), "success")
@@ -343,7 +339,7 @@ def accept_suggestion(team_id: int, round_id: int) -> Response:
     team, scan_round = team_round(team_id, round_id)
     form = AcceptSuggestionForm()
     wanted = form.item_id.data or ""
-    sections = plan_queries.sections_with_items(scan_round.version_id)
+    sections = kenniskaart_queries.sections_with_items(scan_round.version_id)
     # The suggestion is computed again here: the reason stored is the app's, not what the page sent.
     found = next((s for s in _suggestions(scan_round, sections)[0] if str(s.item_id) == wanted), None)
     if not form.validate() or found is None:
@@ -357,9 +353,8 @@ def accept_suggestion(team_id: int, round_id: int) -> Response:
             item=db.session.get(Item, found.item_id),
             source=services.SOURCE_SUGGESTED,
         )
-    except services.PlanError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    except RuleError as error:
+        refuse(error)
     else:
         db.session.commit()
         flash(_("%(code)s has been added to the priorities.", code=found.code), "success")
@@ -408,9 +403,8 @@ def add_vraagbaak(team_id: int, round_id: int) -> Response | tuple[str, int]:
             member_id = form.member.data or ""
             member = _get(User, member_id)
             agreement = services.add_vraagbaak(scan_round, member, current_user, item=item, section=section)
-        except services.PlanError as error:
-            db.session.rollback()
-            _add_error(form, error, "member")
+        except RuleError as error:
+            refuse(error, form, default="member")
         else:
             db.session.commit()
             flash(
@@ -440,9 +434,8 @@ def add_grow(team_id: int, round_id: int) -> Response | tuple[str, int]:
                 form.text.data or "",
                 current_user,
             )
-        except services.PlanError as error:
-            db.session.rollback()
-            _add_error(form, error, "member")
+        except RuleError as error:
+            refuse(error, form, default="member")
         else:
             db.session.commit()
             flash(_("The agreement has been added."), "success")
@@ -458,9 +451,8 @@ def add_other(team_id: int, round_id: int) -> Response | tuple[str, int]:
     if form.validate():
         try:
             services.add_other(scan_round, form.text.data or "", current_user)
-        except services.PlanError as error:
-            db.session.rollback()
-            _add_error(form, error, "text")
+        except RuleError as error:
+            refuse(error, form, default="text")
         else:
             db.session.commit()
             flash(_("The agreement has been added."), "success")
@@ -509,9 +501,8 @@ def session(team_id: int, round_id: int) -> str | Response | tuple[str, int]:
                 notes=form.notes.data or "",
                 decisions=form.decisions.data or "",
             )
-        except services.PlanError as error:
-            db.session.rollback()
-            _add_error(form, error, "notes")
+        except RuleError as error:
+            refuse(error, form, default="notes")
         else:
             db.session.commit()
             flash(_("The session has been saved."), "success")
