@@ -16,6 +16,7 @@ from scan.assessment.models import NOTE_MAX_LENGTH, Answer, Scan, ScanEvent, Sca
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.auth.models import User
+from scan.core.rules import RuleError
 from scan.core.safety import whole_number
 from scan.db import utcnow
 from scan.extensions import db
@@ -27,30 +28,23 @@ NOT_APPLICABLE = "nvt"
 STAY = "stay"
 
 
-class RoundError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 def open_round(
     team: Team, title: str, opens_on: date, closes_on: date, actor: User, today: date
 ) -> ScanRound:
     """Open a round for a team, tied to the current Kenniskaart version for good."""
     title = title.strip()
     if not title:
-        raise RoundError(_("Give the round a title."), "title")
+        raise RuleError(_("Give the round a title."), "title")
     if closes_on < opens_on:
-        raise RoundError(_("The closing date must be on or after the opening date."), "closes_on")
+        raise RuleError(_("The closing date must be on or after the opening date."), "closes_on")
     if closes_on < today:
-        raise RoundError(_("The closing date has already passed."), "closes_on")
+        raise RuleError(_("The closing date has already passed."), "closes_on")
     version = current_version()
     if version is None:
-        raise RoundError(_("No Kenniskaart has been loaded yet; ask the administrator."))
+        raise RuleError(_("No Kenniskaart has been loaded yet; ask the administrator."))
     overlap = queries.overlapping_round(team.id, opens_on, closes_on)
     if overlap is not None:
-        raise RoundError(
+        raise RuleError(
             _(
                 "This team already has the round “%(title)s” in that period; rounds may not overlap.",
                 title=overlap.title,
@@ -235,11 +229,11 @@ def reopen(scan: Scan, actor: User, reason: str, today: date) -> None:
     """The team leader reopens a submitted scan; the reason is kept with who and when."""
     reason = reason.strip()
     if not reason:
-        raise RoundError(_("Give a reason for reopening."), "reason")
+        raise RuleError(_("Give a reason for reopening."), "reason")
     if scan.status != ScanStatus.SUBMITTED.value:
-        raise RoundError(_("Only a submitted scan can be reopened."))
+        raise RuleError(_("Only a submitted scan can be reopened."))
     if scan.round.status(today).value != "open":
-        raise RoundError(_("The round is closed; its scans can no longer be changed."))
+        raise RuleError(_("The round is closed; its scans can no longer be changed."))
     now = utcnow()
     scan.status = ScanStatus.DRAFT.value
     scan.submitted_at = None

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from scan.audit import actions
 from scan.audit.services import record
+from scan.core.rules import RuleError
 from scan.db import utcnow
 from scan.extensions import db
 from scan.organisation.models import Municipality, Region, Team
@@ -40,20 +41,12 @@ CODE_MAX = 40
 NAME_MAX = 200
 
 
-class OrganisationError(ValueError):
-    """A rule about the organisation was broken; `field` names the input concerned."""
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 def _clean_code(code: str) -> str:
     code = (code or "").strip().upper()
     if not code:
-        raise OrganisationError(_("A code is required."), "code")
+        raise RuleError(_("A code is required."), "code")
     if len(code) > CODE_MAX or not all(c.isalnum() or c in "-_." for c in code):
-        raise OrganisationError(
+        raise RuleError(
             _("Use at most %(n)d letters, digits and - _ . in a code, without spaces.", n=CODE_MAX), "code"
         )
     return code
@@ -62,16 +55,16 @@ def _clean_code(code: str) -> str:
 def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise OrganisationError(_("A name is required."), "name")
+        raise RuleError(_("A name is required."), "name")
     if len(name) > NAME_MAX:
-        raise OrganisationError(_("Use at most %(n)d characters.", n=NAME_MAX), "name")
+        raise RuleError(_("Use at most %(n)d characters.", n=NAME_MAX), "name")
     return name
 
 
 def add_municipality(region: Region, code: str, name: str) -> Municipality:
     code, name = _clean_code(code), _clean_name(name)
     if db.session.scalar(select(Municipality.id).where(Municipality.code == code)) is not None:
-        raise OrganisationError(_("The code %(code)s is already in use.", code=code), "code")
+        raise RuleError(_("The code %(code)s is already in use.", code=code), "code")
     municipality = create_municipality(region, code, name)
     record(actions.MUNICIPALITY_CREATE, object_type="municipality", object_id=municipality.id,
            detail=f"code: {code}")
@@ -93,10 +86,10 @@ def rename_municipality(municipality: Municipality, name: str) -> bool:
 def archive_municipality(municipality: Municipality) -> None:
     """Only when every team of the municipality is archived; the municipality stays, with its history."""
     if municipality.archived_at is not None:
-        raise OrganisationError(_("This municipality is already archived."))
+        raise RuleError(_("This municipality is already archived."))
     open_teams = [t.name for t in municipality.teams if t.archived_at is None]
     if open_teams:
-        raise OrganisationError(
+        raise RuleError(
             _("Archive its teams first: %(teams)s. A municipality is archived only when all its teams are.",
               teams=", ".join(open_teams))
         )
@@ -108,17 +101,17 @@ def archive_municipality(municipality: Municipality) -> None:
 
 def _check_target(municipality: Municipality, region_id: int) -> None:
     if municipality.region_id != region_id:
-        raise OrganisationError(_("A team moves only to a municipality of the same region."), "municipality")
+        raise RuleError(_("A team moves only to a municipality of the same region."), "municipality")
     if municipality.archived_at is not None:
-        raise OrganisationError(_("This municipality is archived; choose another one."), "municipality")
+        raise RuleError(_("This municipality is archived; choose another one."), "municipality")
 
 
 def add_team(municipality: Municipality, code: str, name: str) -> Team:
     code, name = _clean_code(code), _clean_name(name)
     if municipality.archived_at is not None:
-        raise OrganisationError(_("This municipality is archived; choose another one."), "municipality")
+        raise RuleError(_("This municipality is archived; choose another one."), "municipality")
     if db.session.scalar(select(Team.id).where(Team.code == code)) is not None:
-        raise OrganisationError(_("The code %(code)s is already in use.", code=code), "code")
+        raise RuleError(_("The code %(code)s is already in use.", code=code), "code")
     team = create_team(municipality, code, name)
     record(actions.TEAM_CREATE, object_type="team", object_id=team.id,
            detail=f"code: {code}; municipality: {municipality.code}")
@@ -152,7 +145,7 @@ def update_team(team: Team, name: str, municipality: Municipality) -> list[str]:
 def archive_team(team: Team) -> None:
     """Archive, never delete: rounds, scans and POPs refer to the team. Its members keep their account."""
     if team.archived_at is not None:
-        raise OrganisationError(_("This team is already archived."))
+        raise RuleError(_("This team is already archived."))
     team.archived_at = utcnow()
     record(actions.TEAM_ARCHIVE, object_type="team", object_id=team.id, detail=f"code: {team.code}")
     db.session.flush()

@@ -22,6 +22,7 @@ from scan.catalogue.activities import ACTION_TYPE_LABELS
 from scan.catalogue.models import Training
 from scan.core import clock
 from scan.core.fields import format_number
+from scan.core.rules import RuleError, refuse
 from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
@@ -76,9 +77,8 @@ def start() -> Response:
         return redirect(url_for("pop.mine"))
     try:
         pop = services.start_pop(scan_round, current_user)
-    except services.PopError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    except RuleError as error:
+        refuse(error)
         return redirect(url_for("pop.mine"))
     db.session.commit()
     flash(_("Your POP has been started. Choose your goals."), "success")
@@ -207,9 +207,8 @@ def adopt(pop_id: int) -> Response:
         return _to_detail(pop, "proposals-heading")
     try:
         goal = services.adopt(version, found)
-    except services.PopError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    except RuleError as error:
+        refuse(error)
         return _to_detail(pop, "proposals-heading")
     db.session.commit()
     flash(_("The goal has been added to your POP. Add what you will do for it."), "success")
@@ -221,11 +220,6 @@ def _item(value: str | None) -> Item | None:
     return db.session.get(Item, ident) if ident is not None else None
 
 
-def _add_error(form: Any, error: services.PopError, default: str) -> None:
-    field = form[error.field] if error.field and error.field in form else form[default]
-    field.errors = [*field.errors, error.message]
-
-
 @bp.post("/pop/<int:pop_id>/doelen")
 @require(Role.PROFESSIONAL, Role.TEAMLEIDER)
 def add_goal(pop_id: int) -> Response | tuple[str, int]:
@@ -235,9 +229,8 @@ def add_goal(pop_id: int) -> Response | tuple[str, int]:
     if form.validate():
         try:
             goal = services.add_own_goal(version, _item(form.item.data), form.description.data or "")
-        except services.PopError as error:
-            db.session.rollback()
-            _add_error(form, error, "item")
+        except RuleError as error:
+            refuse(error, form, default="item")
         else:
             db.session.commit()
             flash(_("Your goal has been added. Add what you will do for it."), "success")
@@ -266,9 +259,8 @@ def edit_goal(pop_id: int, goal_id: int) -> Response | tuple[str, int]:
     if request.method == "POST" and form.validate():
         try:
             services.update_goal(goal, _item(form.item.data), form.description.data or "")
-        except services.PopError as error:
-            db.session.rollback()
-            _add_error(form, error, "item")
+        except RuleError as error:
+            refuse(error, form, default="item")
         else:
             db.session.commit()
             flash(_("The goal has been changed."), "success")
@@ -413,9 +405,8 @@ def _save_action(pop: Pop, goal: PopGoal, action: PopAction | None) -> Response 
                     action = services.add_action(goal, data)
                 else:
                     services.update_action(action, data)
-            except services.PopError as error:
-                db.session.rollback()
-                _add_error(form, error, "type")
+            except RuleError as error:
+                refuse(error, form, default="type")
             else:
                 db.session.commit()
                 flash(_("The activity has been saved."), "success")
@@ -475,9 +466,8 @@ def progress(pop_id: int, action_id: int) -> Response | tuple[str, int]:
     if form.validate():
         try:
             services.update_progress(action, form.status.data or "", form.reflection.data or "")
-        except services.PopError as error:
-            db.session.rollback()
-            _add_error(form, error, "status")
+        except RuleError as error:
+            refuse(error, form, default="status")
         else:
             db.session.commit()
             flash(_("The progress has been saved."), "success")

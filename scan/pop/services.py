@@ -18,6 +18,7 @@ from scan.assessment.models import ScanRound
 from scan.auth.models import User
 from scan.catalogue.activities import ACTION_TYPE_LABELS, ACTION_TYPES
 from scan.catalogue.models import Training
+from scan.core.rules import RuleError
 from scan.db import utcnow
 from scan.extensions import db
 from scan.kenniskaart.models import Item
@@ -30,21 +31,12 @@ from scan.pop.reasons import ambition_sentence
 DONE = "afgerond"
 
 
-class PopError(ValueError):
-    """A rule was broken; `field` names the form field the message belongs to, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 def start_pop(scan_round: ScanRound, user: User) -> Pop:
     """The professional's POP for the round, with version 1 as a draft. Needs a submitted scan."""
     if submitted_scan(scan_round.id, user.id) is None:
-        raise PopError(_("Submit your scan first: your POP starts from its result."))
+        raise RuleError(_("Submit your scan first: your POP starts from its result."))
     if db.session.query(Pop.id).filter_by(round_id=scan_round.id, user_id=user.id).first() is not None:
-        raise PopError(_("You already have a POP for this round."))
+        raise RuleError(_("You already have a POP for this round."))
     pop = Pop(round_id=scan_round.id, user_id=user.id)
     pop.versions.append(PopVersion(number=1, status=PopStatus.DRAFT))
     db.session.add(pop)
@@ -54,7 +46,7 @@ def start_pop(scan_round: ScanRound, user: User) -> Pop:
 
 def _require_editable(version: PopVersion) -> None:
     if version.status not in (PopStatus.DRAFT, PopStatus.RETURNED):
-        raise PopError(_("This version can no longer be changed."))
+        raise RuleError(_("This version can no longer be changed."))
 
 
 def _next_position(version: PopVersion) -> int:
@@ -74,7 +66,7 @@ def adopt(version: PopVersion, proposal: Proposal, description: str = "") -> Pop
     _require_editable(version)
     existing = next((g for g in version.goals if g.item_id == proposal.item_id), None)
     if existing is not None:
-        raise PopError(_("This goal is already in your POP."))
+        raise RuleError(_("This goal is already in your POP."))
     goal = PopGoal(
         item_id=proposal.item_id,
         position=_next_position(version),
@@ -94,7 +86,7 @@ def adopt(version: PopVersion, proposal: Proposal, description: str = "") -> Pop
 
 def _check_item(version: PopVersion, item: Item | None) -> Item:
     if item is None or item.version_id != version.pop.round.version_id or item.retired:
-        raise PopError(_("Choose a Kenniskaart item."), field="item")
+        raise RuleError(_("Choose a Kenniskaart item."), field="item")
     return item
 
 
@@ -140,14 +132,14 @@ class ActionInput:
 
 def _apply(action: PopAction, data: ActionInput) -> None:
     if data.type not in ACTION_TYPES:
-        raise PopError(_("Choose a kind of activity."), field="type")
+        raise RuleError(_("Choose a kind of activity."), field="type")
     if data.planned_from and data.planned_until and data.planned_until < data.planned_from:
-        raise PopError(_("The end date cannot be before the start date."), field="planned_until")
+        raise RuleError(_("The end date cannot be before the start date."), field="planned_until")
     if data.training is not None and not data.training.active and action.training_id != data.training.id:
-        raise PopError(_("This training is no longer in the catalogue."), field="training")
+        raise RuleError(_("This training is no longer in the catalogue."), field="training")
     # The vraagbaak colleague is who you shadow or are coached by; with any other kind it would be noise.
     if data.colleague is not None and data.type not in COLLEAGUE_TYPES:
-        raise PopError(
+        raise RuleError(
             _("A colleague goes with job shadowing or coaching only: choose one of those, or no colleague."),
             field="colleague",
         )
@@ -169,7 +161,7 @@ def _check_region(goal: PopGoal, data: ActionInput, current_training_id: int | N
     """Only the catalogue of the POP's own region (an action keeps the entry it already has)."""
     if (data.training is not None and data.training.id != current_training_id
             and data.training.region_id != catalogue_region_id(goal.version.pop)):
-        raise PopError(_("Choose a training from the list."), field="training")
+        raise RuleError(_("Choose a training from the list."), field="training")
 
 
 def add_action(goal: PopGoal, data: ActionInput) -> PopAction:
@@ -199,10 +191,10 @@ def remove_action(action: PopAction) -> None:
 def update_progress(action: PopAction, status: str, reflection: str) -> None:
     """Progress, not a plan change: allowed in any status of the version, and never a new version."""
     if status not in ACTION_STATUSES:
-        raise PopError(_("Choose a status."), field="status")
+        raise RuleError(_("Choose a status."), field="status")
     reflection = reflection.strip()
     if status == DONE and not reflection:
-        raise PopError(_("Write a short reflection: what did you learn?"), field="reflection")
+        raise RuleError(_("Write a short reflection: what did you learn?"), field="reflection")
     if status != action.status:
         action.status_changed_at = utcnow()
     action.status = status

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
+from scan.core.rules import RuleError
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.organisation.models import Region
@@ -17,29 +18,22 @@ from scan.regio.models import Period, Publication
 from scan.regio.publish import Readiness, readiness
 
 
-class PeriodError(Exception):
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 def add(region_id: int, name: str, first: date | None, last: date | None) -> Period:
     """A new period. Periods of a region never overlap: a round counted in two publications would let
     one be subtracted from the other."""
     name = name.strip()
     if not name:
-        raise PeriodError(_("Give the period a name."), "name")
+        raise RuleError(_("Give the period a name."), "name")
     if first is None or last is None or first > last:
-        raise PeriodError(_("The last day cannot be before the first day."), "last_day")
+        raise RuleError(_("The last day cannot be before the first day."), "last_day")
     if db.session.scalar(select(Period.id).where(Period.region_id == region_id, Period.name == name)):
-        raise PeriodError(_("The region already has a period with this name."), "name")
+        raise RuleError(_("The region already has a period with this name."), "name")
     overlap = db.session.scalar(
         select(Period).where(Period.region_id == region_id,
                              and_(Period.first_day <= last, Period.last_day >= first))
     )
     if overlap is not None:
-        raise PeriodError(_("This overlaps the period %(name)s: a round may be counted in one period only.",
+        raise RuleError(_("This overlaps the period %(name)s: a round may be counted in one period only.",
                             name=overlap.name), "first_day")
     period = Period(region_id=region_id, name=name, first_day=first, last_day=last)
     db.session.add(period)

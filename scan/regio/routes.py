@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from scan.access import Role, require
 from scan.core import clock
+from scan.core.rules import RuleError, refuse
 from scan.extensions import db
 from scan.organisation import queries as organisation_queries
 from scan.regio import bp, participation, periods, publish, services, trends
@@ -85,9 +86,8 @@ def publications() -> str | Response:
     if not admin and form.validate_on_submit():
         try:
             periods.add(current_user.region_id, form.name.data or "", form.first_day.data, form.last_day.data)
-        except periods.PeriodError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors = [*getattr(form, error.field).errors, error.message]
+        except RuleError as error:
+            refuse(error, form)
         else:
             db.session.commit()
             flash(_("Period %(name)s added.", name=form.name.data), "success")

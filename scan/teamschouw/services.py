@@ -16,6 +16,7 @@ from scan.assessment.models import NOTE_MAX_LENGTH, Scan, ScanRound, ScanStatus
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.auth.models import User
+from scan.core.rules import RuleError
 from scan.core.safety import whole_number
 from scan.db import utcnow
 from scan.extensions import db
@@ -37,15 +38,6 @@ SESSION_TEXT_MAX_LENGTH = 5000
 
 SOURCE_OWN = "own"
 SOURCE_SUGGESTED = "suggested"
-
-
-class PlanError(ValueError):
-    """A rule of the teamschouw was broken; `field` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- calibration ------------------------------------------------------------------------------------
@@ -189,15 +181,15 @@ def target_of(scan_round: ScanRound, value: str) -> tuple[Item | None, Section |
     kind, _sep, text = (value or "").partition(":")
     ident = whole_number(text)
     if ident is None or kind not in ("item", "section"):
-        raise PlanError(_("Choose an item or a leefgebied."), "target")
+        raise RuleError(_("Choose an item or a leefgebied."), "target")
     if kind == "item":
         item = db.session.get(Item, ident)
         if item is None or item.version_id != scan_round.version_id or item.retired:
-            raise PlanError(_("Choose an item or a leefgebied."), "target")
+            raise RuleError(_("Choose an item or a leefgebied."), "target")
         return item, None
     section = db.session.get(Section, ident)
     if section is None or section.version_id != scan_round.version_id:
-        raise PlanError(_("Choose an item or a leefgebied."), "target")
+        raise RuleError(_("Choose an item or a leefgebied."), "target")
     return None, section
 
 
@@ -213,14 +205,14 @@ def add_priority(
     """Add a priority at the end of the round's list."""
     reason = reason.strip().replace("\r\n", "\n")
     if (item is None) == (section is None):
-        raise PlanError(_("Choose an item or a leefgebied."), "target")
+        raise RuleError(_("Choose an item or a leefgebied."), "target")
     for target in (item, section):
         if target is not None and target.version_id != scan_round.version_id:
-            raise PlanError(_("Choose an item or a leefgebied."), "target")
+            raise RuleError(_("Choose an item or a leefgebied."), "target")
     if not reason:
-        raise PlanError(_("Give a reason for this priority."), "reason")
+        raise RuleError(_("Give a reason for this priority."), "reason")
     if len(reason) > REASON_MAX_LENGTH:
-        raise PlanError(
+        raise RuleError(
             _("Use at most %(n)d characters; you used %(used)d.", n=REASON_MAX_LENGTH, used=len(reason)),
             "reason",
         )
@@ -229,7 +221,7 @@ def add_priority(
         (item is not None and p.item_id == item.id) or (section is not None and p.section_id == section.id)
         for p in existing
     ):
-        raise PlanError(_("This is already one of the team's priorities."), "target")
+        raise RuleError(_("This is already one of the team's priorities."), "target")
     priority = TeamPriority(
         round_id=scan_round.id,
         item_id=item.id if item else None,
@@ -280,7 +272,7 @@ def _check_member(scan_round: ScanRound, member: User | None) -> User:
         or member.team_id != scan_round.team_id
         or not member.active
     ):
-        raise PlanError(_("Choose a member of this team."), "member")
+        raise RuleError(_("Choose a member of this team."), "member")
     return member
 
 
@@ -295,10 +287,10 @@ def add_vraagbaak(
     """Ask a member to be the go-to colleague for a theme. They are listed only once they accept."""
     member = _check_member(scan_round, member)
     if (item is None) == (section is None):
-        raise PlanError(_("Choose an item or a leefgebied."), "target")
+        raise RuleError(_("Choose an item or a leefgebied."), "target")
     for target in (item, section):
         if target is not None and target.version_id != scan_round.version_id:
-            raise PlanError(_("Choose an item or a leefgebied."), "target")
+            raise RuleError(_("Choose an item or a leefgebied."), "target")
     theme = Agreement.item_id == item.id if item is not None else Agreement.section_id == section.id  # type: ignore[union-attr]
     duplicate = db.session.scalar(
         select(func.count(Agreement.id)).where(
@@ -309,7 +301,7 @@ def add_vraagbaak(
         )
     )
     if duplicate:
-        raise PlanError(_("This member has already been asked for this theme in this round."), "target")
+        raise RuleError(_("This member has already been asked for this theme in this round."), "target")
     agreement = Agreement(
         round_id=scan_round.id,
         kind=AgreementKind.VRAAGBAAK,
@@ -330,10 +322,10 @@ def add_grow(
     """Record that a member will grow into a specialism in a leefgebied."""
     member = _check_member(scan_round, member)
     if section is None or section.version_id != scan_round.version_id or section.kind != SECTION_LEEFGEBIED:
-        raise PlanError(_("Choose a leefgebied."), "section")
+        raise RuleError(_("Choose a leefgebied."), "section")
     text = text.strip()
     if len(text) > GROW_TEXT_MAX_LENGTH:
-        raise PlanError(
+        raise RuleError(
             _("Use at most %(n)d characters; you used %(used)d.", n=GROW_TEXT_MAX_LENGTH, used=len(text)),
             "text",
         )
@@ -353,9 +345,9 @@ def add_grow(
 def add_other(scan_round: ScanRound, text: str, actor: User) -> Agreement:
     text = text.strip().replace("\r\n", "\n")
     if not text:
-        raise PlanError(_("Describe the agreement."), "text")
+        raise RuleError(_("Describe the agreement."), "text")
     if len(text) > OTHER_TEXT_MAX_LENGTH:
-        raise PlanError(
+        raise RuleError(
             _("Use at most %(n)d characters; you used %(used)d.", n=OTHER_TEXT_MAX_LENGTH, used=len(text)),
             "text",
         )
@@ -407,7 +399,7 @@ def save_session(
     decisions = decisions.strip().replace("\r\n", "\n")
     for name, text in (("notes", notes), ("decisions", decisions)):
         if len(text) > SESSION_TEXT_MAX_LENGTH:
-            raise PlanError(
+            raise RuleError(
                 _(
                     "Use at most %(n)d characters; you used %(used)d.",
                     n=SESSION_TEXT_MAX_LENGTH,

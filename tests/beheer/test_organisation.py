@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from scan.access import Role
 from scan.audit import actions
 from scan.audit.models import AuditEvent
+from scan.core.rules import RuleError
 from scan.db import utcnow
 from scan.extensions import db
 from scan.organisation import services
@@ -36,16 +37,16 @@ def test_add_municipality_and_team_are_audited(app_ctx: Any) -> None:
 def test_codes_are_unique_and_names_required(app_ctx: Any) -> None:
     m = make_municipality()
     make_team(m, code="T-ONE")
-    with pytest.raises(services.OrganisationError) as error:
+    with pytest.raises(RuleError) as error:
         services.add_team(m, "t-one", "Nog een")
     assert error.value.field == "code"
-    with pytest.raises(services.OrganisationError) as error:
+    with pytest.raises(RuleError) as error:
         services.add_team(m, "T-TWO", "   ")
     assert error.value.field == "name"
-    with pytest.raises(services.OrganisationError) as error:
+    with pytest.raises(RuleError) as error:
         services.add_municipality(m.region, m.code, "Dubbel")
     assert error.value.field == "code"
-    with pytest.raises(services.OrganisationError):
+    with pytest.raises(RuleError):
         services.add_team(m, "met spatie", "Team")
 
 
@@ -67,7 +68,7 @@ def test_move_a_team_within_its_region_keeps_its_rounds(app_ctx: Any) -> None:
     assert team.municipality_id == b.id and scan_round.team_id == team.id
     event = _audit(actions.TEAM_UPDATE)[0]
     assert f"from {a.code} to {b.code}" in event.detail
-    with pytest.raises(services.OrganisationError) as error:
+    with pytest.raises(RuleError) as error:
         services.update_team(team, team.name, other_region)
     assert error.value.field == "municipality"
     assert "dezelfde regio" in error.value.message  # Dutch: the default language
@@ -79,13 +80,13 @@ def test_archive_rules(app_ctx: Any) -> None:
     before = utcnow()
     m = make_municipality()
     t1, t2 = make_team(m), make_team(m)
-    with pytest.raises(services.OrganisationError) as error:
+    with pytest.raises(RuleError) as error:
         services.archive_municipality(m)
     assert t1.name in error.value.message and m.archived_at is None
     services.archive_team(t1)
-    with pytest.raises(services.OrganisationError):
+    with pytest.raises(RuleError):
         services.archive_team(t1)
-    with pytest.raises(services.OrganisationError):
+    with pytest.raises(RuleError):
         services.archive_municipality(m)
     services.archive_team(t2)
     services.archive_municipality(m)
@@ -93,9 +94,9 @@ def test_archive_rules(app_ctx: Any) -> None:
     assert len(_audit(actions.TEAM_ARCHIVE)) == 2 and len(_audit(actions.MUNICIPALITY_ARCHIVE)) == 1
     # Nothing is deleted; no team is added to or moved into an archived municipality.
     assert db.session.scalar(select(func.count(Team.id))) == 2
-    with pytest.raises(services.OrganisationError):
+    with pytest.raises(RuleError):
         services.add_team(m, "NEW", "Nieuw team")
-    with pytest.raises(services.OrganisationError):
+    with pytest.raises(RuleError):
         services.update_team(make_team(make_municipality(m.region)), "x", m)
 
 

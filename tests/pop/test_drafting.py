@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from scan.catalogue.models import Training
 from scan.core.clock import today
+from scan.core.rules import RuleError
 from scan.extensions import db
 from scan.organisation.models import Team
 from scan.pop import services
 from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
-from scan.pop.services import PopError
 from tests.factories import login, make_training
 from tests.pop import world as pop_world
 
@@ -209,7 +209,7 @@ def test_the_service_refuses_another_regions_training(app, w):
         other_region = db.session.get(Team, w["other_team"]).municipality.region_id
         elsewhere = make_training(other_region, "TR-ELDERS", items=("GC01",))
         goal = db.session.get(PopGoal, ids["goal"])
-        with pytest.raises(PopError) as refused:
+        with pytest.raises(RuleError) as refused:
             services.add_action(goal, services.ActionInput(type="training", description="x",
                                                            training=elsewhere))
         assert refused.value.field == "training"

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from scan.auth.models import LoginFailure, User
+from scan.core.rules import RuleError
 from scan.extensions import db
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
 from scan.pop.signing import services as signing
@@ -94,7 +95,7 @@ def test_a_plan_needs_goals_with_actions_before_it_can_be_proposed(app, w):
             )
         )
         db.session.flush()
-        with pytest.raises(signing.SigningError) as error:
+        with pytest.raises(RuleError) as error:
             signing.propose(pop, anna)
         assert "Schulden herkennen" in error.value.message
         assert "Beter contact maken" not in error.value.message
@@ -102,7 +103,7 @@ def test_a_plan_needs_goals_with_actions_before_it_can_be_proposed(app, w):
         for goal in db.session.scalars(select(PopGoal)):
             db.session.delete(goal)
         db.session.flush()
-        with pytest.raises(signing.SigningError, match="minstens één doel"):
+        with pytest.raises(RuleError, match="minstens één doel"):
             signing.propose(pop, anna)
         db.session.rollback()
     assert _version(app, ids["pop"])["status"] == PopStatus.DRAFT
@@ -112,7 +113,7 @@ def test_sending_back_needs_a_comment_and_the_returned_plan_can_be_proposed_agai
     ids = make_pop(app, w, status=PopStatus.PROPOSED)
     with app.app_context():
         pop, anna, lies = db.session.get(Pop, ids["pop"]), _user(w["anna"]), _user(w["leader"])
-        with pytest.raises(signing.SigningError) as error:
+        with pytest.raises(RuleError) as error:
             signing.send_back(pop, lies, "   ")
         assert error.value.field == "comment"
         returned = signing.send_back(pop, lies, " Voeg een termijn toe. ")
@@ -138,7 +139,7 @@ def test_the_rules_refuse_anyone_but_the_two_parties(app, w, who):
             lambda: signing.propose(pop, user),
             lambda: signing.start_new_version(pop, user),
         ):
-            with pytest.raises(signing.SigningError):
+            with pytest.raises(RuleError):
                 attempt()
         db.session.rollback()
     assert _version(app, ids["pop"])["status"] == PopStatus.PROPOSED
@@ -148,16 +149,16 @@ def test_each_party_does_only_their_own_step(app, w):
     ids = make_pop(app, w)
     with app.app_context():
         pop, anna, lies = db.session.get(Pop, ids["pop"]), _user(w["anna"]), _user(w["leader"])
-        with pytest.raises(signing.SigningError):
+        with pytest.raises(RuleError):
             signing.propose(pop, lies)
         signing.propose(pop, anna)
-        with pytest.raises(signing.SigningError):
+        with pytest.raises(RuleError):
             signing.agree(pop, anna)
-        with pytest.raises(signing.SigningError):  # not agreed yet
+        with pytest.raises(RuleError):  # not agreed yet
             signing.sign(pop, anna, PASSWORD, "1.2.3.4")
         signing.agree(pop, lies)
         signing.sign(pop, anna, PASSWORD, "1.2.3.4")
-        with pytest.raises(signing.SigningError, match="al ondertekend"):
+        with pytest.raises(RuleError, match="al ondertekend"):
             signing.sign(pop, anna, PASSWORD, "1.2.3.4")
         db.session.rollback()
 
@@ -167,11 +168,11 @@ def test_a_wrong_password_records_nothing_and_repeated_ones_are_throttled_with_t
     with app.app_context():
         pop, anna = db.session.get(Pop, ids["pop"]), _user(w["anna"])
         for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
-            with pytest.raises(signing.SigningError, match="niet je wachtwoord") as error:
+            with pytest.raises(RuleError, match="niet je wachtwoord") as error:
                 signing.sign(pop, anna, "verkeerd-wachtwoord", "1.2.3.4")
             assert error.value.field == "password"
             db.session.commit()  # as the route does: the count stays
-        with pytest.raises(signing.SigningError, match="Te veel mislukte pogingen"):
+        with pytest.raises(RuleError, match="Te veel mislukte pogingen"):
             signing.sign(pop, anna, PASSWORD, "1.2.3.4")
         db.session.commit()
         # Every attempt, the refused one too, is recorded before the check: per account and per (account,
@@ -196,7 +197,7 @@ def test_a_signed_version_cannot_be_proposed_agreed_or_signed_again(app, w):
             lambda: signing.send_back(pop, lies, "nee"),
             lambda: signing.sign(pop, lies, PASSWORD, "1.2.3.4"),
         ):
-            with pytest.raises(signing.SigningError):
+            with pytest.raises(RuleError):
                 attempt()
         db.session.rollback()
     assert snapshot(app) == before
@@ -225,7 +226,7 @@ def test_a_new_version_copies_goals_and_actions_and_leaves_version_1_as_it_was(a
             "Veel geleerd over open vragen",
             w["trainings"]["TR-GC01"],
         )
-        with pytest.raises(signing.SigningError, match="vanuit een ondertekend plan"):  # version 2 is a draft
+        with pytest.raises(RuleError, match="vanuit een ondertekend plan"):  # version 2 is a draft
             signing.start_new_version(pop, anna)
         db.session.rollback()
     assert set(before) <= set(snapshot(app))  # version 1, its goal and action: unchanged

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from scan.access import Role
 from scan.assessment.models import Scan, ScanRound
 from scan.auth.models import User
+from scan.core.rules import RuleError
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
 from scan.teamschouw import services
@@ -239,10 +240,10 @@ def test_priority_services_keep_a_gapless_order(app, w):
         assert [p.id for p in plan_queries.priorities(scan_round.id)] == [a.id, c.id, b.id]
         services.remove_priority(a)
         assert [(p.id, p.position) for p in plan_queries.priorities(scan_round.id)] == [(c.id, 0), (b.id, 1)]
-        with pytest.raises(services.PlanError) as error:
+        with pytest.raises(RuleError) as error:
             services.add_priority(scan_round, leader, reason="", item=items["LG02-A1"])
         assert error.value.field == "reason"
-        with pytest.raises(services.PlanError):
+        with pytest.raises(RuleError):
             services.add_priority(scan_round, leader, reason="x", item=items["GC01"], section=section)
         d = services.add_priority(scan_round, leader, reason="d", item=items["LG02-A1"])
         assert d.position == 2

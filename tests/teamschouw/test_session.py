@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from scan.assessment.models import ScanRound
 from scan.auth.models import User
+from scan.core.rules import RuleError
 from scan.extensions import db
 from scan.kenniskaart.models import Item
 from scan.teamschouw import services
@@ -164,7 +165,7 @@ def test_save_session_service_upserts(app, w):
             "c",
         )
         assert len(list(db.session.scalars(select(TeamSession)))) == 1
-        with pytest.raises(services.PlanError):
+        with pytest.raises(RuleError):
             services.save_session(
                 scan_round, leader, held_on=date(2027, 3, 2), attendees=[], notes="x" * 5001, decisions=""
             )

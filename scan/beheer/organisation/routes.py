@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from scan.access import Role, require
 from scan.beheer import bp
 from scan.beheer.organisation.forms import ArchiveForm, MunicipalityForm, TeamForm
+from scan.core.rules import RuleError, refuse
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.organisation import services
@@ -32,14 +33,6 @@ def _open_municipalities(region_id: int | None = None) -> list[Municipality]:
     if region_id is not None:
         stmt = stmt.where(Municipality.region_id == region_id)
     return list(db.session.scalars(stmt))
-
-
-def _field_error(form: MunicipalityForm | TeamForm, error: services.OrganisationError) -> None:
-    target = getattr(form, error.field or "", None)
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.get("/organisatie")
@@ -62,9 +55,8 @@ def municipality_new() -> str | BaseResponse:
         try:
             municipality = services.add_municipality(db.session.get(Region, form.region.data),
                                                      form.code.data or "", form.name.data or "")
-        except services.OrganisationError as error:
-            db.session.rollback()
-            _field_error(form, error)
+        except RuleError as error:
+            refuse(error, form)
         else:
             db.session.commit()
             flash(_("The municipality %(name)s has been added.", name=municipality.name), "success")
@@ -81,9 +73,8 @@ def municipality_edit(municipality_id: int) -> str | BaseResponse:
     if form.validate_on_submit():
         try:
             changed = services.rename_municipality(municipality, form.name.data or "")
-        except services.OrganisationError as error:
-            db.session.rollback()
-            _field_error(form, error)
+        except RuleError as error:
+            refuse(error, form)
         else:
             db.session.commit()
             if changed:
@@ -101,9 +92,8 @@ def municipality_archive(municipality_id: int) -> BaseResponse:
         abort(400)
     try:
         services.archive_municipality(municipality)
-    except services.OrganisationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    except RuleError as error:
+        refuse(error)
     else:
         db.session.commit()
         flash(_("The municipality %(name)s has been archived; its history stays.", name=municipality.name),
@@ -131,9 +121,8 @@ def team_new() -> str | BaseResponse:
         try:
             team = services.add_team(db.session.get(Municipality, form.municipality.data),
                                      form.code.data or "", form.name.data or "")
-        except services.OrganisationError as error:
-            db.session.rollback()
-            _field_error(form, error)
+        except RuleError as error:
+            refuse(error, form)
         else:
             db.session.commit()
             flash(_("The team %(name)s has been added.", name=team.name), "success")
@@ -153,9 +142,8 @@ def team_edit(team_id: int) -> str | BaseResponse:
         try:
             changed = services.update_team(team, form.name.data or "",
                                            db.session.get(Municipality, form.municipality.data))
-        except services.OrganisationError as error:
-            db.session.rollback()
-            _field_error(form, error)
+        except RuleError as error:
+            refuse(error, form)
         else:
             db.session.commit()
             if changed:
@@ -172,9 +160,8 @@ def team_archive(team_id: int) -> BaseResponse:
         abort(400)
     try:
         services.archive_team(team)
-    except services.OrganisationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    except RuleError as error:
+        refuse(error)
     else:
         db.session.commit()
         flash(_("The team %(name)s has been archived; its rounds, scans and POPs stay.", name=team.name),

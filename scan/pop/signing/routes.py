@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from scan.auth import devices
+from scan.core.rules import RuleError, refuse, show
 from scan.core.safety import client_address
 from scan.extensions import db
 from scan.pop import bp
@@ -44,9 +45,8 @@ def propose(pop_id: int) -> Response:
         abort(400)
     try:
         signing.propose(pop, current_user)
-    except signing.SigningError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    except RuleError as error:
+        refuse(error)
     else:
         db.session.commit()
         flash(_("Your plan has been sent to your team leader."), "success")
@@ -71,10 +71,8 @@ def review(pop_id: int) -> str | Response | tuple[str, int]:
             else:
                 signing.agree(pop, current_user, form.comment.data or "")
                 message = _("You agreed to the plan. It can now be signed.")
-        except signing.SigningError as error:
-            db.session.rollback()
-            target = form.comment if error.field == "comment" else form.decision
-            target.errors = [*target.errors, error.message]
+        except RuleError as error:
+            refuse(error, form, default="decision")
         else:
             db.session.commit()
             flash(message, "success")
@@ -100,10 +98,10 @@ def sign(pop_id: int) -> str | Response | tuple[str, int]:
                 pop, current_user, form.password.data or "", client_address(),
                 device_cookie=request.cookies.get(devices.COOKIE),
             )
-        except signing.SigningError as error:
+        except RuleError as error:
             # The rule wrote nothing but the throttle's count of a wrong password: keep that count.
             db.session.commit()
-            form.password.errors = [*form.password.errors, error.message]
+            show(error, form, default="password")
         else:
             db.session.commit()
             if version.status == PopStatus.SIGNED:
@@ -126,9 +124,8 @@ def new_version(pop_id: int) -> Response:
         abort(400)
     try:
         new = signing.start_new_version(pop, current_user)
-    except signing.SigningError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    except RuleError as error:
+        refuse(error)
         return _to_detail(pop)
     db.session.commit()
     flash(

@@ -21,6 +21,7 @@ from scan.audit.services import record
 from scan.auth import devices, throttle
 from scan.auth.models import User
 from scan.auth.passwords import verify_password
+from scan.core.rules import RuleError
 from scan.db import utcnow
 from scan.extensions import db
 from scan.pop.loading import latest_version, version_with_content
@@ -28,15 +29,6 @@ from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
 from scan.pop.permissions import is_team_leader_of
 
 COMMENT_MAX_LENGTH = 2000
-
-
-class SigningError(ValueError):
-    """A rule of the flow was broken; `field` names the form field concerned, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def status_label(status: str) -> str:
@@ -99,7 +91,7 @@ def available_actions(user: User, pop: Pop, version: PopVersion) -> PopActions:
 def _require_latest_in(pop: Pop, allowed: tuple[str, ...], message: str) -> PopVersion:
     version = latest_version(pop)
     if version.status not in allowed:
-        raise SigningError(message)
+        raise RuleError(message)
     return version
 
 
@@ -117,14 +109,14 @@ def missing_content(version: PopVersion) -> list[str]:
 def propose(pop: Pop, actor: User, now: datetime | None = None) -> PopVersion:
     """The professional sends the latest version to the team leader."""
     if not is_owner(actor, pop):
-        raise SigningError(_("Only the professional can propose their plan."))
+        raise RuleError(_("Only the professional can propose their plan."))
     version = _require_latest_in(
         pop, (PopStatus.DRAFT, PopStatus.RETURNED), _("This version has already been proposed.")
     )
     content = version_with_content(version.id)
     missing = missing_content(content)
     if missing:
-        raise SigningError(_("The plan cannot be proposed yet. %(problems)s", problems=" ".join(missing)))
+        raise RuleError(_("The plan cannot be proposed yet. %(problems)s", problems=" ".join(missing)))
     version.status = PopStatus.PROPOSED
     version.proposed_at = now or utcnow()
     db.session.flush()
@@ -134,7 +126,7 @@ def propose(pop: Pop, actor: User, now: datetime | None = None) -> PopVersion:
 def _checked_comment(comment: str) -> str:
     comment = comment.strip()
     if len(comment) > COMMENT_MAX_LENGTH:
-        raise SigningError(
+        raise RuleError(
             _("Use at most %(max)d characters; you used %(n)d.", max=COMMENT_MAX_LENGTH, n=len(comment)),
             field="comment",
         )
@@ -145,7 +137,7 @@ def agree(pop: Pop, leader: User, comment: str = "", now: datetime | None = None
     """The leader agrees; an optional comment is kept with the version (it replaces the comment of an
     earlier sending back, which no longer applies)."""
     if not is_team_leader_of(leader, pop):
-        raise SigningError(_("Only the team leader of this team can agree to the plan."))
+        raise RuleError(_("Only the team leader of this team can agree to the plan."))
     version = _require_latest_in(
         pop, (PopStatus.PROPOSED,), _("This version is not waiting for your review.")
     )
@@ -159,13 +151,13 @@ def agree(pop: Pop, leader: User, comment: str = "", now: datetime | None = None
 
 def send_back(pop: Pop, leader: User, comment: str) -> PopVersion:
     if not is_team_leader_of(leader, pop):
-        raise SigningError(_("Only the team leader of this team can send the plan back."))
+        raise RuleError(_("Only the team leader of this team can send the plan back."))
     version = _require_latest_in(
         pop, (PopStatus.PROPOSED,), _("This version is not waiting for your review.")
     )
     comment = _checked_comment(comment)
     if not comment:
-        raise SigningError(
+        raise RuleError(
             _("Write what should change, so the professional knows what to do."), field="comment"
         )
     version.status = PopStatus.RETURNED
@@ -185,16 +177,16 @@ def sign(
     """
     owner = is_owner(signer, pop)
     if not (owner or is_team_leader_of(signer, pop)):
-        raise SigningError(_("Only the professional and their team leader can sign this plan."))
+        raise RuleError(_("Only the professional and their team leader can sign this plan."))
     version = _require_latest_in(pop, (PopStatus.AGREED,), _("This version cannot be signed now."))
     if (owner and version.professional_signed_at) or (not owner and version.leader_signed_at):
-        raise SigningError(_("You have already signed this version."))
+        raise RuleError(_("You have already signed this version."))
     attempt = throttle.begin(signer.username, address, devices.known_device(device_cookie, signer))
     if attempt.verdict is not throttle.Verdict.CHECK:
         # The login page's message: the two share one count.
-        raise SigningError(throttle.refusal_message(attempt.verdict), field="password")
+        raise RuleError(throttle.refusal_message(attempt.verdict), field="password")
     if not verify_password(signer.password_hash, password):
-        raise SigningError(_("That is not your password. Nothing has been signed."), field="password")
+        raise RuleError(_("That is not your password. Nothing has been signed."), field="password")
     throttle.succeeded(attempt)
     moment = now or utcnow()
     if owner:
@@ -214,7 +206,7 @@ def sign(
 def start_new_version(pop: Pop, actor: User) -> PopVersion:
     """Copy the signed latest version (goals, actions with their progress) into the next one, as a draft."""
     if not is_owner(actor, pop):
-        raise SigningError(_("Only the professional can change their plan."))
+        raise RuleError(_("Only the professional can change their plan."))
     current = _require_latest_in(
         pop, (PopStatus.SIGNED,), _("A new version can only be started from a signed plan.")
     )
