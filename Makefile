@@ -45,6 +45,7 @@ run: install translations .flaskenv
 
 test: install-dev translations
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python tests/vnu_jar.py
 	env -u TEST_DATABASE_URL $(BIN)/pytest -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
