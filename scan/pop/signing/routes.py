@@ -35,14 +35,19 @@ def _to_detail(pop: Pop) -> Response:
     return redirect(url_for("pop.detail", pop_id=pop.id))
 
 
-@bp.post("/pop/<int:pop_id>/voorstellen")
-def propose(pop_id: int) -> Response:
+def _owners_post(pop_id: int) -> Pop:
+    """The POP of a button only its professional may press: 403 for anyone else, 400 without a valid form."""
     pop = load_pop(pop_id)
     if not signing.is_owner(current_user, pop):
         abort(403)
-    form = ActionForm()
-    if not form.validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
+    return pop
+
+
+@bp.post("/pop/<int:pop_id>/voorstellen")
+def propose(pop_id: int) -> Response:
+    pop = _owners_post(pop_id)
     try:
         signing.propose(pop, current_user)
     except RuleError as error:
@@ -116,12 +121,7 @@ def sign(pop_id: int) -> str | Response | tuple[str, int]:
 
 @bp.post("/pop/<int:pop_id>/nieuwe-versie")
 def new_version(pop_id: int) -> Response:
-    pop = load_pop(pop_id)
-    if not signing.is_owner(current_user, pop):
-        abort(403)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
+    pop = _owners_post(pop_id)
     try:
         new = signing.start_new_version(pop, current_user)
     except RuleError as error:
