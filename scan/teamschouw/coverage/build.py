@@ -33,6 +33,7 @@ from scan.db import utcnow
 from scan.extensions import db
 from scan.kenniskaart import queries as kenniskaart_queries
 from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_SPECIALISTISCH, SECTION_LEEFGEBIED
+from scan.teamschouw.answers import AnswerLike, SectionLike, effective_level
 from scan.teamschouw.models import TeamNorm
 
 DEFAULT_SPECIALIST_LEVEL = 3
@@ -73,28 +74,11 @@ class SectionCoverage:
     status: str
 
 
-class SectionLike(Protocol):
-    id: int
-    code: str
-    kind: str
-    title_nl: str
-    title_en: str
-
-
 class ItemLike(Protocol):
     id: int
     section_id: int
     level_kind: str
     retired: bool
-
-
-class AnswerLike(Protocol):
-    scan_id: int
-    item_id: int
-    level: int | None
-    not_applicable: bool
-    ambition: int | None
-    agreed_level: int | None
 
 
 @dataclass(frozen=True)
@@ -144,14 +128,6 @@ def status_for(specialists: int, norm: int) -> str:
 
 def _scan_id(member: Any) -> int:
     return member if isinstance(member, int) else member.scan_id
-
-
-def effective_level(answer: AnswerLike) -> int | None:
-    """The agreed level where the team leader recorded one, else the self-assessed level."""
-    agreed = getattr(answer, "agreed_level", None)  # the Answer model itself has none
-    if agreed is not None:
-        return agreed
-    return None if answer.not_applicable else answer.level
 
 
 def summarise_answers(items: Iterable[ItemLike], answers: Iterable[AnswerLike],

@@ -13,20 +13,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_GENERIC, LEVEL_SPECIALISTISCH
+from scan.teamschouw.answers import AnswerLike, SectionLike
 
 LEVEL_ALL = "alle"
 LEVEL_FILTERS = (LEVEL_ALL, LEVEL_ALGEMEEN, LEVEL_SPECIALISTISCH, LEVEL_GENERIC)
 SECTION_ALL = ""
 # Levels with their own cell colour in teamschouw.css; any other level shows its number uncoloured.
 COLOURED_LEVELS = range(1, 6)
-
-
-class SectionLike(Protocol):
-    id: int
-    code: str
-    kind: str
-    title_nl: str
-    title_en: str
 
 
 class ItemLike(Protocol):
@@ -41,15 +34,6 @@ class ItemLike(Protocol):
 class MemberLike(Protocol):
     scan_id: int
     name: str
-
-
-class AnswerLike(Protocol):
-    scan_id: int
-    item_id: int
-    level: int | None
-    not_applicable: bool
-    ambition: int | None
-    agreed_level: int | None
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from flask_babel import ngettext
 
 from scan.assessment.results import IndividualNorm, specialist_level_from
 from scan.kenniskaart.models import LEVEL_SPECIALISTISCH
+from scan.teamschouw.answers import AnswerLike, effective_level
 
 MIN_SHARED_GROWTH = 2
 DEFAULT_SPECIALISTS_MIN = 2
@@ -51,15 +52,6 @@ class SuggestionItem(Protocol):
     level_kind: str
     title_nl: str
     title_en: str
-
-
-class AnswerLike(Protocol):
-    scan_id: int
-    item_id: int
-    level: int | None
-    not_applicable: bool
-    ambition: int | None
-    agreed_level: int | None
 
 
 class CoverageLike(Protocol):
@@ -113,13 +105,6 @@ def coverage_risk(specialists: int, norm: int) -> str:
     return RISK_OK
 
 
-def _effective(answer: AnswerLike) -> int | None:
-    """The agreed level where the team leader recorded one, else the self-assessed level (as coverage)."""
-    if answer.agreed_level is not None:
-        return answer.agreed_level
-    return None if answer.not_applicable else answer.level
-
-
 def rank(
     items: Sequence[SuggestionItem],
     answers: Iterable[AnswerLike],
@@ -149,7 +134,7 @@ def rank(
             own = None if row.not_applicable else row.level
             if own is not None and row.ambition is not None and row.ambition > own:
                 growth += 1
-            level = _effective(row)
+            level = effective_level(row)
             if level is None:
                 continue
             if minimum is not None and level < minimum:
