@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from scan.core import bp as core_bp
     from scan.home import bp as home_bp
     from scan.pop import bp as pop_bp
+    from scan.privacy import bp as privacy_bp
     from scan.regio import bp as regio_bp
     from scan.teams import bp as teams_bp
     from scan.teamschouw import bp as teamschouw_bp
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
         pop_bp,
         regio_bp,
         beheer_bp,
+        privacy_bp,
         audit_bp,
         catalogue_bp,
     ):
@@ -115,8 +117,8 @@ def _register_cli(app: Flask) -> None:
     from scan.demo.cli import demo_cli
     from scan.kenniskaart.cli import kenniskaart_cli
     from scan.organisation.cli import regions_cli, teams_cli
+    from scan.privacy.cli import retention_cli
     from scan.regio.cli import regio_cli
-    from scan.retention.cli import retention_cli
 
     for group in (users_cli, demo_cli, kenniskaart_cli, regions_cli, teams_cli, retention_cli, regio_cli):
         # CommandGroup turns a database error in any of its commands into a clear message, never a traceback.

@@ -55,7 +55,7 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("assessment.latest_result", _l("My result")),
         NavItem("pop.mine", _l("My POP")),
         NavItem("team_plan.mine", _l("My team")),
-        NavItem("assessment.my_data", _l("My data")),
+        NavItem("privacy.my_data", _l("My data")),
     ),
     Role.TEAMLEIDER: (NavItem("teams.index", _l("My teams")),),
     Role.REGIOCOORDINATOR: (

@@ -1,38 +1,21 @@
-"""Mijn resultaat (the professional's own profile) and Mijn gegevens (everything stored about you)."""
+"""Mijn resultaat: the professional's own profile. (Mijn gegevens lives in scan.privacy.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
-from flask_babel import format_decimal, get_locale
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from scan.access import Role, require
 from scan.assessment import bp, permissions, queries, result_queries
-from scan.assessment.export import (
-    AccountData,
-    AgreementRecord,
-    CalibrationRecord,
-    PersonalData,
-    ScanRecord,
-    SessionRecord,
-    render_csv,
-    render_json,
-)
 from scan.assessment.models import ScanStatus
 from scan.assessment.results import STRENGTH_LEVEL, ScanResult, compute_result, section_results
-from scan.audit import actions as audit_actions
-from scan.audit.services import record
-from scan.auth import queries as auth_queries
-from scan.auth.models import User
-from scan.core.clock import AMSTERDAM
-from scan.db import MAX_ID, utcnow
-from scan.extensions import db
+from scan.db import MAX_ID
 from scan.i18n import localized
 from scan.kenniskaart import queries as kenniskaart_queries
 from scan.teamschouw import queries as teamschouw_queries
@@ -123,95 +106,3 @@ def latest_result() -> str | Response:
         return redirect(url_for("assessment.result", round_id=submitted[0].round_id))
     return render_template("assessment/result.html", result=None)
 
-
-# --- Mijn gegevens: any logged-in user, their own data only ------------------------------------------
-
-
-def _personal_data(user: User) -> PersonalData:
-    team = user.team
-    account = AccountData(
-        username=user.username,
-        full_name=user.full_name,
-        role=user.role,
-        team=team.name if team else None,
-        municipality=team.municipality.name if team else None,
-        language=user.locale,
-        created_at=user.created_at,
-        last_login_at=user.last_login_at,
-        region=user.region.name if user.region else None,
-        led_teams=tuple(t.name for t in user.led_teams),
-    )
-    answers = result_queries.answer_records(user.id)
-    events = result_queries.event_records(user.id)
-    calibrations: dict[int, list[CalibrationRecord]] = {}
-    for scan_id, *fields in teamschouw_queries.calibration_history_of(user.id):
-        calibrations.setdefault(scan_id, []).append(CalibrationRecord(*fields))
-    scans = tuple(
-        ScanRecord(
-            round_title=scan.round.title,
-            team=scan.round.team.name,
-            opens_on=scan.round.opens_on,
-            closes_on=scan.round.closes_on,
-            status=scan.status,
-            started_at=scan.started_at,
-            updated_at=scan.updated_at,
-            submitted_at=scan.submitted_at,
-            answers=tuple(answers.get(scan.id, ())),
-            events=tuple(events.get(scan.id, ())),
-            calibrations=tuple(calibrations.get(scan.id, ())),
-        )
-        for scan in result_queries.scans_of(user.id)
-    )
-    agreements = tuple(AgreementRecord(*row) for row in teamschouw_queries.agreements_about(user.id))
-    sessions = tuple(
-        SessionRecord(s.created_at, s.last_seen_at, s.revoked_at, s.address)
-        for s in auth_queries.sessions_of(user.id)
-    )
-    return PersonalData(
-        account,
-        scans,
-        utcnow(),
-        agreements,
-        sessions,
-        pops=tuple(result_queries.pop_records(user.id)),
-        audit=tuple(result_queries.audit_records(user.id)),
-        attendance=tuple(result_queries.attendance_records(user.id)),
-    )
-
-
-def _download(body: bytes, mimetype: str, extension: str, exported_at: datetime) -> Response:
-    response = make_response(body)
-    response.mimetype = mimetype
-    if mimetype.startswith("text/"):
-        response.charset = "utf-8"
-    day = exported_at.astimezone(AMSTERDAM).date().isoformat()
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=ontwikkelscan-mijn-gegevens-{day}.{extension}"
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.get("/mijn/gegevens")
-def my_data() -> str:
-    data = _personal_data(current_user)
-    return render_template("assessment/my_data.html", data=data, role=current_user.role)
-
-
-@bp.get("/mijn/gegevens.json")
-def my_data_json() -> Response:
-    data = _personal_data(current_user)
-    body = render_json(data)
-    record(audit_actions.EXPORT, object_type="mijn-gegevens.json", object_id=current_user.id)
-    db.session.commit()
-    return _download(body, "application/json", "json", data.exported_at)
-
-
-@bp.get("/mijn/gegevens.csv")
-def my_data_csv() -> Response:
-    data = _personal_data(current_user)
-    lang = str(get_locale() or "nl")[:2]
-    body = render_csv(data, lang)
-    record(audit_actions.EXPORT, object_type="mijn-gegevens.csv", object_id=current_user.id)
-    db.session.commit()
-    return _download(body, "text/csv", "csv", data.exported_at)

@@ -28,7 +28,7 @@ from enum import Enum
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 
 from scan.auth.models import LoginFailure
 from scan.core import clock
@@ -130,17 +130,18 @@ def succeeded(attempt: Attempt) -> None:
     db.session.execute(delete(LoginFailure).where(or_(*conditions)))
 
 
+def recorded_under(username: str) -> ColumnElement[bool]:
+    """The attempts recorded under this name, from any address (erasing an account)."""
+    name = _key(username)
+    return or_(
+        and_(LoginFailure.kind == ACCOUNT, LoginFailure.key == name),
+        and_(LoginFailure.kind == PAIR, LoginFailure.key.startswith(name + "|", autoescape=True)),
+    )
+
+
 def forget(username: str) -> None:
     """Remove the attempts recorded under this name (erasing an account)."""
-    name = _key(username)
-    db.session.execute(
-        delete(LoginFailure).where(
-            or_(
-                and_(LoginFailure.kind == ACCOUNT, LoginFailure.key == name),
-                and_(LoginFailure.kind == PAIR, LoginFailure.key.startswith(name + "|", autoescape=True)),
-            )
-        )
-    )
+    db.session.execute(delete(LoginFailure).where(recorded_under(username)))
 
 
 def refusal_message(verdict: Verdict) -> str:

@@ -15,7 +15,7 @@ from scan.auth.models import User
 from scan.beheer import bp
 from scan.db import load_or_404
 from scan.extensions import db
-from scan.retention import services
+from scan.privacy import erasure
 
 
 class EraseForm(FlaskForm):
@@ -29,8 +29,8 @@ def account_erase(user_id: int) -> str | tuple[str, int] | BaseResponse:
     form = EraseForm()
     refused = None
     try:
-        services.check_erasable(user, current_user)
-    except services.ErasureRefused as error:
+        erasure.check_erasable(user, current_user)
+    except erasure.ErasureRefused as error:
         refused = str(error)
     if refused is None and form.validate_on_submit():
         if (form.confirm_username.data or "").strip().lower() != user.username:
@@ -39,11 +39,11 @@ def account_erase(user_id: int) -> str | tuple[str, int] | BaseResponse:
             )
         else:
             username = user.username
-            services.erase_account(user, current_user)
+            erasure.erase_account(user, current_user)
             db.session.commit()
             flash(_("The account %(username)s has been erased; it is now %(new)s. "
                     "Regional counts are unchanged.", username=username, new=user.username), "success")
             return redirect(url_for("beheer.index"))
     page = render_template("beheer/account_erase.html", user=user, form=form, refused=refused,
-                           preview=services.erase_preview(user), role=role_label(user.role))
+                           preview=erasure.erase_preview(user), role=role_label(user.role))
     return page, (422 if form.errors or (refused and form.is_submitted()) else 200)

@@ -52,11 +52,6 @@ class TeamAnswer:
     ambition: int | None
     agreed_level: int | None
 
-    @property
-    def effective_level(self) -> int | None:
-        """The agreed level where the team leader recorded one, else the self-assessed level."""
-        return self.agreed_level if self.agreed_level is not None else self.level
-
 
 def team_answers(scan_round: ScanRound) -> list[TeamAnswer]:
     """Every answer of every submitted scan in the round, with its current agreed level: one query."""
@@ -88,69 +83,3 @@ def agreed_levels(scan_id: int) -> dict[int, int]:
     ).all()
     return {item_id: level for item_id, level in rows}
 
-
-def calibration_history_of(user_id: int) -> list[tuple]:  # type: ignore[type-arg]
-    """Every agreed-level row about this person, oldest first, with item and who set it (one query).
-
-    Rows: (scan id, item code, title nl, title en, agreed level, note, set at, set by name).
-    """
-    from sqlalchemy.orm import aliased
-
-    from scan.kenniskaart.models import Item
-
-    setter = aliased(User)
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            select(
-                Calibration.scan_id,
-                Item.code,
-                Item.title_nl,
-                Item.title_en,
-                Calibration.agreed_level,
-                Calibration.note,
-                Calibration.set_at,
-                setter.full_name,
-            )
-            .join(Scan, Scan.id == Calibration.scan_id)
-            .join(Item, Item.id == Calibration.item_id)
-            .outerjoin(setter, setter.id == Calibration.set_by_id)
-            .where(Scan.user_id == user_id)
-            .order_by(Calibration.id)
-        ).all()
-    ]
-
-
-def agreements_about(user_id: int) -> list[tuple]:  # type: ignore[type-arg]
-    """Teamschouw agreements that name this person (one query).
-
-    Rows: (round title, kind, theme code, theme title nl, theme title en, text, consent, consent at,
-    created at); the theme is the item, else the leefgebied.
-    """
-    from sqlalchemy.orm import aliased
-
-    from scan.kenniskaart.models import Item, Section
-    from scan.teamschouw.models import Agreement
-
-    section = aliased(Section)
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            select(
-                ScanRound.title,
-                Agreement.kind,
-                func.coalesce(Item.code, section.code),
-                func.coalesce(Item.title_nl, section.title_nl),
-                func.coalesce(Item.title_en, section.title_en),
-                Agreement.text,
-                Agreement.consent,
-                Agreement.consent_at,
-                Agreement.created_at,
-            )
-            .join(ScanRound, ScanRound.id == Agreement.round_id)
-            .outerjoin(Item, Item.id == Agreement.item_id)
-            .outerjoin(section, section.id == Agreement.section_id)
-            .where(Agreement.member_id == user_id)
-            .order_by(Agreement.created_at, Agreement.id)
-        ).all()
-    ]

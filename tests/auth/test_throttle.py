@@ -263,7 +263,7 @@ def test_the_current_password_check_on_a_password_change_is_throttled(app):
 
 def test_erasing_an_account_removes_its_attempts_from_every_address(app):
     from scan.auth.models import LoginFailure
-    from scan.retention.services import erase_account
+    from scan.privacy.erasure import erase_account
 
     username = _account(app)
     for address in ("10.3.0.1", "10.3.0.2"):

@@ -24,10 +24,10 @@ from scan.auth.sessions import start_session
 from scan.db import utcnow
 from scan.extensions import db
 from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
+from scan.privacy.erasure import ErasureRefused, erase_account, erase_preview
 from scan.regio import publish
 from scan.regio.models import Period, Publication
 from scan.regio.needs import counted_scans
-from scan.retention.services import ErasureRefused, erase_account, erase_preview
 from scan.teamschouw.models import Agreement, Calibration
 from tests.factories import PASSWORD, login, make_user
 from tests.regio.conftest import DEMO_TODAY, PERIOD, load_demo_region, publish_demo_period

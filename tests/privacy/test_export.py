@@ -11,19 +11,12 @@ import pytest
 from flask_babel import force_locale
 
 from scan.access import Role
-from scan.assessment.export import (
-    CSV_HEADER,
-    AccountData,
-    AnswerRecord,
-    EventRecord,
-    PersonalData,
-    ScanRecord,
-    neutralise,
-    render_csv,
-    render_json,
-)
 from scan.assessment.models import ScanEvent
+from scan.assessment.personal import AnswerRecord, EventRecord, ScanRecord
+from scan.auth.personal import AccountData
+from scan.core.files import neutralise
 from scan.extensions import db
+from scan.privacy.export import CSV_HEADER, PersonalData, render_csv, render_json
 from tests.factories import login, make_kenniskaart, make_round, make_scan, make_team, make_user
 
 WHEN = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)

@@ -11,8 +11,8 @@ from scan.auth import services as account_services
 from scan.core.cli_util import CommandGroup, fail
 from scan.core.clock import today
 from scan.extensions import db
-from scan.retention import services
-from scan.retention.services import KIND_LABELS, OTHER_KINDS, ROUND_KINDS
+from scan.privacy import erasure, retention
+from scan.privacy.retention import KIND_LABELS, OTHER_KINDS, ROUND_KINDS
 
 
 @click.group(
@@ -24,7 +24,7 @@ def retention_cli() -> None:
     pass
 
 
-def _describe(plan: services.RetentionPlan) -> list[str]:
+def _describe(plan: retention.RetentionPlan) -> list[str]:
     lines = [
         _("Rounds that closed before %(day)s lose their scans, POPs and teamschouw records.",
           day=format_date(plan.round_cutoff, "long")),
@@ -47,14 +47,14 @@ def _describe(plan: services.RetentionPlan) -> list[str]:
 @with_appcontext
 def apply_command(dry_run: bool) -> None:
     """Say what retention removes (closed rounds, audit log, sessions, failed logins), then remove it."""
-    plan = services.plan_retention(today())
+    plan = retention.plan_retention(today())
     for line in _describe(plan):
         click.echo(line)
     if dry_run:
         db.session.rollback()
         click.echo(_("Dry run: nothing has been removed."))
         return
-    removed = services.apply_retention(plan)
+    removed = retention.apply_retention(plan)
     db.session.commit()
     total = sum(removed.values())
     click.echo(ngettext("Removed %(num)d record.", "Removed %(num)d records.", total))
@@ -70,8 +70,8 @@ def erase_command(username: str) -> None:
         fail(_("No account with username %(username)s.", username=username))
         return
     try:
-        services.erase_account(user, None)
-    except services.ErasureRefused as refused:
+        erasure.erase_account(user, None)
+    except erasure.ErasureRefused as refused:
         db.session.rollback()
         fail(str(refused))
         return

@@ -1,7 +1,8 @@
 """Everything stored about one person, as JSON and as CSV (the AVG right of access).
 
-Pure: plain data in, bytes out; no database, no request. Column headers and status words go through
-gettext, so call these inside an application context (the request's language is used).
+The records come from the features (their `personal` modules, through scan.privacy.registry); this module
+lays them out. Pure: plain data in, bytes out; no database, no request. Column headers and status words go
+through gettext, so call these inside an application context (the request's language is used).
 """
 
 from __future__ import annotations
@@ -13,180 +14,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
 from scan.access import Role, role_label
+from scan.assessment.personal import ScanRecord
 from scan.audit.actions import ACTIONS as AUDIT_ACTIONS
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-# A spreadsheet treats a cell starting with one of these as a formula; tab and carriage return too.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class AccountData:
-    username: str
-    full_name: str
-    role: str
-    team: str | None
-    municipality: str | None
-    language: str | None
-    created_at: datetime | None
-    last_login_at: datetime | None
-    region: str | None = None
-    led_teams: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class AnswerRecord:
-    item_code: str
-    item_title_nl: str
-    item_title_en: str
-    section_code: str
-    level: int | None
-    not_applicable: bool
-    ambition: int | None
-    note: str
-    updated_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    kind: str  # "submitted" or "reopened"
-    at: datetime
-    actor_name: str | None
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class CalibrationRecord:
-    """A level agreed with the team leader (every change is kept, so every change is exported)."""
-
-    item_code: str
-    item_title_nl: str
-    item_title_en: str
-    agreed_level: int | None  # None: the agreement was withdrawn
-    note: str
-    set_at: datetime
-    set_by: str | None
-
-
-@dataclass(frozen=True)
-class AgreementRecord:
-    """A teamschouw agreement about this person (vraagbaak, growing into a specialism, other)."""
-
-    round_title: str
-    kind: str
-    theme_code: str | None
-    theme_title_nl: str | None
-    theme_title_en: str | None
-    text: str
-    consent: str | None
-    consent_at: datetime | None
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class SessionRecord:
-    """A login: when it started, was last used and ended, and from which address."""
-
-    started_at: datetime
-    last_seen_at: datetime
-    ended_at: datetime | None
-    address: str | None
-
-
-@dataclass(frozen=True)
-class PopActionRecord:
-    type: str
-    description: str
-    training: str | None
-    colleague: str | None
-    planned_from: date | None
-    planned_until: date | None
-    hours: Decimal | None
-    points: int | None
-    status: str
-    reflection: str
-    status_changed_at: datetime | None
-
-
-@dataclass(frozen=True)
-class PopGoalRecord:
-    item_code: str
-    item_title_nl: str
-    item_title_en: str
-    description: str
-    reason_kind: str
-    reason: str  # typed text (or a legacy sentence); the app's sentence is built from the facts below
-    target_level: int | None
-    reason_level: int | None = None
-    reason_ambition: int | None = None
-    reason_level_agreed: bool | None = None
-    actions: tuple[PopActionRecord, ...] = ()
-
-
-@dataclass(frozen=True)
-class PopVersionRecord:
-    """One version of a POP; signatures are the two signing times (and who signed for the leader)."""
-
-    number: int
-    status: str
-    created_at: datetime
-    proposed_at: datetime | None
-    leader_comment: str
-    agreed_at: datetime | None
-    agreed_by: str | None
-    professional_signed_at: datetime | None
-    leader_signed_at: datetime | None
-    leader_signed_by: str | None
-    goals: tuple[PopGoalRecord, ...] = ()
-
-
-@dataclass(frozen=True)
-class PopRecord:
-    round_title: str
-    team: str
-    created_at: datetime
-    versions: tuple[PopVersionRecord, ...] = ()
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    """Something this person did, as the audit log recorded it."""
-
-    at: datetime
-    action: str
-    object_type: str
-    object_id: str
-    detail: str
-    address: str | None
-
-
-@dataclass(frozen=True)
-class AttendanceRecord:
-    """A teamschouw session this person attended."""
-
-    round_title: str
-    team: str
-    held_on: date
-
-
-@dataclass(frozen=True)
-class ScanRecord:
-    round_title: str
-    team: str
-    opens_on: date
-    closes_on: date
-    status: str  # "draft" or "submitted"
-    started_at: datetime | None
-    updated_at: datetime | None
-    submitted_at: datetime | None
-    answers: tuple[AnswerRecord, ...] = ()
-    events: tuple[EventRecord, ...] = ()
-    calibrations: tuple[CalibrationRecord, ...] = ()
+from scan.audit.personal import AuditRecord
+from scan.auth.personal import AccountData, SessionRecord
+from scan.catalogue.activities import ACTION_TYPE_LABELS
+from scan.core.clock import AMSTERDAM
+from scan.core.files import neutralise
+from scan.pop.labels import ACTION_STATUS_LABELS, VERSION_STATUS_LABELS
+from scan.pop.personal import PopRecord
+from scan.teamschouw.personal import AgreementRecord, AttendanceRecord
 
 
 @dataclass(frozen=True)
@@ -369,14 +210,6 @@ def render_json(data: PersonalData) -> bytes:
     return json.dumps(as_dict(data), ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def neutralise(value: Any) -> str:
-    """A cell as text that a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 _ROW_ANSWER = _l("Answer")
 _ROW_EVENT = _l("Scan event")
 _ROW_SCAN = _l("Scan")
@@ -450,10 +283,6 @@ _POP_COLUMNS = 13
 def _pop_rows(data: PersonalData, account: list[Any], lang: str) -> list[list[Any]]:
     """One row per POP action (every version), a goal without actions or a version without goals still
     gets one."""
-    # Imported here: the labels live with the POP forms, and export stays free of the POP at import time.
-    from scan.catalogue.activities import ACTION_TYPE_LABELS
-    from scan.pop.labels import ACTION_STATUS_LABELS, VERSION_STATUS_LABELS
-
     rows: list[list[Any]] = []
     for pop in data.pops:
         for v in pop.versions:

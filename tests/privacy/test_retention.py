@@ -17,7 +17,7 @@ from scan.core.clock import today
 from scan.db import utcnow
 from scan.extensions import db
 from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
-from scan.retention.services import apply_retention, months_before, plan_retention
+from scan.privacy.retention import apply_retention, months_before, plan_retention
 from scan.teamschouw.models import Agreement, Calibration, TeamSession
 from tests.factories import make_kenniskaart, make_round, make_scan, make_team, make_user
 

@@ -1,0 +1,23 @@
+"""The organisation's personal data: which teams a person leads (the contract: scan.core.personal_data;
+collected by scan.privacy). The teams are exported with the account (scan.auth.personal)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from scan.core.personal_data import Erasure, Person, PersonalTable
+from scan.extensions import db
+from scan.organisation.models import team_leaders
+
+
+def _delete_leading(person: Person, _replacement: str) -> None:
+    db.session.execute(delete(team_leaders).where(team_leaders.c.user_id == person.id))
+
+
+TABLES = (
+    PersonalTable(
+        "team_leader", lambda uid: select(team_leaders.c.team_id).where(team_leaders.c.user_id == uid),
+        Erasure.DELETE, export="account.led_teams", erase=_delete_leading, person_columns=("user_id",),
+        reason="not under retention: a current link, removed when the leader leaves the team or is erased",
+    ),
+)
