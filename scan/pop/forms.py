@@ -11,13 +11,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from scan.catalogue.activities import ACTION_TYPE_LABELS
 from scan.core.fields import DateField, LocaleDecimalField
+from scan.core.forms import MaxChars, PageForm
 from scan.pop.labels import ACTION_STATUS_LABELS
 
 DESCRIPTION_MAX_LENGTH = 1000
@@ -28,18 +28,6 @@ MAX_HOURS = Decimal("999")
 COLLEAGUE_TYPES = ("meelopen", "coaching")
 
 
-class MaxChars:
-    """At most `n` characters (after trimming), with the number used in the message."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-
-    def __call__(self, form: FlaskForm, field: Field) -> None:
-        used = len((field.data or "").strip().replace("\r\n", "\n"))
-        if used > self.n:
-            raise ValidationError(_("Use at most %(n)d characters; you used %(used)d.", n=self.n, used=used))
-
-
 class _Date(DateField):
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
@@ -48,20 +36,15 @@ class _Date(DateField):
             raise ValueError(_("Give a valid date.")) from error
 
 
-class _PageForm(FlaskForm):
-    class Meta:
-        csrf = False  # CSRFProtect checks the token of every POST; see the module docstring
-
-
-class ButtonForm(_PageForm):
+class ButtonForm(PageForm):
     """A button only (start, remove)."""
 
 
-class AdoptForm(_PageForm):
+class AdoptForm(PageForm):
     item_id = HiddenField(validators=[DataRequired()])
 
 
-class GoalForm(_PageForm):
+class GoalForm(PageForm):
     item = SelectField(
         _l("Kenniskaart item"),
         validate_choice=False,
@@ -73,7 +56,7 @@ class GoalForm(_PageForm):
     )
 
 
-class ActionForm(_PageForm):
+class ActionForm(PageForm):
     type = SelectField(
         _l("Kind of activity"),
         choices=[
@@ -105,7 +88,7 @@ class ActionForm(_PageForm):
             raise ValidationError(_("The end date cannot be before the start date."))
 
 
-class ProgressForm(_PageForm):
+class ProgressForm(PageForm):
     status = SelectField(
         _l("Status"),
         choices=[SelectChoice(k, v) for k, v in ACTION_STATUS_LABELS.items()],

@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
 from scan.core.fields import DateField
+from scan.core.forms import MaxChars, PageForm
 from scan.kenniskaart.models import Item, ScaleLevel
 from scan.teamschouw.services import (
     GROW_TEXT_MAX_LENGTH,
@@ -32,19 +33,6 @@ from scan.teamschouw.services import (
     SESSION_TEXT_MAX_LENGTH,
     CalibrationInput,
 )
-
-
-class MaxChars:
-    """At most `n` characters (after trimming), with the number used in the message."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-
-    def __call__(self, form: FlaskForm, field: Field) -> None:
-        used = len((field.data or "").strip().replace("\r\n", "\n"))
-        if used > self.n:
-            raise ValidationError(_("Use at most %(n)d characters; you used %(used)d.", n=self.n, used=used))
-
 
 # --- calibration ------------------------------------------------------------------------------------
 
@@ -89,12 +77,7 @@ def given_calibrations(form: FlaskForm, items: list[Item]) -> dict[int, Calibrat
 # --- priorities and agreements ---------------------------------------------------------------------
 
 
-class _PageForm(FlaskForm):
-    class Meta:
-        csrf = False  # CSRFProtect checks the token of every POST; see the module docstring
-
-
-class PriorityForm(_PageForm):
+class PriorityForm(PageForm):
     target = SelectField(
         _l("Item or leefgebied"),
         validate_choice=False,
@@ -106,19 +89,19 @@ class PriorityForm(_PageForm):
     )
 
 
-class AcceptSuggestionForm(_PageForm):
+class AcceptSuggestionForm(PageForm):
     item_id = HiddenField(validators=[DataRequired()])
 
 
-class MoveForm(_PageForm):
+class MoveForm(PageForm):
     direction = HiddenField(validators=[DataRequired()])
 
 
-class ActionForm(_PageForm):
+class ActionForm(PageForm):
     """A button only (remove)."""
 
 
-class VraagbaakForm(_PageForm):
+class VraagbaakForm(PageForm):
     member = SelectField(
         _l("Member"), validate_choice=False, validators=[DataRequired(_l("Choose a member of this team."))]
     )
@@ -129,7 +112,7 @@ class VraagbaakForm(_PageForm):
     )
 
 
-class GrowForm(_PageForm):
+class GrowForm(PageForm):
     member = SelectField(
         _l("Member"), validate_choice=False, validators=[DataRequired(_l("Choose a member of this team."))]
     )
@@ -139,7 +122,7 @@ class GrowForm(_PageForm):
     text = StringField(_l("What the member will do (optional)"), validators=[MaxChars(GROW_TEXT_MAX_LENGTH)])
 
 
-class OtherAgreementForm(_PageForm):
+class OtherAgreementForm(PageForm):
     text = TextAreaField(
         _l("Agreement"),
         validators=[DataRequired(_l("Describe the agreement.")), MaxChars(OTHER_TEXT_MAX_LENGTH)],
