@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -32,7 +33,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -113,6 +114,49 @@ def printable(text: str) -> str:
     return "".join(_glyph(ch, covered) for ch in text)
 
 
+def label_table(rows: Sequence[tuple[str, str]], s: Styles,
+                widths: Sequence[float] = (4.2 * cm, 12.8 * cm)) -> Table:
+    """Labels (plain text, in bold) beside their values (Paragraph markup), a thin rule below each row: the
+    facts at the top of a report."""
+    table = Table([[Paragraph(escape(printable(label)), s.cell_bold), Paragraph(value, s.cell)]
+                   for label, value in rows], colWidths=list(widths), hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table
+
+
+def data_table(rows: list[list[Any]], widths: Sequence[float], *, numeric_from: int | None = None,
+               font_size: float = 9, padding: float = 3, extra: Sequence[tuple[Any, ...]] = ()) -> Table:
+    """A table whose first row is its header, repeated on every page: a filled header with a rule below it,
+    thin rules between the rows; the columns from `numeric_from` on right-aligned; `extra` style commands
+    last."""
+    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    style: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), FONT, font_size),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+    ]
+    if numeric_from is not None:
+        style.append(("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"))
+    style.extend(extra)
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def page_of(page: int, total: int) -> str:
+    """The footer's "page n of N", in the current locale (build_document runs inside force_locale)."""
+    return _("Page %(page)d of %(total)d", page=page, total=total)
+
+
 def numbered_canvas(
     footer: Callable[[int, int], str], pagesize: tuple[float, float] = A4
 ) -> type[pdfcanvas.Canvas]:
@@ -180,7 +224,7 @@ def build_document(
     subject: str,
     lang: str,
     footer_left: str,
-    footer: Callable[[int, int], str],
+    footer: Callable[[int, int], str] = page_of,
     pagesize: tuple[float, float] = A4,
 ) -> bytes:
     """An A4 document (or `pagesize`, e.g. `landscape(A4)` for wide tables) with `title` and `lang` in its

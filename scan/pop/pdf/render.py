@@ -20,18 +20,16 @@ from babel.numbers import format_decimal
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.lib.units import cm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from scan.catalogue.activities import ACTION_TYPE_LABELS
 from scan.core.clock import AMSTERDAM
 from scan.core.pdf import (
-    FONT,
-    HEADER_FILL,
-    INK,
-    RULE,
     Styles,
     attachment_name_part,
     build_document,
+    data_table,
+    label_table,
     pick,
     register_fonts,
     user_text,
@@ -162,18 +160,7 @@ class _Format:
 
 
 def _label_table(rows: list[tuple[str, str]], s: Styles) -> Table:
-    table = Table(
-        [[Paragraph(escape(label), s.cell_bold), Paragraph(user_text(value) or "–", s.cell)]
-         for label, value in rows],
-        colWidths=[4.2 * cm, 12.8 * cm], hAlign="LEFT",
-    )
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    return table
+    return label_table([(label, user_text(value) or "–") for label, value in rows], s)
 
 
 def _meta(data: PopPdfData, lang: str, s: Styles, f: _Format) -> Table:
@@ -238,19 +225,8 @@ def _actions_table(goal: GoalRow, s: Styles, f: _Format) -> Table:
             Paragraph(escape(statuses.get(action.status, action.status)), s.cell),
         ])
     widths = [6.7 * cm, 3.4 * cm, 1.6 * cm, 1.8 * cm, 3.5 * cm]
-    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 9),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ALIGN", (2, 1), (3, -1), "RIGHT"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
-    return table
+    # Hours and points right-aligned; the status after them is text.
+    return data_table(rows, widths, extra=[("ALIGN", (2, 1), (3, -1), "RIGHT")])
 
 
 def _goals(data: PopPdfData, lang: str, s: Styles, f: _Format) -> list[Any]:
@@ -317,10 +293,6 @@ def render_pop(data: PopPdfData, lang: str) -> bytes:
                   round=data.round_title)
         version = _("version %(number)d", number=data.version_number)
         footer_left = f"{data.professional} · {data.round_title} · {version}"
-
-        def footer(page: int, total: int) -> str:
-            return _("Page %(page)d of %(total)d", page=page, total=total)
-
         story: list[Any] = [
             Paragraph(user_text(title), s.title),
             _meta(data, lang, s, f),
@@ -333,4 +305,4 @@ def render_pop(data: PopPdfData, lang: str) -> bytes:
             *_signatures(data, s, f),
         ]
         return build_document(story, title=title, subject=_("Personal development plan"), lang=lang,
-                              footer_left=footer_left, footer=footer)
+                              footer_left=footer_left)

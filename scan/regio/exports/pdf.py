@@ -27,16 +27,17 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from scan.core.pdf import (
     FONT,
     FONT_BOLD,
-    HEADER_FILL,
     INK,
     RULE,
     Styles,
     build_document,
+    data_table,
+    label_table,
     printable,
     register_fonts,
 )
@@ -136,24 +137,10 @@ def _short(text: str, font: str, size: float, width: float) -> str:
 
 def _table(rows: list[list[Any]], widths: Sequence[float], numeric_from: int | None = None,
            extra: Sequence[tuple[Any, ...]] = ()) -> Table:
-    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    style: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-    ]
-    if numeric_from is not None:
-        style.append(("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"))
-    style.extend(extra)
-    table.setStyle(TableStyle(style))
-    return table
+    """The reports' data table, a little smaller and tighter: the landscape tables have many columns."""
+    tight = [("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]
+    return data_table(rows, widths, numeric_from=numeric_from, font_size=8.5, padding=2.5,
+                      extra=[*tight, *extra])
 
 
 # --- the heat map -----------------------------------------------------------------------------------------
@@ -291,15 +278,7 @@ def _meta(data: PlanPdfData, s: Styles) -> Table:
         (_("Professionals behind the numbers (whole region)"), f"{people}, {groups}"),
         (_("Smallest number shown (k)"), str(overview.k)),
     ]
-    table = Table([[_p(label, s.cell_bold), _p(value, s.cell)] for label, value in rows],
-                  colWidths=[7 * cm, 14 * cm], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    return table
+    return label_table([(label, escape(printable(value))) for label, value in rows], s, (7 * cm, 14 * cm))
 
 
 def _measure_texts(measure: str) -> tuple[str, str]:
@@ -481,10 +460,6 @@ def render_scholingsplan(data: PlanPdfData, lang: str) -> bytes:
         s = Styles()
         title = title_text(data.region_name)
         footer_left = " · ".join(p for p in (data.region_name, data.publication_name) if p)
-
-        def footer(page: int, total: int) -> str:
-            return _("Page %(page)d of %(total)d", page=page, total=total)
-
         k = data.overview.k
         story: list[Any] = [_p(title, s.title), _meta(data, s), Spacer(1, 6)]
         if not data.valid:
@@ -525,4 +500,4 @@ def render_scholingsplan(data: PlanPdfData, lang: str) -> bytes:
             *_regional_offers(plan, s),
         ]
         return build_document(story, title=title, subject=_("Regional overview and scholingsplan"), lang=lang,
-                              footer_left=footer_left, footer=footer, pagesize=PAGESIZE)
+                              footer_left=footer_left, pagesize=PAGESIZE)

@@ -27,10 +27,9 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
     Table,
-    TableStyle,
 )
 
-from scan.core.pdf import FONT, HEADER_FILL, INK, RULE, Styles, build_document, pick, user_text
+from scan.core.pdf import FONT, Styles, build_document, data_table, label_table, pick, user_text
 from scan.core.pdf import register_fonts as _register_fonts
 from scan.teamschouw.coverage.build import STATUS_NONE, STATUS_OK, STATUS_SINGLE, STATUS_THIN, status_labels
 
@@ -120,24 +119,6 @@ def status_label(status: str) -> str:
 
 
 
-def _table(rows: list[list[Any]], widths: list[float], numeric_from: int | None = None) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    style: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), FONT, 9),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if numeric_from is not None:
-        style.append(("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"))
-    table.setStyle(TableStyle(style))
-    return table
-
-
 def _meta(data: TeamReportData, lang: str, s: Styles) -> Table:
     kenniskaart = _("%(title)s, version %(label)s", title=_pick(lang, data.kenniskaart_title_nl,
                                                                 data.kenniskaart_title_en),
@@ -154,17 +135,7 @@ def _meta(data: TeamReportData, lang: str, s: Styles) -> Table:
                                         data.members, submitted=data.submitted)),
         (_("Report date"), format_date(data.generated_on, "long")),
     ]
-    table = Table(
-        [[Paragraph(escape(label), s.cell_bold), Paragraph(escape(value), s.cell)] for label, value in rows],
-        colWidths=[4.2 * cm, 12.8 * cm], hAlign="LEFT",
-    )
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    return table
+    return label_table([(label, escape(value)) for label, value in rows], s)
 
 
 def _coverage_table(data: TeamReportData, lang: str, s: Styles) -> Table:
@@ -181,7 +152,7 @@ def _coverage_table(data: TeamReportData, lang: str, s: Styles) -> Table:
             str(row.norm),
             Paragraph(escape(status), s.cell_bold if row.status != STATUS_OK else s.cell),
         ])
-    return _table(rows, [4.6 * cm, 2.7 * cm, 2.3 * cm, 2.3 * cm, 1.4 * cm, 3.7 * cm], numeric_from=1)
+    return data_table(rows, [4.6 * cm, 2.7 * cm, 2.3 * cm, 2.3 * cm, 1.4 * cm, 3.7 * cm], numeric_from=1)
 
 
 def _short(label: str, limit: int = 34) -> str:
@@ -255,7 +226,7 @@ def _priorities(data: TeamReportData, lang: str, s: Styles) -> list[Any]:
         what = _("%(code)s %(title)s (whole leefgebied)", code=p.code, title=title) if p.is_section \
             else f"{p.code} {title}"
         rows.append([str(n), Paragraph(escape(what), s.cell), Paragraph(_text(p.reason) or "–", s.cell)])
-    return [_table(rows, [0.9 * cm, 7.3 * cm, 8.8 * cm])]
+    return [data_table(rows, [0.9 * cm, 7.3 * cm, 8.8 * cm])]
 
 
 def _agreement_subject(a: AgreementRow, lang: str) -> str:
@@ -289,7 +260,7 @@ def _agreements(data: TeamReportData, lang: str, s: Styles) -> list[Any]:
                 table_rows.append([Paragraph(escape(member) or "–", s.cell),
                                    Paragraph(escape(what) or "–", s.cell),
                                    Paragraph(_text(text) or "–", s.cell)])
-            block.append(_table(table_rows, [4.5 * cm, 6 * cm, 6.5 * cm]))
+            block.append(data_table(table_rows, [4.5 * cm, 6 * cm, 6.5 * cm]))
         parts.append(KeepTogether(block[:3]))
         parts.extend(block[3:])
     return parts
@@ -322,10 +293,6 @@ def render_team_report(data: TeamReportData, lang: str) -> bytes:
         s = Styles()
         title = _("Team report %(team)s – %(round)s", team=data.team_name, round=data.round_title)
         footer_left = f"{data.team_name} · {data.round_title}"
-
-        def footer(page: int, total: int) -> str:
-            return _("Page %(page)d of %(total)d", page=page, total=total)
-
         story: list[Any] = [
             Paragraph(_text(title), s.title),
             _meta(data, lang, s),
@@ -349,4 +316,4 @@ def render_team_report(data: TeamReportData, lang: str) -> bytes:
         story += [Paragraph(escape(_("The session")), s.h2), *_session(data, s)]
 
         return build_document(story, title=title, subject=_("Teamschouw"), lang=lang,
-                              footer_left=footer_left, footer=footer)
+                              footer_left=footer_left)
