@@ -8,11 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import and_, case, func, or_, select, union
 from sqlalchemy.orm import contains_eager, selectinload
 
-from scan.access import Role
 from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound, ScanStatus
 from scan.auth.models import User
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
+from scan.organisation.queries import member_ids
 
 
 def open_round_for_team(team_id: int, today: date) -> ScanRound | None:
@@ -138,11 +138,7 @@ def member_statuses(scan_round: ScanRound) -> list[MemberStatus]:
         .where(
             User.id.in_(
                 union(
-                    select(User.id).where(
-                        User.team_id == scan_round.team_id,
-                        User.role == Role.PROFESSIONAL.value,
-                        User.active.is_(True),
-                    ),
+                    member_ids(scan_round.team_id),
                     select(Scan.user_id).where(Scan.round_id == scan_round.id),
                 )
             )

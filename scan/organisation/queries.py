@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from scan.access import Role
 from scan.auth.models import User
@@ -21,10 +21,21 @@ class TeamRow:
     members: int
 
 
+def counts_as_member(team_id: int | ColumnElement[int]) -> ColumnElement[bool]:
+    """Who is a member of a team wherever members are counted or listed: its active professionals (not its
+    leaders, not a deactivated account). `team_id` is a number or a column (Team.id) to correlate with."""
+    return and_(User.team_id == team_id, User.role == Role.PROFESSIONAL.value, User.active.is_(True))
+
+
+def member_ids(team_id: int) -> Select[tuple[int]]:
+    """The ids of the team's members (see counts_as_member), through the index on the team."""
+    return select(User.id).where(counts_as_member(team_id))
+
+
 def _member_count():  # type: ignore[no-untyped-def]
     return (
         select(func.count(User.id))
-        .where(User.team_id == Team.id, User.role == Role.PROFESSIONAL.value, User.active.is_(True))
+        .where(counts_as_member(Team.id))
         .correlate(Team)
         .scalar_subquery()
     )

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, func, select, union
 
-from scan.access import Role
 from scan.assessment.models import ScanRound
 from scan.auth.models import User
 from scan.extensions import db
+from scan.organisation.queries import member_ids
 from scan.pop.models import Pop, PopAction, PopGoal, PopStatus, PopVersion
 
 STATUS_ORDER = (PopStatus.DRAFT, PopStatus.PROPOSED, PopStatus.RETURNED, PopStatus.AGREED, PopStatus.SIGNED)
@@ -64,11 +64,7 @@ def team_pop_overview(scan_round: ScanRound) -> TeamPopOverview:
         .where(
             User.id.in_(
                 union(
-                    select(User.id).where(
-                        User.team_id == scan_round.team_id,
-                        User.role == Role.PROFESSIONAL.value,
-                        User.active.is_(True),
-                    ),
+                    member_ids(scan_round.team_id),
                     select(Pop.user_id).where(Pop.round_id == scan_round.id),
                 )
             )

@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from scan.access import Role
 from scan.assessment.models import Scan, ScanRound, ScanStatus
 from scan.auth.models import User
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
+from scan.organisation.queries import counts_as_member
 from scan.teamschouw.models import (
     Agreement,
     AgreementKind,
@@ -85,7 +85,7 @@ def last_calibration_id(scan_id: int) -> int:
 def team_members(team_id: int, also: list[int] | None = None) -> list[User]:
     """The team's active professionals by name, plus the given user ids (e.g. someone who attended
     the session and has since left), so a saved choice never silently disappears."""
-    condition = and_(User.team_id == team_id, User.role == Role.PROFESSIONAL.value, User.active.is_(True))
+    condition = counts_as_member(team_id)
     if also:
         condition = or_(condition, User.id.in_(also))
     return list(db.session.scalars(select(User).where(condition).order_by(User.full_name, User.id)))

@@ -10,12 +10,12 @@ from datetime import date
 
 from sqlalchemy import and_, func, or_, select, union
 
-from scan.access import Role
 from scan.assessment.models import Scan, ScanRound, ScanStatus
 from scan.auth.models import User
 from scan.extensions import db
 from scan.kenniskaart.models import Item, KenniskaartVersion, Section
 from scan.organisation.models import Municipality, Team
+from scan.organisation.queries import member_ids
 from scan.teamschouw.coverage.build import load_coverage
 from scan.teamschouw.models import (
     Agreement,
@@ -46,8 +46,7 @@ def member_counts(scan_round: ScanRound) -> tuple[int, int]:
     with a scan in the round; one query through the indexes on the team and the round (never a scan of
     every account in the region)."""
     members = union(
-        select(User.id).where(User.team_id == scan_round.team_id, User.role == Role.PROFESSIONAL.value,
-                              User.active.is_(True)),
+        member_ids(scan_round.team_id),
         select(Scan.user_id).where(Scan.round_id == scan_round.id),
     ).subquery()
     submitted = (
