@@ -61,6 +61,21 @@ def counted_scans(region_id: int, first: date, last: date) -> Select[Any]:
     )
 
 
+def _fact(people: Any) -> Select[Any]:
+    """The row of a fact: (user, team, item code, section code, level kind); `_on_item` joins the item."""
+    return select(
+        people.c.user_id,
+        people.c.team_id,
+        Item.code.label("item_code"),
+        Section.code.label("section_code"),
+        Item.level_kind.label("level_kind"),
+    )
+
+
+def _on_item(stmt: Select[Any], item_id: Any) -> Select[Any]:
+    return stmt.join(Item, Item.id == item_id).join(Section, Section.id == Item.section_id)
+
+
 def _goals(people: Any) -> Select[Any]:
     """(user, team, item code, section code, level kind) of every counted goal."""
     proposed = (
@@ -69,23 +84,15 @@ def _goals(people: Any) -> Select[Any]:
         .group_by(PopVersion.pop_id)
         .subquery()
     )
-    return (
-        select(
-            people.c.user_id,
-            people.c.team_id,
-            Item.code.label("item_code"),
-            Section.code.label("section_code"),
-            Item.level_kind.label("level_kind"),
-        )
+    goals = (
+        _fact(people)
         .select_from(people)
         .join(Pop, and_(Pop.round_id == people.c.round_id, Pop.user_id == people.c.user_id))
         .join(proposed, proposed.c.pop_id == Pop.id)
         .join(PopVersion, and_(PopVersion.pop_id == Pop.id, PopVersion.number == proposed.c.number))
         .join(PopGoal, PopGoal.version_id == PopVersion.id)
-        .join(Item, Item.id == PopGoal.item_id)
-        .join(Section, Section.id == Item.section_id)
-        .distinct()
     )
+    return _on_item(goals, PopGoal.item_id).distinct()
 
 
 def _gaps(people: Any, goals: Any) -> Select[Any]:
@@ -98,18 +105,9 @@ def _gaps(people: Any, goals: Any) -> Select[Any]:
     agreed = aliased(Calibration)
     effective = func.coalesce(agreed.agreed_level, Answer.level)
     has_goal = exists().where(goals.c.user_id == people.c.user_id, goals.c.item_code == Item.code)
+    answers = _fact(people).select_from(Answer).join(people, people.c.scan_id == Answer.scan_id)
     return (
-        select(
-            people.c.user_id,
-            people.c.team_id,
-            Item.code.label("item_code"),
-            Section.code.label("section_code"),
-            Item.level_kind.label("level_kind"),
-        )
-        .select_from(Answer)
-        .join(people, people.c.scan_id == Answer.scan_id)
-        .join(Item, Item.id == Answer.item_id)
-        .join(Section, Section.id == Item.section_id)
+        _on_item(answers, Answer.item_id)
         .outerjoin(latest, and_(latest.c.scan_id == Answer.scan_id, latest.c.item_id == Answer.item_id))
         .outerjoin(agreed, agreed.id == latest.c.id)
         .where(
