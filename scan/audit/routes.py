@@ -17,9 +17,8 @@ from scan.audit.forms import AuditFilterForm
 from scan.audit.models import AuditEvent
 from scan.audit.services import record
 from scan.core.clock import AMSTERDAM
+from scan.core.downloads import CSV_MIME, XLSX_MIME, download
 from scan.extensions import db
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def action_label(action: str) -> str:
@@ -85,12 +84,7 @@ def _download(body: bytes, mimetype: str, extension: str, kind: str, chosen: que
     record(EXPORT, object_type=kind, detail=f"{count} rows" + (f", {facts}" if facts else ""))
     db.session.commit()
     day = datetime.now(AMSTERDAM).date().isoformat()
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="logboek-{day}.{extension}"',
-                 "Cache-Control": "no-store"},
-    )
+    return download(body, f"logboek-{day}.{extension}", mimetype)
 
 
 def _export_filter() -> queries.AuditFilter:
@@ -107,7 +101,7 @@ def export_csv() -> Response:
     header, rows = _export_rows(chosen)
     for row in rows:
         row[0] = row[0].isoformat(sep=" ")
-    return _download(write_csv(header, rows), "text/csv", "csv", "audit.csv", chosen, len(rows))
+    return _download(write_csv(header, rows), CSV_MIME, "csv", "audit.csv", chosen, len(rows))
 
 
 @bp.get("/export.xlsx")

@@ -26,12 +26,12 @@ from scan.catalogue.forms import ActiveForm, ConfirmImportForm, ImportForm, Trai
 from scan.catalogue.models import Training
 from scan.catalogue.permissions import can_manage_catalogue, can_manage_region_catalogue, can_manage_training
 from scan.core import files as io
+from scan.core.downloads import CSV_MIME, XLSX_MIME, download
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.organisation.models import Region
 
 MANAGERS = (Role.REGIOCOORDINATOR, Role.BEHEERDER)
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Column index -> number format in the XLSX export (hours, cost, points, min, max).
 XLSX_FORMATS = {5: "0.0", 6: "0.00", 7: "0", 8: "0", 9: "0"}
 
@@ -176,12 +176,6 @@ def deactivate(training_id: int) -> BaseResponse:
     return _set_active(training_id, False)
 
 
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(data, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
-
-
 @bp.get("/export.csv")
 @require(*MANAGERS)
 def export_csv() -> Response:
@@ -190,7 +184,7 @@ def export_csv() -> Response:
     body = io.write_csv(header, rows)
     record(audit_actions.EXPORT, object_type="catalogue.csv", detail=f"{len(rows)} rows")
     db.session.commit()
-    return _download(body, "text/csv", "catalogus.csv")
+    return download(body, "catalogus.csv", CSV_MIME)
 
 
 @bp.get("/export.xlsx")
@@ -201,7 +195,7 @@ def export_xlsx() -> Response:
     body = io.write_xlsx(header, rows, _("Training catalogue"), XLSX_FORMATS)
     record(audit_actions.EXPORT, object_type="catalogue.xlsx", detail=f"{len(rows)} rows")
     db.session.commit()
-    return _download(body, XLSX_MIME, "catalogus.xlsx")
+    return download(body, "catalogus.xlsx", XLSX_MIME)
 
 
 def _import_page(form: ImportForm, region: Region, problems: list[str] | None = None,

@@ -11,14 +11,13 @@ from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from flask import current_app
 from flask_babel import force_locale, format_currency, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from scan.catalogue.activities import ACTION_TYPE_LABELS, TRAINING_TYPES
 from scan.catalogue.models import Training, TrainingItem
+from scan.core.uploads import RowProblem, SignedPreview
 from scan.extensions import db
 
 LEVELS = ("algemeen", "specialistisch")
@@ -31,7 +30,7 @@ MAX_HOURS = Decimal("99999.9")  # Numeric(6, 1)
 MAX_CENTS = 100_000_000  # a million euros: anything above is a typing error
 MAX_COUNT = 10_000
 CODE_MAX, TITLE_MAX, PROVIDER_MAX = 40, 300, 200
-PAYLOAD_SALT = "catalogue-import"
+PREVIEW = SignedPreview("catalogue-import")
 
 # The file columns, in export order: key -> header (translated). Import accepts the key and the
 # header in Dutch and English, so an export in either language can be re-imported unchanged.
@@ -185,19 +184,6 @@ def group_problem(min_group: int | None, max_group: int | None) -> str | None:
 # --- rows from a file ---
 
 @dataclass
-class RowProblem:
-    line: int  # as a spreadsheet shows it: the header is row 1
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if not self.column:
-            return _("Row %(row)d: %(message)s", row=self.line, message=self.message)
-        return _("Row %(row)d, column %(column)s: %(message)s", row=self.line, column=self.column,
-                 message=self.message)
-
-
-@dataclass
 class CheckedFile:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (line, key -> text)
     entries: list[TrainingData] = field(default_factory=list)
@@ -310,27 +296,20 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], known_items: set[str]) ->
 
 # --- the signed payload that carries checked rows from the preview to the confirmation ---
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=PAYLOAD_SALT)
-
-
 def sign_rows(rows: list[tuple[int, dict[str, str]]], region_id: int) -> str:
     """The rows and the region whose catalogue they go into, signed: the confirmation imports into the region
     that was previewed, or nothing."""
-    return str(_serializer().dumps({"region": region_id, "rows": [[line, row] for line, row in rows]}))
+    return PREVIEW.sign({"region": region_id, "rows": [[line, row] for line, row in rows]})
+
+
+def _rows_of(data: Any) -> tuple[int, list[tuple[int, dict[str, str]]]]:
+    return int(data["region"]), [(int(line), {str(k): str(v) for k, v in row.items()})
+                                 for line, row in data["rows"]]
 
 
 def unsign_rows(payload: str) -> tuple[int, list[tuple[int, dict[str, str]]]] | None:
     """The region id and the rows, or None when the payload was changed or is not ours."""
-    try:
-        data = _serializer().loads(payload)
-    except BadSignature:
-        return None
-    try:
-        return int(data["region"]), [(int(line), {str(k): str(v) for k, v in row.items()})
-                                     for line, row in data["rows"]]
-    except (TypeError, ValueError, AttributeError, KeyError):
-        return None
+    return PREVIEW.load(payload, _rows_of)
 
 
 # --- comparing with the catalogue and applying ---

@@ -257,7 +257,3 @@ def build_document(
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=numbered_canvas(footer, pagesize))
     return buffer.getvalue()
 
-
-def attachment_name_part(value: str, fallback: str) -> str:
-    """A value as it may appear in a header's quoted file name (letters, digits, - and _)."""
-    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-" for ch in value) or fallback

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from competencies import Kenniskaart, check_text
 from competencies.yamlsource import MAX_BYTES
+from scan.core.uploads import SignedPreview
 from scan.kenniskaart import xlsx
 from scan.kenniskaart.models import LEVEL_GENERIC, SECTION_GENERIC, KenniskaartVersion
 from scan.kenniskaart.validation import message as yaml_message
@@ -23,7 +22,7 @@ from scan.kenniskaart.validation import message as yaml_message
 YAML_SUFFIXES = (".yaml", ".yml")
 XLSX_SUFFIXES = (".xlsx",)
 MAX_MB = MAX_BYTES // (1024 * 1024)
-PAYLOAD_SALT = "kenniskaart-upload"
+PREVIEW = SignedPreview("kenniskaart-upload")
 
 
 @dataclass(frozen=True)
@@ -163,21 +162,17 @@ def to_yaml(data: dict[str, Any]) -> str:
 # --- the signed payload from the preview to the confirmation -------------------------------------------
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=PAYLOAD_SALT)
-
-
 def sign(kenniskaart: Kenniskaart, filename: str) -> str:
     """The checked content as YAML text, signed (and compressed) for the hidden field."""
-    return str(_serializer().dumps({"name": filename, "yaml": to_yaml(model_data(kenniskaart))}))
+    return PREVIEW.sign({"name": filename, "yaml": to_yaml(model_data(kenniskaart))})
+
+
+def _name_and_text(data: Any) -> tuple[str, str]:
+    if not isinstance(data, dict) or not isinstance(data.get("yaml"), str):
+        raise TypeError("not a Kenniskaart payload")
+    return str(data.get("name", "")), data["yaml"]
 
 
 def unsign(payload: str) -> tuple[str, str] | None:
     """(file name, YAML text), or None when the payload was changed or is not ours."""
-    try:
-        data = _serializer().loads(payload)
-    except BadSignature:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("yaml"), str):
-        return None
-    return str(data.get("name", "")), data["yaml"]
+    return PREVIEW.load(payload, _name_and_text)

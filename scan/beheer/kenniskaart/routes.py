@@ -22,6 +22,7 @@ from scan.audit.actions import EXPORT, KENNISKAART_PUBLISH
 from scan.audit.services import record
 from scan.beheer import bp
 from scan.beheer.kenniskaart.forms import KenniskaartPublishForm, KenniskaartUploadForm
+from scan.core.downloads import XLSX_MIME, download
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.kenniskaart import case, upload, xlsx
@@ -31,7 +32,6 @@ from scan.kenniskaart.queries import version_summaries
 from scan.kenniskaart.services import newest_version, store_kenniskaart
 from scan.kenniskaart.validation import validate_text
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("yaml", "xlsx", "case.json")
 
 
@@ -143,5 +143,4 @@ def kenniskaart_download(version_id: int, fmt: str) -> Response:
         mimetype, filename = "application/json", f"{base}.case.json"
     record(EXPORT, object_type=f"kenniskaart.{fmt}", object_id=version.id)
     db.session.commit()
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return download(body, filename, mimetype)

@@ -24,9 +24,9 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from scan.catalogue.activities import ACTION_TYPE_LABELS
 from scan.core.clock import AMSTERDAM
+from scan.core.downloads import attachment_name_part
 from scan.core.pdf import (
     Styles,
-    attachment_name_part,
     build_document,
     data_table,
     label_table,

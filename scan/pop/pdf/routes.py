@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import make_response, request
+from flask import request
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.core import clock
+from scan.core.downloads import PDF_MIME, download
 from scan.extensions import db
 from scan.pop import bp
 from scan.pop.loading import load_pop
@@ -24,9 +25,4 @@ def pdf(pop_id: int) -> Response:
     body = render_pop(data, str(get_locale() or "nl")[:2])
     record(audit_actions.EXPORT, object_type="pop.pdf", object_id=pop.id, detail=f"version {version.number}")
     db.session.commit()
-    response = make_response(body)
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{pop_filename(data)}"'
-    # A person's development plan: never kept by a browser or a proxy.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return download(body, pop_filename(data), PDF_MIME)

@@ -7,12 +7,11 @@ the download date is in the file name only.
 
 from __future__ import annotations
 
-from flask import make_response
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from scan.access import Role, require
-from scan.core.pdf import attachment_name_part
+from scan.core.downloads import PDF_MIME, attachment_name_part, download
 from scan.regio import bp, services
 from scan.regio.exports.pdf import PlanPdfData, render_scholingsplan
 from scan.regio.exports.routes import kept, language, prepare, publication_text, record_export
@@ -43,12 +42,5 @@ def export_pdf() -> Response:
 
     body = kept("pdf", export, write)
     record_export("regio.pdf", export.selection)
-    response = make_response(body)
-    response.mimetype = "application/pdf"
     code = attachment_name_part(export.region_code, "regio")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="scholingsplan-{code}-{export.day.isoformat()}.pdf"'
-    )
-    # Not kept by a browser or a proxy: the region's figures are for the regional coordinator.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return download(body, f"scholingsplan-{code}-{export.day.isoformat()}.pdf", PDF_MIME)

@@ -32,6 +32,7 @@ from scan.access import Role, require
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.core.clock import today
+from scan.core.downloads import CSV_MIME, XLSX_MIME, download
 from scan.core.files import Sheet, write_csv, write_workbook
 from scan.extensions import db
 from scan.regio import bp, queries, services, trends
@@ -50,7 +51,6 @@ from scan.regio.exports.tables import (
 from scan.regio.forms import filter_form, publication_label
 from scan.regio.models import Publication
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {
     COUNT: "0",
     NUMBER: "0",
@@ -154,14 +154,6 @@ def record_export(kind: str, selection: services.Selection) -> None:
     db.session.commit()
 
 
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(
-        data,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
-
-
 @bp.get("/scholingsplan.xlsx")
 @require(Role.REGIOCOORDINATOR)
 def export_xlsx() -> Response:
@@ -178,7 +170,7 @@ def export_xlsx() -> Response:
 
     body = kept("xlsx", export, write)
     record_export("regio.xlsx", export.selection)
-    return _download(body, XLSX_MIME, f"scholingsplan-{export.stem}.xlsx")
+    return download(body, f"scholingsplan-{export.stem}.xlsx", XLSX_MIME)
 
 
 @bp.get("/export/<view>.csv")
@@ -197,4 +189,4 @@ def export_csv(view: str) -> Response:
 
     body = kept(f"csv:{view}", export, write)
     record_export(f"regio.{view}.csv", export.selection)
-    return _download(body, "text/csv", f"{view}-{export.stem}.csv")
+    return download(body, f"{view}-{export.stem}.csv", CSV_MIME)

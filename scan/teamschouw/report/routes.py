@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import make_response
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
@@ -10,6 +9,7 @@ from scan.access import Role, require
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.core import clock
+from scan.core.downloads import PDF_MIME, attachment_name_part, download
 from scan.extensions import db
 from scan.teamschouw import bp
 from scan.teamschouw.loading import team_round
@@ -27,16 +27,5 @@ def report_pdf(team_id: int, round_id: int) -> Response:
     record(audit_actions.EXPORT, object_type="teamschouw.pdf", object_id=team.id,
            detail=f"round {scan_round.id}")
     db.session.commit()
-    response = make_response(body)
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="teamschouw-{_filename_part(team.code)}-{today.isoformat()}.pdf"'
-    )
-    # Individual names and the team's weak spots: never kept by a browser or a proxy.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _filename_part(value: str) -> str:
-    """A team code as it may appear in a header's quoted file name (letters, digits, - and _)."""
-    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in value) or "team"
+    code = attachment_name_part(team.code, "team")
+    return download(body, f"teamschouw-{code}-{today.isoformat()}.pdf", PDF_MIME)
