@@ -16,6 +16,7 @@ from scan.assessment.models import NOTE_MAX_LENGTH, Answer, Scan, ScanEvent, Sca
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.auth.models import User
+from scan.core.forms import clean_text, too_long
 from scan.core.rules import RuleError
 from scan.core.safety import whole_number
 from scan.db import utcnow
@@ -131,11 +132,9 @@ def check_section(items: list[Item], levels: list[int], given: dict[int, AnswerI
                 ambition = wanted
         elif level is not None:
             ambition = level  # no choice made: staying is the default
-        note = entry.note.strip().replace("\r\n", "\n")
-        if len(note) > NOTE_MAX_LENGTH:
-            errors["note"] = _(
-                "Use at most %(n)d characters; you used %(used)d.", n=NOTE_MAX_LENGTH, used=len(note)
-            )
+        note = clean_text(entry.note)
+        if message := too_long(note, NOTE_MAX_LENGTH):
+            errors["note"] = message
         if errors:
             result.errors[item.id] = errors
         else:

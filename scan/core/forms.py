@@ -9,6 +9,17 @@ from wtforms import Field
 from wtforms.validators import ValidationError
 
 
+def clean_text(value: str | None) -> str:
+    """Typed text as stored: trimmed, with one newline per line break (a browser sends CR LF)."""
+    return (value or "").strip().replace("\r\n", "\n")
+
+
+def too_long(text: str, n: int) -> str | None:
+    """The message when `text` (cleaned) has more than `n` characters, with the number used; else None."""
+    used = len(text)
+    return _("Use at most %(n)d characters; you used %(used)d.", n=n, used=used) if used > n else None
+
+
 class MaxChars:
     """At most `n` characters (after trimming), with the number used in the message."""
 
@@ -16,9 +27,9 @@ class MaxChars:
         self.n = n
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
-        used = len((field.data or "").strip().replace("\r\n", "\n"))
-        if used > self.n:
-            raise ValidationError(_("Use at most %(n)d characters; you used %(used)d.", n=self.n, used=used))
+        message = too_long(clean_text(field.data), self.n)
+        if message:
+            raise ValidationError(message)
 
 
 class PageForm(FlaskForm):

@@ -16,6 +16,7 @@ from scan.assessment.models import NOTE_MAX_LENGTH, Scan, ScanRound, ScanStatus
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.auth.models import User
+from scan.core.forms import clean_text, too_long
 from scan.core.rules import RuleError
 from scan.core.safety import whole_number
 from scan.db import utcnow
@@ -82,11 +83,9 @@ def check_calibration(
             if level not in levels:
                 errors["level"] = _("Choose one of the levels shown, or “no agreed level”.")
                 level = None
-        note = entry.note.strip().replace("\r\n", "\n")
-        if len(note) > NOTE_MAX_LENGTH:
-            errors["note"] = _(
-                "Use at most %(n)d characters; you used %(used)d.", n=NOTE_MAX_LENGTH, used=len(note)
-            )
+        note = clean_text(entry.note)
+        if message := too_long(note, NOTE_MAX_LENGTH):
+            errors["note"] = message
         if errors:
             result.errors[item.id] = errors
         else:
