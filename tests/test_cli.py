@@ -89,7 +89,7 @@ def test_users_import_writes_all_rows(app, runner, tmp_path):
     )
     result = runner.invoke(args=["users", "import", str(path)])
     assert result.exit_code == 0, result.output
-    assert "3 accounts geïmporteerd." in result.output
+    assert "Import klaar: 3 accounts aangemaakt, 0 accounts gewijzigd." in result.output
     with app.app_context():
         leader = db.session.scalars(select(User).where(User.username == "l.twee")).one()
         assert {t.code for t in leader.led_teams} == {"T1", "T2"}
@@ -113,7 +113,9 @@ def test_users_import_names_row_and_column_and_writes_nothing(app, runner, tmp_p
     result = runner.invoke(args=["users", "import", str(path)])
     assert result.exit_code == 1
     out = result.output
-    assert "Rij 3, kolom username: De gebruikersnaam bestaat is al in gebruik." in out
+    # An administrator's account is never changed by an import (the browser's rule, since the CLI shares it).
+    assert ("Rij 3, kolom username: De gebruikersnaam bestaat is al in gebruik door een account dat een "
+            "import niet mag wijzigen; wijzig het op de eigen pagina.") in out
     assert "Rij 4, kolom team: Onbekende teamcode: T9." in out
     assert "Rij 5, kolom username: De gebruikersnaam goed staat ook in rij 2." in out
     assert "Rij 6, kolom password: Gebruik minstens 12 tekens." in out
@@ -125,13 +127,17 @@ def test_users_import_rejects_files_that_are_not_an_accounts_csv(app, runner, tm
     binary = tmp_path / "foto.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
     result = runner.invoke(args=["users", "import", str(binary)])
-    assert result.exit_code == 1 and "geen UTF-8" in result.output
+    assert result.exit_code == 1 and "Dit is geen CSV- of XLSX-bestand." in result.output
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("username;role\né.x;professional\n".encode("latin-1"))
+    result = runner.invoke(args=["users", "import", str(latin)])
+    assert result.exit_code == 1 and "niet in UTF-8" in result.output
     wrong = tmp_path / "kolommen.csv"
-    wrong.write_text("naam;wachtwoord\nx;y\n")
+    wrong.write_text("gebruiker;wachtwoord\nx;y\n")
     result = runner.invoke(args=["users", "import", str(wrong)])
     assert result.exit_code == 1
-    assert "Rij 1: de kolom username ontbreekt." in result.output
-    assert "Rij 1: onbekende kolom naam" in result.output
+    assert "Rij 1, kolom username: Deze kolom ontbreekt." in result.output
+    assert "Rij 1, kolom gebruiker: Onbekende kolom" in result.output
     missing = runner.invoke(args=["users", "import", str(tmp_path / "nergens.csv")])
     assert missing.exit_code == 1 and "Traceback" not in missing.output
     assert _count_users(app) == 0

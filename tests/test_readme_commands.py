@@ -105,7 +105,7 @@ def test_every_readme_command_works_after_make_run(tmp_path):
         if command == "flask demo accounts":
             assert "s.bakker" in result.stdout and "zelfscan-demo-2026" in result.stdout
         if command.startswith("flask users import"):
-            assert "1 account geïmporteerd." in result.stdout
+            assert "Import klaar: 1 account aangemaakt, 0 accounts gewijzigd." in result.stdout
 
 
 def test_without_the_demo_settings_a_command_says_in_one_line_what_is_missing(tmp_path):

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from scan.auth import csv_import, services
+from scan.auth import account_import, accounts, services
+from scan.auth.passwords import hash_password
+from scan.core import files
 from scan.core.cli_util import CommandGroup, fail
 from scan.extensions import db
 
@@ -30,12 +31,18 @@ def users_cli() -> None:
 def add_user(
     username: str, role: str, full_name: str, teams: tuple[str, ...], region: str | None, password: str
 ) -> None:
-    account = services.NewAccount(username, role, password, full_name, tuple(teams), region)
-    team_map, region_map, taken = services.lookup_tables()
-    problems = services.check_new_account(account, team_map, region_map, taken)
-    if problems:
+    # The rules of an import row, except that an administrator may be added here (the first one is).
+    row = account_import.typed_row(1, username, role, full_name, "|".join(teams), region or "", password)
+    team_map, region_map = account_import.codes()
+    taken = accounts.username_problem(row.username)
+    problems, data = account_import.check_row(row, None, team_map, region_map, password_required=True)
+    if taken:
+        problems.insert(0, ("username", taken))
+    if problems or data is None:
         fail("\n".join(_("Error (%(field)s): %(message)s", field=f, message=m) for f, m in problems))
-    user = services.create_account(account, team_map, region_map)
+        return
+    user, _generated = accounts.create_account(row.username, data, password_hash=hash_password(password),
+                                               temporary=False, source="flask users add")
     db.session.commit()
     click.echo(_("Account %(username)s created (%(role)s).", username=user.username, role=user.role))
 
@@ -44,19 +51,30 @@ def add_user(
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def import_users(path: Path) -> None:
-    """Import accounts from a CSV file: every row is checked first; all or nothing."""
+    """Import accounts from a CSV or XLSX file with the checks of the administrator's import page: every row
+    is checked first; all or nothing."""
     try:
-        rows = csv_import.read_accounts(path)
-    except csv_import.ImportProblems as problems:
-        fail("\n".join(problems.lines))
-    team_map, region_map, taken = services.lookup_tables()
-    problems = csv_import.check_accounts(rows, team_map, region_map, taken)
-    if problems:
-        fail("\n".join(str(p) for p in problems))
-    for row in rows:
-        services.create_account(row.account, team_map, region_map)
+        with path.open("rb") as file:
+            raw = file.read(files.MAX_BYTES + 1)
+    except OSError as error:
+        fail(_("Cannot read %(path)s: %(reason)s", path=str(path), reason=error.strerror or str(error)))
+        return
+    try:
+        plan = account_import.plan_file(raw, path.name)
+    except files.FileProblem as problem:
+        fail(problem.message)
+        return
+    if plan.problems:
+        fail("\n".join(str(p) for p in plan.problems))
+    result = account_import.apply_import(plan, None, source="flask users import")
     db.session.commit()
-    click.echo(ngettext("%(num)d account imported.", "%(num)d accounts imported.", len(rows)))
+    click.echo(account_import.summary(result))
+    generated = [(u, p) for u, p in result.created if p]
+    if generated:
+        click.echo(_("These passwords are shown only once. Pass them on in person or by phone, never by "
+                     "e-mail; each owner must change theirs at the first login."))
+        for user, password in generated:
+            click.echo(f"{_('Temporary password for %(username)s', username=user.username)}: {password}")
 
 
 @users_cli.command("set-password")

@@ -1,20 +1,19 @@
-"""Account rules: logging in, changing passwords, creating accounts. Flush, never commit."""
+"""Account rules: logging in, changing passwords, ending sessions. Flush, never commit. Creating and changing
+accounts is in scan.auth.accounts, the import in scan.auth.account_import."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from scan.access import Role
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.auth import devices, sessions, throttle
 from scan.auth.models import User
 from scan.auth.passwords import burn_verification_time, hash_password, password_problem, verify_password
 from scan.extensions import db
-from scan.organisation.models import Region, Team
 
 
 class LoginOutcome(Enum):
@@ -110,89 +109,3 @@ def end_all_sessions_for(user: User) -> None:
 def deactivate(user: User) -> None:
     user.active = False
     sessions.end_all_sessions(user)
-
-
-@dataclass
-class NewAccount:
-    username: str
-    role: str
-    password: str
-    full_name: str = ""
-    team_codes: tuple[str, ...] = ()
-    region_code: str | None = None
-
-
-def check_new_account(
-    account: NewAccount, teams: dict[str, Team], regions: dict[str, Region], taken: set[str]
-) -> list[tuple[str, str]]:
-    """Every problem with an account to create, as (field, translated message); nothing is written."""
-    from flask_babel import gettext as _
-
-    problems: list[tuple[str, str]] = []
-    username = normalise_username(account.username)
-    if not username:
-        problems.append(("username", _("A username is required.")))
-    elif len(username) > 80 or not all(c.isalnum() or c in "._-@" for c in username):
-        problems.append(
-            ("username", _("Use at most 80 letters, digits and . _ - @ in a username, without spaces."))
-        )
-    elif username in taken:
-        problems.append(("username", _("The username %(name)s is already in use.", name=username)))
-    try:
-        role = Role(account.role.strip().lower())
-    except ValueError:
-        problems.append(
-            ("role", _("Unknown role %(role)s; choose one of: %(roles)s.", role=account.role,
-                       roles=", ".join(r.value for r in Role)))
-        )
-        role = None
-    unknown = [code for code in account.team_codes if code not in teams]
-    if unknown:
-        problems.append(("team", _("Unknown team code: %(codes)s.", codes=", ".join(unknown))))
-    if role is Role.PROFESSIONAL and len(account.team_codes) != 1:
-        problems.append(("team", _("A professional belongs to exactly one team; give its code.")))
-    if role is Role.TEAMLEIDER and not account.team_codes:
-        problems.append(("team", _("A team leader leads at least one team; give its code.")))
-    if role in (Role.REGIOCOORDINATOR, Role.BEHEERDER) and account.team_codes:
-        problems.append(("team", _("This role does not belong to a team.")))
-    if role is Role.REGIOCOORDINATOR:
-        if not account.region_code:
-            problems.append(("region", _("A regional coordinator needs a region code.")))
-        elif account.region_code not in regions:
-            problems.append(("region", _("Unknown region code: %(codes)s.", codes=account.region_code)))
-    elif account.region_code and role is not None:
-        problems.append(("region", _("Only a regional coordinator has a region.")))
-    if len(account.full_name) > 200:
-        problems.append(("name", _("Use at most %(n)d characters.", n=200)))
-    problem = password_problem(account.password, username)
-    if problem:
-        problems.append(("password", problem))
-    return problems
-
-
-def lookup_tables() -> tuple[dict[str, Team], dict[str, Region], set[str]]:
-    teams = {t.code: t for t in db.session.scalars(select(Team))}
-    regions = {r.code: r for r in db.session.scalars(select(Region))}
-    taken = set(db.session.scalars(select(func.lower(User.username))))
-    return teams, regions, taken
-
-
-def create_account(account: NewAccount, teams: dict[str, Team], regions: dict[str, Region]) -> User:
-    """Create an already-checked account (see `check_new_account`)."""
-    role = Role(account.role.strip().lower())
-    username = normalise_username(account.username)
-    user = User(
-        username=username,
-        full_name=account.full_name.strip() or username,
-        password_hash=hash_password(account.password),
-        role=role.value,
-    )
-    if role is Role.PROFESSIONAL:
-        user.team = teams[account.team_codes[0]]
-    elif role is Role.TEAMLEIDER:
-        user.led_teams = [teams[code] for code in account.team_codes]
-    elif role is Role.REGIOCOORDINATOR and account.region_code:
-        user.region = regions[account.region_code]
-    db.session.add(user)
-    db.session.flush()
-    return user

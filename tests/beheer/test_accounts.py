@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from scan.access import Role
 from scan.audit import actions
 from scan.audit.models import AuditEvent
-from scan.auth import sessions
+from scan.auth import accounts, sessions
 from scan.auth.models import User, UserSession
 from scan.auth.passwords import password_problem, verify_password
 from scan.beheer.accounts import services
+from scan.core.rules import RuleError
 from scan.extensions import db
 from scan.pop.models import Pop
 from tests.factories import login, make_region, make_round, make_scan, make_team, make_user
@@ -30,7 +31,7 @@ def _audit(action: str) -> list[AuditEvent]:
 
 
 def test_generated_passwords_are_readable_and_accepted(app_ctx: Any) -> None:
-    seen = {services.generate_password() for _ in range(20)}
+    seen = {accounts.generate_password() for _ in range(20)}
     assert len(seen) == 20
     for p in seen:
         assert re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", p) and not set(p) & set("01lio")
@@ -38,24 +39,24 @@ def test_generated_passwords_are_readable_and_accepted(app_ctx: Any) -> None:
 
 def test_create_an_account_with_a_temporary_password(app_ctx: Any) -> None:
     team = make_team()
-    data = services.AccountData("Sanne Bakker", "professional", team=team)
-    user, password = services.create_account(" S.Bakker ", data)
+    data = accounts.AccountData("Sanne Bakker", "professional", team=team)
+    user, password = accounts.create_account(" S.Bakker ", data)
     assert user.username == "s.bakker" and user.team_id == team.id and user.must_change_password
     assert password and password_problem(password) is None and verify_password(user.password_hash, password)
     assert [e.object_id for e in _audit(actions.ACCOUNT_CREATE)] == [str(user.id)]
-    with pytest.raises(services.AccountRuleError) as error:
-        services.create_account("s.bakker", services.AccountData("Dubbel", "professional", team=team))
+    with pytest.raises(RuleError) as error:
+        accounts.create_account("s.bakker", accounts.AccountData("Dubbel", "professional", team=team))
     assert error.value.field == "username"
-    with pytest.raises(services.AccountRuleError) as error:
-        services.create_account("x.teamloos", services.AccountData("X", "professional"))
+    with pytest.raises(RuleError) as error:
+        accounts.create_account("x.teamloos", accounts.AccountData("X", "professional"))
     assert error.value.field == "team"
 
 
 def test_roles_need_their_team_or_region(app_ctx: Any) -> None:
-    assert services.check_data(services.AccountData("A", "teamleider"))[0][0] == "led_teams"
-    assert services.check_data(services.AccountData("A", "regiocoordinator"))[0][0] == "region"
-    assert services.check_data(services.AccountData("A", "nonsense"))[0][0] == "role"
-    assert services.check_data(services.AccountData("A", "beheerder")) == []
+    assert accounts.check_data(accounts.AccountData("A", "teamleider"))[0][0] == "led_teams"
+    assert accounts.check_data(accounts.AccountData("A", "regiocoordinator"))[0][0] == "region"
+    assert accounts.check_data(accounts.AccountData("A", "nonsense"))[0][0] == "role"
+    assert accounts.check_data(accounts.AccountData("A", "beheerder")) == []
 
 
 def test_a_professional_changing_team_keeps_scans_and_pops(app_ctx: Any) -> None:
@@ -67,8 +68,8 @@ def test_a_professional_changing_team_keeps_scans_and_pops(app_ctx: Any) -> None
     pop = Pop(round=scan_round, user=pro)
     db.session.add(pop)
     db.session.flush()
-    data = services.AccountData(pro.full_name, "professional", team=new)
-    changed = services.update_account(pro, data, admin)
+    data = accounts.AccountData(pro.full_name, "professional", team=new)
+    changed = accounts.update_account(pro, data, admin)
     assert changed == ["team"] and pro.team_id == new.id
     db.session.expire_all()
     assert scan.user_id == pro.id and scan.round.team_id == old.id
@@ -80,24 +81,24 @@ def test_role_change_moves_team_to_teams_led(app_ctx: Any) -> None:
     t1, t2 = make_team(), make_team()
     admin = make_user(Role.BEHEERDER)
     user = make_user(Role.PROFESSIONAL, team=t1)
-    changed = services.update_account(user, services.AccountData(user.full_name, "teamleider",
+    changed = accounts.update_account(user, accounts.AccountData(user.full_name, "teamleider",
                                                                  led_teams=[t1, t2]), admin)
     assert set(changed) == {"role", "team", "teams led"}
     assert user.team_id is None and {t.id for t in user.led_teams} == {t1.id, t2.id}
     region = make_region()
-    data = services.AccountData(user.full_name, "regiocoordinator", region=region)
-    services.update_account(user, data, admin)
+    data = accounts.AccountData(user.full_name, "regiocoordinator", region=region)
+    accounts.update_account(user, data, admin)
     assert user.led_teams == [] and user.region_id == region.id
     assert len(_audit(actions.ACCOUNT_UPDATE)) == 2
-    assert services.update_account(user, services.AccountData(user.full_name, "regiocoordinator",
+    assert accounts.update_account(user, accounts.AccountData(user.full_name, "regiocoordinator",
                                                               region=region), admin) == []
     assert len(_audit(actions.ACCOUNT_UPDATE)) == 2
 
 
 def test_the_administrator_cannot_demote_or_deactivate_themself(app_ctx: Any) -> None:
     admin = make_user(Role.BEHEERDER)
-    with pytest.raises(services.AccountRuleError) as error:
-        services.update_account(admin, services.AccountData("Ik", "professional", team=make_team()), admin)
+    with pytest.raises(RuleError) as error:
+        accounts.update_account(admin, accounts.AccountData("Ik", "professional", team=make_team()), admin)
     assert error.value.field == "role"
     with pytest.raises(services.AccountRuleError):
         services.deactivate_account(admin, admin)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from scan.access import Role
 from scan.audit import actions
 from scan.audit.models import AuditEvent
+from scan.auth import account_import
 from scan.auth.models import User
 from scan.auth.passwords import verify_password
 from scan.beheer.accounts import services
@@ -91,7 +92,7 @@ def test_plan_creates_changes_and_unchanged(app_ctx: Any) -> None:
     table = [HEADER.split(";"), ["n.nieuw", "professional", "Nina", "lw-centrum", "", ""],
              ["S.Bakker", "teamleider", "Sanne Bakker", "LW-CENTRUM", "", ""],
              ["t.gelijk", "professional", "", "LW-CENTRUM", "", ""]]
-    plan = services.check_import(services.rows_from_table(table))
+    plan = account_import.check_import(account_import.rows_from_table(table))
     assert plan.problems == []
     assert [r.username for r, _d in plan.creates] == ["n.nieuw"]
     assert [(r.username, [(c.old, c.new) for c in ch]) for r, _u, _d, ch in plan.changes] == \
@@ -101,8 +102,9 @@ def test_plan_creates_changes_and_unchanged(app_ctx: Any) -> None:
 
 def test_the_payload_carries_no_plain_password(app_ctx: Any) -> None:
     make_team(make_municipality(make_region(code="LW")), code="LW-CENTRUM")
-    plan = services.check_import(services.rows_from_table([HEADER.split(";"), ROWS[0].split(";")]))
-    services.hash_given_passwords(plan)
+    table = [HEADER.split(";"), ROWS[0].split(";")]
+    plan = account_import.check_import(account_import.rows_from_table(table))
+    account_import.hash_given_passwords(plan)
     payload = services.sign_rows(plan.rows)
     assert "een lang wachtwoord" not in payload
     rows = services.unsign_rows(payload)

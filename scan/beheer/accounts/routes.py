@@ -11,17 +11,20 @@ from typing import Any
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from scan.access import ROLE_LABELS, Role, require
+from scan.auth import account_import
+from scan.auth import accounts as auth_accounts
 from scan.auth.models import User
+from scan.auth.services import normalise_username
 from scan.beheer import bp
 from scan.beheer.accounts import services
 from scan.beheer.accounts.forms import AccountForm, ConfirmImportForm, FilterForm, ImportForm, PostForm
 from scan.core import files as io
+from scan.core.rules import RuleError
 from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
@@ -63,9 +66,9 @@ def _choices(form: AccountForm, user: User | None) -> None:
                            *[SelectChoice(r.id, r.name) for r in services.all_regions()]]
 
 
-def _data(form: AccountForm) -> services.AccountData:
+def _data(form: AccountForm) -> auth_accounts.AccountData:
     led = [db.session.get(Team, i) for i in form.led_teams.data or []]
-    return services.AccountData(
+    return auth_accounts.AccountData(
         full_name=form.full_name.data or "", role=form.role.data or "",
         team=db.session.get(Team, form.team.data) if form.team.data else None,
         led_teams=[t for t in led if t is not None],
@@ -90,12 +93,11 @@ def account_new() -> Any:
     if form.validate_on_submit():
         data = _data(form)
         try:
-            user, password = services.create_account(form.username.data or "", data)
-        except services.AccountRuleError:
+            user, password = auth_accounts.create_account(form.username.data or "", data)
+        except RuleError:
             db.session.rollback()
-            problems = services.check_data(data)
-            username_problem = services.username_problem(
-                services.auth.normalise_username(form.username.data or ""))
+            problems = auth_accounts.check_data(data)
+            username_problem = auth_accounts.username_problem(normalise_username(form.username.data or ""))
             if username_problem:
                 problems.insert(0, ("username", username_problem))
             _show_problems(form, problems)
@@ -121,8 +123,8 @@ def account_edit(user_id: int) -> Any:
     _choices(form, user)
     if form.validate_on_submit():
         try:
-            changed = services.update_account(user, _data(form), current_user)
-        except services.AccountRuleError as error:
+            changed = auth_accounts.update_account(user, _data(form), current_user)
+        except RuleError as error:
             db.session.rollback()
             _show_problems(form, [(error.field or "", error.message)])
         else:
@@ -190,7 +192,7 @@ def account_password(user_id: int) -> Any:
 
 def _import_page(form: ImportForm, problems: list[str] | None = None, status: int = 200) -> tuple[str, int]:
     return render_template("beheer/accounts_import.html", form=form, problems=problems or [],
-                           columns=services.COLUMNS, max_rows=services.MAX_ROWS), status
+                           columns=account_import.COLUMNS, max_rows=account_import.MAX_ROWS), status
 
 
 @bp.route("/accounts/import", methods=["GET", "POST"])
@@ -203,23 +205,15 @@ def accounts_import() -> Any:
     if upload is None or not getattr(upload, "filename", ""):
         form.file.errors = [_("Choose a CSV or XLSX file.")]
         return _import_page(form, status=422)
-    raw = upload.read(io.MAX_BYTES + 1)
     try:
-        if raw and len(raw) <= io.MAX_BYTES and not raw.startswith(b"PK") and b"\x00" in raw[:4096]:
-            # A picture, a PDF or other binary data, whatever its name says.
-            raise io.FileProblem(_("This is not a CSV or XLSX file. Save the accounts as CSV or XLSX and try "
-                                   "again."))
-        table = io.read_table(raw, upload.filename)
+        plan = account_import.plan_file(upload.read(io.MAX_BYTES + 1), upload.filename)
     except io.FileProblem as problem:
         form.file.errors = [problem.message]
         return _import_page(form, status=422)
-    plan = services.rows_from_table(table)
-    if not plan.problems:
-        plan = services.check_import(plan)
     if plan.problems:
         form.file.errors = [_("Nothing has been imported: correct the rows below and upload the file again.")]
         return _import_page(form, [str(p) for p in plan.problems], status=422)
-    services.hash_given_passwords(plan)
+    account_import.hash_given_passwords(plan)
     confirm = ConfirmImportForm(data={"payload": services.sign_rows(plan.rows)})
     return _no_store(render_template("beheer/accounts_import_preview.html", plan=plan, form=confirm,
                                      filename=upload.filename, role_labels=ROLE_LABELS))
@@ -235,15 +229,13 @@ def accounts_import_confirm() -> Any:
               "error")
         return _import_page(ImportForm(), status=422)
     # Check again: accounts or teams may have changed since the preview.
-    plan = services.check_import(services.ImportPlan(rows=rows))
+    plan = account_import.check_import(account_import.ImportPlan(rows=rows))
     if plan.problems:
         flash(_("Nothing has been imported: the rows are no longer valid. Upload the file again."), "error")
         return _import_page(ImportForm(), [str(p) for p in plan.problems], status=422)
-    result = services.apply_import(plan, current_user)
+    result = account_import.apply_import(plan, current_user)
     db.session.commit()
-    summary = _("Import done: %(created)s, %(changed)s.",
-                created=ngettext("%(num)d account created", "%(num)d accounts created", len(result.created)),
-                changed=ngettext("%(num)d account changed", "%(num)d accounts changed", len(result.changed)))
+    summary = account_import.summary(result)
     generated = [(u, p) for u, p in result.created if p]
     if not generated:
         flash(summary, "success")
