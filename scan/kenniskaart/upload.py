@@ -18,6 +18,7 @@ from scan.core.uploads import SignedPreview
 from scan.kenniskaart import xlsx
 from scan.kenniskaart.models import LEVEL_GENERIC, SECTION_GENERIC, KenniskaartVersion
 from scan.kenniskaart.validation import message as yaml_message
+from scan.kenniskaart.validation import problem_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
 XLSX_SUFFIXES = (".xlsx",)
@@ -34,13 +35,7 @@ class UploadProblem:
     kind: str
 
     def __str__(self) -> str:
-        parts = [f"{self.location}:"] if self.location else []
-        if self.code:
-            parts.append(f"[{self.code}]")
-        if self.field:
-            parts.append(f"{self.field}:")
-        parts.append(self.message)
-        return " ".join(parts)
+        return problem_text(self.location, self.code, self.field, self.message)
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,19 @@ class ReportedProblem:
 
     def __str__(self) -> str:
         """`FILE:LINE: [CODE] field: message`, leaving out the parts that are unknown."""
-        parts = [f"{self.file}:{self.line}:" if self.line else f"{self.file}:"]
-        if self.code:
-            parts.append(f"[{self.code}]")
-        if self.field:
-            parts.append(f"{self.field}:")
-        parts.append(self.message)
-        return " ".join(parts)
+        return problem_text(f"{self.file}:{self.line}" if self.line else self.file, self.code, self.field,
+                            self.message)
+
+
+def problem_text(place: str, code: str | None, field: str, message: str) -> str:
+    """`PLACE: [CODE] field: message`, leaving out the parts that are unknown (the CLI and the upload)."""
+    parts = [f"{place}:"] if place else []
+    if code:
+        parts.append(f"[{code}]")
+    if field:
+        parts.append(f"{field}:")
+    parts.append(message)
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)
