@@ -1,4 +1,5 @@
-"""Forms for accounts. They validate input shape only; the rules are in scan.beheer.accounts.services."""
+"""Forms for accounts. They validate input shape only; the rules are in scan.auth.accounts (create, change),
+scan.auth.account_import (the import) and scan.beheer.accounts.services (deactivate, temporary password)."""
 
 from __future__ import annotations
 
