@@ -35,8 +35,8 @@ class PersonalTable:
     """One table's part in the export, the erasure and the retention of personal data.
 
     table:     the table's name in Base.metadata.
-    rows_of:   user id -> a select of the person's rows (any columns; counted as a subquery). None when the
-               table only mentions people (`mentions`) and holds no rows of its own about anyone.
+    rows_of:   user id -> a select of the primary key of the person's rows. None when the table only
+               mentions people (`mentions`) and holds no rows of its own about anyone.
     person_columns: the foreign keys to user_account that make a row this person's.
     mentions:  the foreign keys to user_account that only say who did something in someone else's record
                (who set, signed, created); kept, since the name leaves with the anonymised account.

@@ -3,11 +3,17 @@ collected by scan.privacy). The teams are exported with the account (scan.auth.p
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from typing import Any
+
+from sqlalchemy import Select, delete, select
 
 from scan.core.personal_data import Erasure, Person, PersonalTable
 from scan.extensions import db
 from scan.organisation.models import team_leaders
+
+
+def _leading(user_id: int) -> Select[Any]:
+    return select(team_leaders.c.team_id, team_leaders.c.user_id).where(team_leaders.c.user_id == user_id)
 
 
 def _delete_leading(person: Person, _replacement: str) -> None:
@@ -16,8 +22,8 @@ def _delete_leading(person: Person, _replacement: str) -> None:
 
 TABLES = (
     PersonalTable(
-        "team_leader", lambda uid: select(team_leaders.c.team_id).where(team_leaders.c.user_id == uid),
-        Erasure.DELETE, export="account.led_teams", erase=_delete_leading, person_columns=("user_id",),
+        "team_leader", _leading, Erasure.DELETE, export="account.led_teams", erase=_delete_leading,
+        person_columns=("user_id",),
         reason="not under retention: a current link, removed when the leader leaves the team or is erased",
     ),
 )

@@ -158,7 +158,9 @@ TABLES = (
     ),
     PersonalTable(
         "teamschouw_attendee",
-        lambda uid: select(session_attendee.c.session_id).where(session_attendee.c.user_id == uid),
+        lambda uid: select(session_attendee.c.session_id, session_attendee.c.user_id).where(
+            session_attendee.c.user_id == uid
+        ),
         Erasure.DELETE, export="teamschouw_attendance", erase=_delete_attendance, person_columns=("user_id",),
         retention=("team_sessions",),
     ),
