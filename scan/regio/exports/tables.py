@@ -25,7 +25,16 @@ from flask_babel import ngettext
 from scan.catalogue.activities import ACTION_TYPE_LABELS
 from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_GENERIC, LEVEL_SPECIALISTISCH
 from scan.regio.disclosure.suppression import Cell, Suppressed
-from scan.regio.overview import GAP, GOAL, CountRow, ItemTable, LeefgebiedTable, Overview, SectionLabel
+from scan.regio.overview import (
+    GAP,
+    GOAL,
+    CountRow,
+    ItemRow,
+    ItemTable,
+    LeefgebiedTable,
+    Overview,
+    SectionLabel,
+)
 from scan.regio.plan import Option, PlanLine, PlanScope, Scholingsplan
 from scan.regio.services import Selection
 from scan.regio.trends import TrendTable
@@ -131,11 +140,13 @@ def _item_columns() -> list[tuple[str, str]]:
     return [(_("Leefgebied"), TEXT), (_("Item code"), TEXT), (_("Item"), TEXT), (_("Level"), TEXT)]
 
 
-def _plan_columns() -> list[tuple[str, str]]:
+def _need_columns() -> list[tuple[str, str]]:
+    return [(_("Participants (POP goal)"), COUNT), (_("Potential (gap, no goal)"), COUNT)]
+
+
+def _option_columns() -> list[tuple[str, str]]:
+    """The columns of `_option_cells`."""
     return [
-        *_item_columns(),
-        (_("Participants (POP goal)"), COUNT),
-        (_("Potential (gap, no goal)"), COUNT),
         (_("Training code"), TEXT),
         (_("Training"), TEXT),
         (_("Provider"), TEXT),
@@ -149,7 +160,15 @@ def _plan_columns() -> list[tuple[str, str]]:
     ]
 
 
-def _item_cells(line: PlanLine) -> list[Any]:
+# The option's columns without the amounts per participant (hours and cost per participant).
+TOTALS_ONLY = (0, 1, 2, 3, 4, 5, 7, 9)
+
+
+def _plan_columns() -> list[tuple[str, str]]:
+    return [*_item_columns(), *_need_columns(), *_option_columns()]
+
+
+def _item_cells(line: PlanLine | ItemRow) -> list[Any]:
     return [section_label(line.section), line.item.code, line.item.title, level_label(line.item.level_kind)]
 
 
@@ -173,6 +192,12 @@ def _option_cells(option: Option | None) -> list[Any]:
         euros(offer.cost_cents),
         euros(option.total_cost_cents),
     ]
+
+
+def _view(name: str, title: str, columns: list[tuple[str, str]], rows: list[list[Any]],
+          total_rows: frozenset[int] = frozenset()) -> View:
+    """A view of (header, kind) columns."""
+    return View(name, title, [c[0] for c in columns], [c[1] for c in columns], rows, total_rows)
 
 
 def _plan_line(line: PlanLine) -> list[Any]:
@@ -215,14 +240,7 @@ def _scholingsplan(overview: Overview, plan: Scholingsplan, about: About) -> Vie
     columns = _plan_columns()
     rows = [_plan_line(line) for line in plan.region.lines]
     rows.append(_plan_total(plan.region, _("Total")))
-    return View(
-        "scholingsplan",
-        _("Scholingsplan"),
-        [c[0] for c in columns],
-        [c[1] for c in columns],
-        rows,
-        frozenset({len(rows) - 1}),
-    )
+    return _view("scholingsplan", _("Scholingsplan"), columns, rows, frozenset({len(rows) - 1}))
 
 
 def _municipalities(overview: Overview, plan: Scholingsplan, about: About) -> View:
@@ -233,14 +251,7 @@ def _municipalities(overview: Overview, plan: Scholingsplan, about: About) -> Vi
         rows.extend([scope.name, *_plan_line(line)] for line in scope.lines)
         totals.add(len(rows))
         rows.append([scope.name, *_plan_total(scope, _("Total"))])
-    return View(
-        "municipalities",
-        _("Municipalities"),
-        [c[0] for c in columns],
-        [c[1] for c in columns],
-        rows,
-        frozenset(totals),
-    )
+    return _view("municipalities", _("Municipalities"), columns, rows, frozenset(totals))
 
 
 # --- the overview tables ---------------------------------------------------------------------------------
@@ -278,17 +289,8 @@ def _items(measure: str) -> Callable[[Overview, Scholingsplan, About], View]:
         columns = _item_columns()
         header = [c[0] for c in columns] + [c.name for c in table.columns] + [_("Whole region")]
         kinds = [c[1] for c in columns] + [COUNT for _c in table.columns] + [COUNT]
-        rows: list[list[Any]] = [
-            [
-                section_label(r.section),
-                r.item.code,
-                r.item.title,
-                level_label(r.item.level_kind),
-                *(cell(c) for c in r.cells),
-                cell(r.total),
-            ]
-            for r in table.rows
-        ]
+        rows: list[list[Any]] = [[*_item_cells(r), *(cell(c) for c in r.cells), cell(r.total)]
+                                 for r in table.rows]
         rows.append([_("Total"), "", "", "", *(cell(c) for c in table.col_totals), cell(table.grand_total)])
         title = _("Items – goals") if measure == GOAL else _("Items – gaps")
         return View(f"items-{measure}", title, header, kinds, rows, frozenset({len(rows) - 1}))
@@ -300,36 +302,25 @@ def _items(measure: str) -> Callable[[Overview, Scholingsplan, About], View]:
 
 
 def _unmatched(overview: Overview, plan: Scholingsplan, about: About) -> View:
-    columns = [
-        *_item_columns(),
-        (_("Participants (POP goal)"), COUNT),
-        (_("Potential (gap, no goal)"), COUNT),
-    ]
+    columns = [*_item_columns(), *_need_columns()]
     rows = [[*_item_cells(line), cell(line.participants), cell(line.potential)] for line in plan.unmatched]
-    return View("unmatched", _("Without a training"), [c[0] for c in columns], [c[1] for c in columns], rows)
+    return _view("unmatched", _("Without a training"), columns, rows)
 
 
 def _offers(overview: Overview, plan: Scholingsplan, about: About) -> View:
+    option_columns = _option_columns()
     columns = [
         *_item_columns(),
         (_("Participants (POP goal)"), COUNT),
         (_("Municipalities with a goal on it"), NUMBER),
-        (_("Training code"), TEXT),
-        (_("Training"), TEXT),
-        (_("Provider"), TEXT),
-        (_("Type"), TEXT),
-        (_("Groups"), NUMBER),
-        (_("Group below the minimum size"), TEXT),
-        (_("Total hours"), HOURS),
-        (_("Total cost"), MONEY),
+        *(option_columns[n] for n in TOTALS_ONLY),
     ]
     rows = []
     for line in plan.regional_offers:
-        option = _option_cells(line.chosen)  # without the amounts per participant
-        rows.append(
-            [*_item_cells(line), cell(line.participants), line.teams, *option[:6], option[7], option[9]]
-        )
-    return View("offers", _("Regional group offers"), [c[0] for c in columns], [c[1] for c in columns], rows)
+        option = _option_cells(line.chosen)
+        rows.append([*_item_cells(line), cell(line.participants), line.teams,
+                     *(option[n] for n in TOTALS_ONLY)])
+    return _view("offers", _("Regional group offers"), columns, rows)
 
 
 def _about(overview: Overview, plan: Scholingsplan, about: About) -> View:
@@ -398,8 +389,8 @@ def _trends(overview: Overview, plan: Scholingsplan, about: About) -> View:
         for n in range(len(pubs)):
             people += [table.people[n], table.people[n]]
         rows.append(people)
-    return View("trends", _("Trends per leefgebied"), [c[0] for c in columns], [c[1] for c in columns], rows,
-                frozenset({len(rows) - 1}) if table else frozenset())
+    return _view("trends", _("Trends per leefgebied"), columns, rows,
+                 frozenset({len(rows) - 1}) if table else frozenset())
 
 
 BUILDERS: dict[str, Callable[[Overview, Scholingsplan, About], View]] = {
