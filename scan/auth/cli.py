@@ -12,6 +12,7 @@ from scan.auth import account_import, accounts, services
 from scan.auth.passwords import hash_password
 from scan.core import files
 from scan.core.cli_util import CommandGroup, fail
+from scan.core.rules import RuleError
 from scan.extensions import db
 
 
@@ -89,7 +90,7 @@ def set_password(username: str, password: str, temporary: bool) -> None:
         return
     try:
         services.set_password(user, password, temporary=temporary)
-    except services.AccountError as error:
+    except RuleError as error:
         fail(_("Error (%(field)s): %(message)s", field="password", message=error.message))
     services.end_all_sessions_for(user)
     db.session.commit()

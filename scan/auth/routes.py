@@ -13,6 +13,7 @@ from scan.audit.services import record
 from scan.auth import bp, devices, services, sessions, throttle
 from scan.auth.forms import ChangePasswordForm, LoginForm
 from scan.auth.models import User
+from scan.core.rules import RuleError, show
 from scan.core.safety import client_address, safe_next
 from scan.extensions import db
 
@@ -89,13 +90,10 @@ def change_password() -> str | Response:
                 current_user, form.current_password.data or "", form.password.data or "", session.get("sid"),
                 client_address(), request.cookies.get(devices.COOKIE),
             )
-        except services.AccountError as error:
-            if error.field == "current_password":
-                form.current_password.errors.append(error.message)
-            else:
-                form.password.errors.append(error.message)
+        except RuleError as error:
             # The rule wrote nothing but the throttle's count: keep that count.
             db.session.commit()
+            show(error, form, default="password")
         else:
             db.session.commit()
             flash(_("Your password has been changed."), "success")

@@ -13,6 +13,7 @@ from scan.audit.services import record
 from scan.auth import devices, sessions, throttle
 from scan.auth.models import User
 from scan.auth.passwords import burn_verification_time, hash_password, password_problem, verify_password
+from scan.core.rules import RuleError
 from scan.extensions import db
 
 
@@ -29,15 +30,6 @@ class LoginResult:
     token: str | None = None
     # Why a throttled attempt was refused (see scan.auth.throttle).
     verdict: throttle.Verdict | None = None
-
-
-class AccountError(ValueError):
-    """A rule about accounts was broken; `field` names the input concerned."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def normalise_username(username: str) -> str:
@@ -84,9 +76,9 @@ def change_password(
 
     attempt = throttle.begin(user.username, address, devices.known_device(device_cookie, user))
     if attempt.verdict is not throttle.Verdict.CHECK:
-        raise AccountError(throttle.refusal_message(attempt.verdict), field="current_password")
+        raise RuleError(throttle.refusal_message(attempt.verdict), field="current_password")
     if not verify_password(user.password_hash, current):
-        raise AccountError(_("The current password is not correct."), field="current_password")
+        raise RuleError(_("The current password is not correct."), field="current_password")
     throttle.succeeded(attempt)
     set_password(user, new)
     user.must_change_password = False
@@ -97,7 +89,7 @@ def change_password(
 def set_password(user: User, new: str, temporary: bool = False) -> None:
     problem = password_problem(new, user.username)
     if problem:
-        raise AccountError(problem, field="password")
+        raise RuleError(problem, field="password")
     user.password_hash = hash_password(new)
     user.must_change_password = temporary
 

@@ -24,7 +24,7 @@ from scan.beheer import bp
 from scan.beheer.accounts import services
 from scan.beheer.accounts.forms import AccountForm, ConfirmImportForm, FilterForm, ImportForm, PostForm
 from scan.core import files as io
-from scan.core.rules import RuleError
+from scan.core.rules import RuleError, refuse, show
 from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
@@ -78,11 +78,7 @@ def _data(form: AccountForm) -> auth_accounts.AccountData:
 
 def _show_problems(form: AccountForm, problems: list[tuple[str, str]]) -> None:
     for name, message in problems:
-        target = getattr(form, name, None)
-        if target is not None:
-            target.errors = [*target.errors, message]
-        else:
-            form.form_errors.append(message)
+        show(RuleError(message, name), form)
 
 
 @bp.route("/accounts/nieuw", methods=["GET", "POST"])
@@ -125,8 +121,7 @@ def account_edit(user_id: int) -> Any:
         try:
             changed = auth_accounts.update_account(user, _data(form), current_user)
         except RuleError as error:
-            db.session.rollback()
-            _show_problems(form, [(error.field or "", error.message)])
+            refuse(error, form)
         else:
             db.session.commit()
             if changed:
@@ -152,9 +147,8 @@ def account_deactivate(user_id: int) -> BaseResponse:
     user = _post(user_id)
     try:
         services.deactivate_account(user, current_user)
-    except services.AccountRuleError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    except RuleError as error:
+        refuse(error)
     else:
         db.session.commit()
         flash(_("The account %(username)s has been deactivated; its sessions have ended.",
@@ -168,9 +162,8 @@ def account_activate(user_id: int) -> BaseResponse:
     user = _post(user_id)
     try:
         services.activate_account(user)
-    except services.AccountRuleError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    except RuleError as error:
+        refuse(error)
     else:
         db.session.commit()
         flash(_("The account %(username)s is active again.", username=user.username), "success")

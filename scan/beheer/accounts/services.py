@@ -22,6 +22,7 @@ from scan.auth import services as auth
 from scan.auth.account_import import ImportRow
 from scan.auth.accounts import generate_password
 from scan.auth.models import User
+from scan.core.rules import RuleError
 from scan.core.uploads import SignedPreview
 from scan.extensions import db
 from scan.organisation.models import Region, Team
@@ -30,15 +31,6 @@ PER_PAGE = 50
 # Longer than any username or name; also keeps the LIKE pattern within SQLite's limit (50,000 bytes).
 SEARCH_MAX = 200
 PREVIEW = SignedPreview("beheer-accounts-import")
-
-
-class AccountRuleError(ValueError):
-    """A rule about accounts was broken; `field` names the input concerned."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- the list -------------------------------------------------------------------------------------
@@ -108,9 +100,9 @@ def all_regions() -> list[Region]:
 def deactivate_account(user: User, actor: User) -> None:
     """Deactivate and end every session of the account at once."""
     if user.id == actor.id:
-        raise AccountRuleError(_("You cannot deactivate your own account."))
+        raise RuleError(_("You cannot deactivate your own account."))
     if not user.active:
-        raise AccountRuleError(_("This account is already deactivated."))
+        raise RuleError(_("This account is already deactivated."))
     auth.deactivate(user)
     record(actions.ACCOUNT_DEACTIVATE, object_type="account", object_id=user.id)
     db.session.flush()
@@ -118,7 +110,7 @@ def deactivate_account(user: User, actor: User) -> None:
 
 def activate_account(user: User) -> None:
     if user.active:
-        raise AccountRuleError(_("This account is already active."))
+        raise RuleError(_("This account is already active."))
     user.active = True
     record(actions.ACCOUNT_ACTIVATE, object_type="account", object_id=user.id)
     db.session.flush()
