@@ -11,12 +11,12 @@ seeds this one into the demo region.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from scan.catalogue.models import Training, TrainingItem
+from scan.catalogue.models import Training
+from scan.catalogue.services import TrainingData, new_training
 from scan.extensions import db
 from scan.organisation.models import Region
 
@@ -24,25 +24,10 @@ ALGEMEEN = "algemeen"
 SPECIALISTISCH = "specialistisch"
 
 
-@dataclass(frozen=True)
-class CatalogueEntry:
-    code: str
-    title: str
-    provider: str
-    type: str  # one of TRAINING_TYPES
-    level: str  # algemeen / specialistisch
-    hours: Decimal
-    cost_cents: int
-    points: int
-    min_group: int | None
-    max_group: int | None
-    item_codes: tuple[str, ...]
-
-
 def _e(code: str, title: str, provider: str, type_: str, level: str, hours: str, euros: int, points: int,
-       group: tuple[int, int] | None, items: str) -> CatalogueEntry:
-    return CatalogueEntry(code, title, provider, type_, level, Decimal(hours), euros * 100, points,
-                          group[0] if group else None, group[1] if group else None, tuple(items.split()))
+       group: tuple[int, int] | None, items: str) -> TrainingData:
+    return TrainingData(code, title, provider, type_, level, Decimal(hours), euros * 100, points,
+                        group[0] if group else None, group[1] if group else None, tuple(items.split()))
 
 
 LINDEWAARD = "Lindewaard Academie"
@@ -51,7 +36,7 @@ VEILIG = "Kenniscentrum Veilig Opgroeien Oost"
 LEERPLEIN = "Leerplein Sociaal Domein"
 GGZ = "GGZ Rivierduinen-Oost (consulent)"
 
-CATALOGUE: tuple[CatalogueEntry, ...] = (
+CATALOGUE: tuple[TrainingData, ...] = (
     _e("TR01", "Basistraining Motiverende Gespreksvoering", LINDEWAARD, "training", ALGEMEEN, "21", 950,
        21, (8, 14), "GC01 GC03 LG07-S1 LG07-A2"),
     _e("TR02", "Oplossingsgericht werken in het wijkteam", WIJKWERK, "training", ALGEMEEN, "14", 560, 14,
@@ -105,7 +90,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
 )
 
 
-def seed_catalogue(region_id: int | None = None, entries: tuple[CatalogueEntry, ...] = CATALOGUE) -> int:
+def seed_catalogue(region_id: int | None = None, entries: tuple[TrainingData, ...] = CATALOGUE) -> int:
     """Add the entries whose code is not in the region's catalogue yet; without a region, to every region
     (each has its own catalogue). Returns how many were added. Flushes."""
     region_ids = [region_id] if region_id is not None else list(
@@ -119,17 +104,7 @@ def seed_catalogue(region_id: int | None = None, entries: tuple[CatalogueEntry, 
             .where(Training.region_id.in_(region_ids), Training.code.in_(codes))
         )
     }
-    added = [
-        Training(
-            region_id=rid, code=e.code, title=e.title, provider=e.provider, type=e.type, level=e.level,
-            hours=e.hours, cost_cents=e.cost_cents, points=e.points, min_group=e.min_group,
-            max_group=e.max_group, active=True,
-            item_codes=[TrainingItem(item_code=code) for code in e.item_codes],
-        )
-        for rid in region_ids
-        for e in entries
-        if (rid, e.code) not in existing
-    ]
+    added = [new_training(e, rid) for rid in region_ids for e in entries if (rid, e.code) not in existing]
     db.session.add_all(added)
     db.session.flush()
     return len(added)

@@ -407,19 +407,30 @@ def _set_items(training: Training, codes: tuple[str, ...]) -> None:
     training.item_codes = keep + [TrainingItem(item_code=c) for c in codes if c not in have]
 
 
+def _fill(training: Training, entry: TrainingData) -> Training:
+    training.code = entry.code
+    for name in ("title", "provider", "type", "level", "hours", "cost_cents", "points", "min_group",
+                 "max_group", "active"):
+        setattr(training, name, getattr(entry, name))
+    _set_items(training, entry.item_codes)
+    return training
+
+
+def new_training(entry: TrainingData, region_id: int) -> Training:
+    """A new entry of the catalogue of `region_id` from plain values; the caller adds it to the session."""
+    return _fill(Training(region_id=region_id), entry)
+
+
 def write_training(entry: TrainingData, training: Training | None = None, *,
                    region_id: int | None = None) -> Training:
     """Update `training`, or add a new entry to the catalogue of `region_id`, from plain values. Flushes."""
     if training is None:
         if region_id is None:
             raise ValueError("a new catalogue entry needs a region")
-        training = Training(region_id=region_id, code=entry.code)
+        training = new_training(entry, region_id)
         db.session.add(training)
-    training.code = entry.code
-    for name in ("title", "provider", "type", "level", "hours", "cost_cents", "points", "min_group",
-                 "max_group", "active"):
-        setattr(training, name, getattr(entry, name))
-    _set_items(training, entry.item_codes)
+    else:
+        _fill(training, entry)
     db.session.flush()
     return training
 
