@@ -213,15 +213,5 @@ def open_rounds_in_period(region_id: int, first: date, last: date, today: date) 
 
 def submitted_in_period(region_id: int, first: date, last: date) -> int:
     """Submitted scans of professionals in the period's rounds: how much publishing the period counts."""
-    return db.session.scalar(
-        select(func.count(Scan.id))
-        .join(ScanRound, ScanRound.id == Scan.round_id)
-        .join(Municipality, Municipality.id == Scan.counted_municipality_id)
-        .where(
-            Municipality.region_id == region_id,
-            ScanRound.opens_on >= first,
-            ScanRound.opens_on <= last,
-            Scan.status == ScanStatus.SUBMITTED.value,
-            Scan.counted_role == Role.PROFESSIONAL.value,
-        )
-    ) or 0
+    scans = counted_scans(region_id, first, last).subquery()
+    return db.session.scalar(select(func.count()).select_from(scans)) or 0
