@@ -32,13 +32,13 @@ def _features() -> set[str]:
 
 
 def _modules(kind: str) -> set[str]:
-    """Every `routes` and `forms` module (and package) under scan, as dotted names."""
+    """Every feature's `routes` and `forms` modules (and packages), as dotted names."""
     found = set()
     for path in SCAN.rglob("*.py"):
         parts = path.relative_to(ROOT).with_suffix("").parts
         if parts[-1] == "__init__":
             parts = parts[:-1]
-        if parts[-1] == kind and len(parts) > 2:
+        if parts[-1] == kind and len(parts) > 2 and parts[1] in _features():
             found.add(".".join(parts))
     return found
 

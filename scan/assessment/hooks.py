@@ -1,8 +1,9 @@
 """What the scan pages show from features above assessment, without assessment importing them.
 
-The professional's scan pages close the cycle: the previous POP beside the new scan. The POP sits above
-assessment, so it contributes that part by connecting to these signals (blinker, as Indico does) in
-`scan.pop.contributions`; the scan pages ask and show whatever comes back.
+The professional's scan pages close the cycle: the previous POP beside the new scan, and on the result
+page the levels agreed in the teamschouw. The POP and the teamschouw sit above assessment, so they
+contribute those parts by connecting to these signals (blinker, as Indico does) in their `contributions`
+modules; the scan pages ask and show whatever comes back.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ previous_goals = _signals.signal(
     "previous-goals",
     doc="sender: the user id; keyword `before`: the ScanRound. Returns the previous plan's goals by item "
     "code (an object with `signed` and `by_code`), or None.",
+)
+
+agreed_levels = _signals.signal(
+    "agreed-levels",
+    doc="sender: the scan id. Returns {item id: level agreed in calibration} (the teamschouw), or None.",
 )
 
 

@@ -12,13 +12,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from scan.access import Role, require
-from scan.assessment import bp, permissions, queries, result_queries
+from scan.assessment import bp, hooks, permissions, queries, result_queries
 from scan.assessment.models import ScanStatus
 from scan.assessment.results import STRENGTH_LEVEL, ScanResult, compute_result, section_results
 from scan.db import MAX_ID
 from scan.i18n import localized
 from scan.kenniskaart import queries as kenniskaart_queries
-from scan.teamschouw import queries as teamschouw_queries
 
 
 @bp.app_template_filter("decimal1")
@@ -78,7 +77,7 @@ def result(round_id: int) -> str | Response:
         queries.answers(scan.id),
         version.norms,
         previous=previous,
-        agreed=teamschouw_queries.agreed_levels(scan.id),
+        agreed=hooks.ask(hooks.agreed_levels, scan.id) or {},
     )
     scale = kenniskaart_queries.scale(version.id)
     series, groups = _profile_chart(outcome)

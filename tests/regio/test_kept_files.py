@@ -81,7 +81,7 @@ def kept_names(app: Flask) -> list[str]:
 DOWNLOADS = [
     ("/regio/scholingsplan.xlsx", "scan.regio.exports.routes.write_workbook", "regio.xlsx"),
     ("/regio/export/about.csv", "scan.regio.exports.routes.write_csv", "regio.about.csv"),
-    ("/regio/scholingsplan.pdf", "scan.regio.exports.pdf_routes.render_scholingsplan", "regio.pdf"),
+    ("/regio/scholingsplan.pdf", "scan.regio.exports.routes.render_scholingsplan", "regio.pdf"),
 ]
 
 

@@ -1,19 +1,20 @@
-"""Exports of the regional overview and scholingsplan: XLSX and CSV.
+"""Exports of the regional overview and scholingsplan: XLSX, CSV and PDF.
 
-Both read the same filter as the pages (rounds/period, municipality, level) and show exactly what the pages
-show: the suppressed tables and plan of `services.scholingsplan`, laid out by scan.regio.exports.tables. A
-hidden
-cell is "<k" as text; no file holds a name of a person.
+All read the same filter as the pages (rounds/period, municipality, level) and show exactly what the
+pages show: the suppressed tables and plan of `services.scholingsplan`, laid out by
+scan.regio.exports.tables (XLSX, CSV) and scan.regio.exports.pdf. A hidden cell is "<k" as text; no file
+holds a name of a person.
 
 - GET /regio/scholingsplan.xlsx: one workbook, one sheet per view; header frozen, filters on, numbers
   as numbers (euros in a euro format).
 - GET /regio/export/<view>.csv: one view; UTF-8 with a BOM and ";" (Dutch Excel), formulas neutralised.
+- GET /regio/scholingsplan.pdf: the overview and the plan, as on the pages.
 
-Each file is written once per publication, language and selection and kept (scan.regio.exports.files): a
-request
-reads the cheap inputs (filter, publication, catalogue, labels), and only the first download, or one after
-the catalogue changed, loads the figures and renders. So a file states its publication, not the day it was
-downloaded; that day is in the download's file name. Every download is recorded in the audit log.
+Each file is written once per publication, language and selection and kept (scan.regio.exports.files):
+a request reads the cheap inputs (filter, publication, catalogue, labels), and only the first download,
+or one after the catalogue changed, loads the figures and renders. So a file states its publication, not
+the day it was downloaded; that day is in the download's file name. Every download is recorded in the
+audit log.
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ from scan.access import Role, require
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.core.clock import today
-from scan.core.downloads import CSV_MIME, XLSX_MIME, download
+from scan.core.downloads import CSV_MIME, PDF_MIME, XLSX_MIME, attachment_name_part, download
 from scan.core.files import Sheet, write_csv, write_workbook
 from scan.extensions import db
 from scan.regio import bp, queries, services, trends
 from scan.regio.exports import files
+from scan.regio.exports.pdf import PlanPdfData, render_scholingsplan
 from scan.regio.exports.tables import (
     COUNT,
     HOURS,
@@ -190,3 +192,31 @@ def export_csv(view: str) -> Response:
     body = kept(f"csv:{view}", export, write)
     record_export(f"regio.{view}.csv", export.selection)
     return download(body, f"{view}-{export.stem}.csv", CSV_MIME)
+
+
+@bp.get("/scholingsplan.pdf")
+@require(Role.REGIOCOORDINATOR)
+def export_pdf() -> Response:
+    export = prepare()
+    lang = language()
+
+    def write() -> bytes:
+        overview, plan = services.scholingsplan(export.publication, export.selection,  # type: ignore[misc]
+                                                current_user.region_id)
+        data = PlanPdfData(
+            region_name=export.region_name,
+            region_code=export.region_code,
+            selection=export.selection,
+            municipality_name=export.municipality_name,
+            valid=export.valid,
+            overview=overview,
+            plan=plan,
+            publication=publication_text(export.publication),
+            publication_name=publication_label(export.publication),
+        )
+        return render_scholingsplan(data, lang)
+
+    body = kept("pdf", export, write)
+    record_export("regio.pdf", export.selection)
+    code = attachment_name_part(export.region_code, "regio")
+    return download(body, f"scholingsplan-{code}-{export.day.isoformat()}.pdf", PDF_MIME)
