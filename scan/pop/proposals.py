@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scan.assessment.results import IndividualNorm
+from scan.assessment.results.scores import IndividualNorm
 
 TEAM_PRIORITY = "team_priority"
 AMBITION = "ambition"

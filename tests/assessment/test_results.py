@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from scan.access import Role
-from scan.assessment.results import (
+from scan.assessment.results.scores import (
     IndividualNorm,
     ItemSpec,
     Rating,

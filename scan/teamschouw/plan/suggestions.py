@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from scan.assessment.results import IndividualNorm, specialist_level_from
+from scan.assessment.results.scores import IndividualNorm, specialist_level_from
 from scan.kenniskaart.models import LEVEL_SPECIALISTISCH
 from scan.teamschouw.answers import AnswerLike, effective_level
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from scan.assessment.models import Answer, Scan, ScanRound
-from scan.assessment.results import ItemSpec, Rating, SectionSpec
+from scan.assessment.results.scores import ItemSpec, Rating, SectionSpec
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
 

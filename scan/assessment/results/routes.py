@@ -12,9 +12,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from scan.access import Role, require
-from scan.assessment import bp, hooks, permissions, queries, result_queries
+from scan.assessment import bp, hooks, permissions, queries
 from scan.assessment.models import ScanStatus
-from scan.assessment.results import STRENGTH_LEVEL, ScanResult, compute_result, section_results
+from scan.assessment.results import queries as result_queries
+from scan.assessment.results.scores import STRENGTH_LEVEL, ScanResult, compute_result, section_results
 from scan.db import MAX_ID
 from scan.i18n import localized
 from scan.kenniskaart import queries as kenniskaart_queries
