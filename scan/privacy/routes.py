@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import make_response, render_template
+from flask import render_template
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,23 +13,15 @@ from werkzeug.wrappers import Response
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.core.clock import AMSTERDAM
+from scan.core.downloads import CSV_MIME, download
 from scan.extensions import db
 from scan.privacy import bp
 from scan.privacy.export import render_csv, render_json
 from scan.privacy.queries import personal_data
 
 
-def _download(body: bytes, mimetype: str, extension: str, exported_at: datetime) -> Response:
-    response = make_response(body)
-    response.mimetype = mimetype
-    if mimetype.startswith("text/"):
-        response.charset = "utf-8"
-    day = exported_at.astimezone(AMSTERDAM).date().isoformat()
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=ontwikkelscan-mijn-gegevens-{day}.{extension}"
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _filename(exported_at: datetime, extension: str) -> str:
+    return f"ontwikkelscan-mijn-gegevens-{exported_at.astimezone(AMSTERDAM).date().isoformat()}.{extension}"
 
 
 @bp.get("/mijn/gegevens")
@@ -44,7 +36,7 @@ def my_data_json() -> Response:
     body = render_json(data)
     record(audit_actions.EXPORT, object_type="mijn-gegevens.json", object_id=current_user.id)
     db.session.commit()
-    return _download(body, "application/json", "json", data.exported_at)
+    return download(body, _filename(data.exported_at, "json"), "application/json")
 
 
 @bp.get("/mijn/gegevens.csv")
@@ -54,4 +46,4 @@ def my_data_csv() -> Response:
     body = render_csv(data, lang)
     record(audit_actions.EXPORT, object_type="mijn-gegevens.csv", object_id=current_user.id)
     db.session.commit()
-    return _download(body, "text/csv", "csv", data.exported_at)
+    return download(body, _filename(data.exported_at, "csv"), CSV_MIME)

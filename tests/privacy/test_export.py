@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -173,8 +174,8 @@ def test_json_download_has_my_data_and_nobody_elses(client, world):
     response = client.get("/mijn/gegevens.json")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
-    assert response.headers["Content-Disposition"].endswith(".json")
+    assert re.fullmatch(r'attachment; filename="ontwikkelscan-mijn-gegevens-\d{4}-\d\d-\d\d\.json"',
+                        response.headers["Content-Disposition"])
     assert response.headers["Cache-Control"] == "no-store"
     text = response.get_data(as_text=True)
     data = json.loads(text)
@@ -194,8 +195,8 @@ def test_csv_download_has_my_answers_with_formulas_neutralised(client, world):
     response = client.get("/mijn/gegevens.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
-    assert response.headers["Content-Disposition"].endswith(".csv")
+    assert re.fullmatch(r'attachment; filename="ontwikkelscan-mijn-gegevens-\d{4}-\d\d-\d\d\.csv"',
+                        response.headers["Content-Disposition"])
     assert response.headers["Cache-Control"] == "no-store"
     body = response.get_data()
     rows = _read_csv(body)
