@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from scan.auth import account_import, accounts, services
+from scan.auth.models import User
 from scan.auth.passwords import hash_password
 from scan.core import files
 from scan.core.cli_util import CommandGroup, fail
@@ -19,6 +20,14 @@ from scan.extensions import db
 @click.group("users", cls=CommandGroup, help="Accounts: add, import, set a temporary password, deactivate.")
 def users_cli() -> None:
     pass
+
+
+def user_or_fail(username: str) -> User:
+    """The account with this username, or the command ends with the message every command gives."""
+    user = services.find_user(username)
+    if user is None:
+        fail(_("No account with username %(username)s.", username=username))
+    return user
 
 
 @users_cli.command("add")
@@ -84,10 +93,7 @@ def import_users(path: Path) -> None:
 @click.option("--temporary/--permanent", default=True, help="Temporary: the user must change it at login")
 @with_appcontext
 def set_password(username: str, password: str, temporary: bool) -> None:
-    user = services.find_user(username)
-    if user is None:
-        fail(_("No account with username %(username)s.", username=username))
-        return
+    user = user_or_fail(username)
     try:
         services.set_password(user, password, temporary=temporary)
     except RuleError as error:
@@ -102,10 +108,7 @@ def set_password(username: str, password: str, temporary: bool) -> None:
 @with_appcontext
 def deactivate(username: str) -> None:
     """Deactivate an account and end all its sessions, on every worker."""
-    user = services.find_user(username)
-    if user is None:
-        fail(_("No account with username %(username)s.", username=username))
-        return
+    user = user_or_fail(username)
     services.deactivate(user)
     db.session.commit()
     click.echo(_("Account %(username)s deactivated; its sessions have ended.", username=user.username))
@@ -115,10 +118,7 @@ def deactivate(username: str) -> None:
 @click.argument("username")
 @with_appcontext
 def activate(username: str) -> None:
-    user = services.find_user(username)
-    if user is None:
-        fail(_("No account with username %(username)s.", username=username))
-        return
+    user = user_or_fail(username)
     user.active = True
     db.session.commit()
     click.echo(_("Account %(username)s activated.", username=user.username))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from flask import has_app_context
@@ -16,7 +16,7 @@ _SCHEMA_SQLSTATES = {"42P01", "42703", "3F000"}
 _SQLITE_SCHEMA_WORDS = ("no such table", "no such column", "has no column named")
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print an error to stderr and exit with status 1."""
     click.echo(message, err=True)
     raise SystemExit(1)

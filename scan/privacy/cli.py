@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
-from scan.auth import services as account_services
+from scan.auth.cli import user_or_fail
 from scan.core.cli_util import CommandGroup, fail
 from scan.core.clock import today
 from scan.extensions import db
@@ -65,10 +65,7 @@ def apply_command(dry_run: bool) -> None:
 @with_appcontext
 def erase_command(username: str) -> None:
     """Erase a leaver's account: name and notes removed, counts kept."""
-    user = account_services.find_user(username)
-    if user is None:
-        fail(_("No account with username %(username)s.", username=username))
-        return
+    user = user_or_fail(username)
     try:
         erasure.erase_account(user, None)
     except erasure.ErasureRefused as refused:
