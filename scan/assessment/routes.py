@@ -107,7 +107,7 @@ def section(round_id: int, section_code: str) -> str | Response | tuple[str, int
                 else:
                     expected = whole_number(form.lock_version.data)
                     expected = -1 if expected is None else expected
-                services.save_section(scan, current.code, checked.answers, expected, today)
+                services.save_section(scan, current.code, checked.values, expected, today)
                 db.session.commit()
             except (services.StaleScan, IntegrityError):
                 db.session.rollback()

@@ -5,7 +5,7 @@ Plain functions, tested without HTTP. They flush, never commit: the request comm
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -17,7 +17,7 @@ from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.auth.models import User
 from scan.core.forms import clean_text, too_long
-from scan.core.rules import RuleError
+from scan.core.rules import ItemChecks, RuleError
 from scan.core.safety import whole_number
 from scan.db import utcnow
 from scan.extensions import db
@@ -82,20 +82,13 @@ class CheckedAnswer:
     note: str
 
 
-@dataclass
-class SectionCheck:
-    answers: dict[int, CheckedAnswer] = field(default_factory=dict)
-    # item id -> {"level" | "ambition" | "note": translated message}
-    errors: dict[int, dict[str, str]] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+# The answers that passed, and per item {"level" | "ambition" | "note": translated message}.
+SectionCheck = ItemChecks[CheckedAnswer]
 
 
 def check_section(items: list[Item], levels: list[int], given: dict[int, AnswerInput]) -> SectionCheck:
     """Check what was entered on one section page. An empty item is fine in a draft."""
-    result = SectionCheck()
+    result: SectionCheck = ItemChecks()
     for item in items:
         entry = given.get(item.id, AnswerInput())
         errors: dict[str, str] = {}
@@ -138,7 +131,7 @@ def check_section(items: list[Item], levels: list[int], given: dict[int, AnswerI
         if errors:
             result.errors[item.id] = errors
         else:
-            result.answers[item.id] = CheckedAnswer(level, not_applicable, ambition, note)
+            result.values[item.id] = CheckedAnswer(level, not_applicable, ambition, note)
     return result
 
 

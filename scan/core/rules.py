@@ -16,10 +16,29 @@ visitor looks. The commit stays visible in the route, on the path where the rule
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
 from flask import flash
 from flask_wtf import FlaskForm
 
 from scan.extensions import db
+
+T = TypeVar("T")
+
+
+@dataclass
+class ItemChecks(Generic[T]):
+    """What was typed on a page with one row per Kenniskaart item, checked: the values that passed per item
+    id, and per item id the messages per input ("level", "note", …). The page shows each message at its
+    input; nothing is stored unless `ok`."""
+
+    values: dict[int, T] = field(default_factory=dict)
+    errors: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 class RuleError(ValueError):

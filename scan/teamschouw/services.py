@@ -5,7 +5,7 @@ Plain functions, tested without HTTP. They flush, never commit: the request comm
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -17,7 +17,7 @@ from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.auth.models import User
 from scan.core.forms import clean_text, too_long
-from scan.core.rules import RuleError
+from scan.core.rules import ItemChecks, RuleError
 from scan.core.safety import whole_number
 from scan.db import utcnow
 from scan.extensions import db
@@ -58,22 +58,15 @@ class CheckedCalibration:
     note: str
 
 
-@dataclass
-class CalibrationCheck:
-    values: dict[int, CheckedCalibration] = field(default_factory=dict)
-    # item id -> {"level" | "note": translated message}
-    errors: dict[int, dict[str, str]] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+# The agreed levels that passed, and per item {"level" | "note": translated message}.
+CalibrationCheck = ItemChecks[CheckedCalibration]
 
 
 def check_calibration(
     items: list[Item], levels: list[int], given: dict[int, CalibrationInput]
 ) -> CalibrationCheck:
     """Check what was entered on the calibration page. An empty level means "no agreed level"."""
-    result = CalibrationCheck()
+    result: CalibrationCheck = ItemChecks()
     for item in items:
         entry = given.get(item.id, CalibrationInput())
         errors: dict[str, str] = {}
