@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from scan.assessment.models import Answer, Scan, ScanEvent, ScanRound
 from scan.auth.models import User
-from scan.core.personal_data import Erasure, ExportSection, Person, PersonalTable
+from scan.core.personal_data import Erasure, ExportSection, Person, PersonalTable, PreviewCount, RetentionKind
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
 from scan.organisation.models import Team
@@ -57,6 +59,29 @@ class ScanRecord:
 
 def own_scan_ids(user_id: int) -> Select[Any]:
     return select(Scan.id).where(Scan.user_id == user_id)
+
+
+def scans_of_rounds(round_ids: Sequence[int]) -> Select[Any]:
+    return select(Scan.id).where(Scan.round_id.in_(round_ids))
+
+
+@dataclass(frozen=True)
+class ClosedRound:
+    id: int
+    team_code: str
+    title: str
+    closes_on: date
+
+
+def rounds_closed_before(day: date) -> list[ClosedRound]:
+    """Retention: the rounds that closed before `day`, oldest first, with their team's code."""
+    rows = db.session.execute(
+        select(ScanRound.id, Team.code, ScanRound.title, ScanRound.closes_on)
+        .join(Team, Team.id == ScanRound.team_id)
+        .where(ScanRound.closes_on < day)
+        .order_by(ScanRound.closes_on, Team.code, ScanRound.id)
+    ).all()
+    return [ClosedRound(*row) for row in rows]
 
 
 def scans_of(user_id: int) -> list[Scan]:
@@ -148,6 +173,31 @@ def _blank_reasons(person: Person, _replacement: str) -> None:
 
 
 EXPORT = (ExportSection("scans", scan_records),)
+
+# A round that closed long ago loses its scans; answers and events go first (their selects pass the scans).
+RETENTION = (
+    RetentionKind("scans", _l("scans"), position=10, removal=100, with_round=scans_of_rounds, model=Scan),
+    RetentionKind(
+        "answers", _l("answers (levels, ambitions, notes)"), position=20, removal=50, model=Answer,
+        with_round=lambda rounds: select(Answer.id).where(Answer.scan_id.in_(scans_of_rounds(rounds))),
+    ),
+    RetentionKind(
+        "scan_events", _l("submissions and reopenings"), position=30, removal=60, model=ScanEvent,
+        with_round=lambda rounds: select(ScanEvent.id).where(ScanEvent.scan_id.in_(scans_of_rounds(rounds))),
+    ),
+)
+
+ERASE_PREVIEW = (
+    PreviewCount("scans", own_scan_ids),
+    PreviewCount(
+        "notes", lambda uid: select(Answer.id).where(Answer.scan_id.in_(own_scan_ids(uid)), Answer.note != "")
+    ),
+    PreviewCount(
+        "scan_history",
+        lambda uid: select(ScanEvent.id).where(ScanEvent.scan_id.in_(own_scan_ids(uid)),
+                                               ScanEvent.reason != ""),
+    ),
+)
 
 TABLES = (
     PersonalTable(

@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
 
 from scan.audit.models import AuditEvent
-from scan.audit.services import anonymise_actor
-from scan.core.personal_data import Erasure, ExportSection, Person, PersonalTable
+from scan.audit.services import anonymise_actor, purge_before
+from scan.core.personal_data import (
+    Erasure,
+    ExportSection,
+    Person,
+    PersonalTable,
+    PreviewCount,
+    RetentionCutoffs,
+    RetentionKind,
+)
 from scan.extensions import db
 
 
@@ -48,7 +58,21 @@ def _anonymise(person: Person, replacement: str) -> None:
     anonymise_actor(person.id, replacement)
 
 
+def _older_than_term(cutoffs: RetentionCutoffs) -> Select[Any]:
+    return select(AuditEvent.id).where(AuditEvent.at < cutoffs.audit)
+
+
 EXPORT = (ExportSection("audit", audit_records),)
+
+# The log is append-only through the ORM: old entries go through its own service, after everything else.
+RETENTION = (
+    RetentionKind("audit_events", _l("audit log entries"), position=110, removal=130, by_age=_older_than_term,
+                  purge=lambda cutoffs: purge_before(cutoffs.audit)),
+)
+
+ERASE_PREVIEW = (
+    PreviewCount("audit_events", lambda uid: select(AuditEvent.id).where(AuditEvent.actor_id == uid)),
+)
 
 TABLES = (
     PersonalTable(

@@ -7,11 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, delete, or_, select
 
 from scan.auth import queries, throttle
 from scan.auth.models import LoginFailure, User, UserSession
-from scan.core.personal_data import Erasure, ExportSection, Person, PersonalTable
+from scan.core.personal_data import (
+    Erasure,
+    ExportSection,
+    Person,
+    PersonalTable,
+    PreviewCount,
+    RetentionCutoffs,
+    RetentionKind,
+)
 from scan.db import utcnow
 from scan.extensions import db
 
@@ -95,9 +104,30 @@ def _anonymise_account(user: User, replacement: str) -> None:
     db.session.flush()
 
 
+def _ended_sessions(cutoffs: RetentionCutoffs) -> Select[Any]:
+    # Ended sessions: revoked, or idle past the window, more than a day ago.
+    return select(UserSession.id).where(
+        or_(UserSession.revoked_at < cutoffs.sessions,
+            UserSession.last_seen_at < cutoffs.sessions - cutoffs.session_idle)
+    )
+
+
 EXPORT = (
     ExportSection("account", account_data),
     ExportSection("sessions", session_records),
+)
+
+RETENTION = (
+    RetentionKind("user_sessions", _l("ended login sessions"), position=120, removal=110,
+                  by_age=_ended_sessions, model=UserSession),
+    RetentionKind(
+        "login_failures", _l("failed logins"), position=130, removal=120, model=LoginFailure,
+        by_age=lambda cutoffs: select(LoginFailure.id).where(LoginFailure.at < cutoffs.failures),
+    ),
+)
+
+ERASE_PREVIEW = (
+    PreviewCount("sessions", lambda uid: select(UserSession.id).where(UserSession.user_id == uid)),
 )
 
 # The account row last: erasing the failed logins above finds them by the account's (old) username.

@@ -2,19 +2,25 @@
 
 Each feature that stores something about a person has a `personal` module with
 `TABLES: tuple[PersonalTable, ...]` (every table of it that names or describes a person) and
-`EXPORT: tuple[ExportSection, ...]` (its part of "Mijn gegevens"). The feature writes its own queries and
-statements; scan.privacy only iterates them, so the export and the erasure work from one list. The types
-live here, below every feature, because a feature may not import scan.privacy (it sits above them all).
+`EXPORT: tuple[ExportSection, ...]` (its part of "Mijn gegevens"), and where it applies
+`RETENTION: tuple[RetentionKind, ...]` (what retention removes of it after a term) and
+`ERASE_PREVIEW: tuple[PreviewCount, ...]` (its numbers on the page that confirms an erasure). The feature
+writes its own queries and statements; scan.privacy only iterates them, so the export, the erasure and the
+retention work from one list. The types live here, below every feature, because a feature may not import
+scan.privacy (it sits above them all).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import Select
+from sqlalchemy import Select, delete
+
+from scan.extensions import db
 
 
 class Person(Protocol):
@@ -70,3 +76,66 @@ class ExportSection:
 
     key: str
     load: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class PreviewCount:
+    """A feature's part of one number on the page that confirms an erasure (scan.privacy's ErasePreview).
+
+    field: the ErasePreview field it counts towards ("notes"); the parts of one field are added up.
+    rows:  user id -> a select of the rows counted (one row, one unit).
+    """
+
+    field: str
+    rows: Callable[[int], Select[Any]]
+
+
+@dataclass(frozen=True)
+class RetentionCutoffs:
+    """The moments before which retention removes records by age."""
+
+    audit: datetime  # audit log entries from before this
+    sessions: datetime  # login sessions that ended before this
+    session_idle: timedelta  # a session unused this long has ended
+    failures: datetime  # failed logins from before this
+
+
+@dataclass(frozen=True)
+class RetentionKind:
+    """One kind of record that retention removes, declared by the feature whose table holds it.
+
+    name:       the kind's key in the plan and in PersonalTable.retention ("answers").
+    label:      how `flask retention` names it (a lazy_gettext string).
+    position:   the order in which kinds are reported: the plan, the command's lines, the audit detail.
+    with_round: the ids of rounds that closed long ago -> a select of the ids of the rows that go with them;
+    by_age:     or, the cutoffs -> a select of the ids of the rows past their term (exactly one of the two).
+    removal:    the order of removing: lower first. Children go before their parents, also because their
+                selects find them through the parents.
+    model:      the mapped class whose rows with the selected ids are deleted; `first(ids)` runs before
+                each batch (link rows that point at them).
+    purge:      or, the cutoffs -> removes the rows itself and says how many (the append-only audit log,
+                through its own service); exactly one of `model` and `purge`.
+    """
+
+    name: str
+    label: Any
+    position: int
+    removal: int
+    with_round: Callable[[Sequence[int]], Select[Any]] | None = None
+    by_age: Callable[[RetentionCutoffs], Select[Any]] | None = None
+    model: Any = None
+    first: Callable[[list[int]], object] | None = None
+    purge: Callable[[RetentionCutoffs], int] | None = None
+
+    def remove(self, rows: Select[Any], cutoffs: RetentionCutoffs) -> int:
+        """Delete the rows whose ids `rows` selects, in batches (flushed by the caller, never committed)."""
+        if self.purge is not None:
+            return self.purge(cutoffs)
+        ids = list(db.session.scalars(rows))
+        count = 0
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            if self.first is not None:
+                self.first(chunk)
+            count += db.session.execute(delete(self.model).where(self.model.id.in_(chunk))).rowcount or 0
+        return count

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, delete, select
 
-from scan.core.personal_data import Erasure, Person, PersonalTable
+from scan.core.personal_data import Erasure, Person, PersonalTable, PreviewCount
 from scan.extensions import db
 from scan.organisation.models import team_leaders
 
@@ -19,6 +19,11 @@ def _leading(user_id: int) -> Select[Any]:
 def _delete_leading(person: Person, _replacement: str) -> None:
     db.session.execute(delete(team_leaders).where(team_leaders.c.user_id == person.id))
 
+
+ERASE_PREVIEW = (
+    PreviewCount("led_teams",
+                 lambda uid: select(team_leaders.c.team_id).where(team_leaders.c.user_id == uid)),
+)
 
 TABLES = (
     PersonalTable(

@@ -3,18 +3,20 @@ erasure (the contract: scan.core.personal_data; collected by scan.privacy)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import aliased
 
 from scan.assessment.models import ScanRound
 from scan.auth.models import User
 from scan.catalogue.models import Training
-from scan.core.personal_data import Erasure, ExportSection, Person, PersonalTable
+from scan.core.personal_data import Erasure, ExportSection, Person, PersonalTable, PreviewCount, RetentionKind
 from scan.extensions import db
 from scan.kenniskaart.models import Item
 from scan.organisation.models import Team
@@ -164,7 +166,51 @@ def _blank_comments(person: Person, _replacement: str) -> None:
     )
 
 
+def _pops_of_rounds(round_ids: Sequence[int]) -> Select[Any]:
+    return select(Pop.id).where(Pop.round_id.in_(round_ids))
+
+
+def _versions_of_rounds(round_ids: Sequence[int]) -> Select[Any]:
+    return select(PopVersion.id).where(PopVersion.pop_id.in_(_pops_of_rounds(round_ids)))
+
+
+def _goals_of_rounds(round_ids: Sequence[int]) -> Select[Any]:
+    return select(PopGoal.id).where(PopGoal.version_id.in_(_versions_of_rounds(round_ids)))
+
+
 EXPORT = (ExportSection("pops", pop_records),)
+
+# With a round that closed long ago, actions first: each select finds its rows through their parents.
+RETENTION = (
+    RetentionKind("pops", _l("POPs"), position=50, removal=40, with_round=_pops_of_rounds, model=Pop),
+    RetentionKind("pop_versions", _l("POP versions"), position=60, removal=30, with_round=_versions_of_rounds,
+                  model=PopVersion),
+    RetentionKind("pop_goals", _l("POP goals"), position=70, removal=20, with_round=_goals_of_rounds,
+                  model=PopGoal),
+    RetentionKind(
+        "pop_actions", _l("POP actions"), position=80, removal=10, model=PopAction,
+        with_round=lambda rounds: select(PopAction.id).where(PopAction.goal_id.in_(_goals_of_rounds(rounds))),
+    ),
+)
+
+ERASE_PREVIEW = (
+    PreviewCount("pops", lambda uid: select(Pop.id).where(Pop.user_id == uid)),
+    PreviewCount(
+        "pop_texts",
+        lambda uid: select(PopGoal.id).where(PopGoal.id.in_(own_goal_ids(uid)),
+                                             or_(PopGoal.description != "", PopGoal.reason != "")),
+    ),
+    PreviewCount(
+        "pop_texts",
+        lambda uid: select(PopAction.id).where(PopAction.goal_id.in_(own_goal_ids(uid)),
+                                               or_(PopAction.description != "", PopAction.reflection != "")),
+    ),
+    PreviewCount(
+        "pop_texts",
+        lambda uid: select(PopVersion.id).where(PopVersion.id.in_(own_version_ids(uid)),
+                                                PopVersion.leader_comment != ""),
+    ),
+)
 
 # Kept through every erasure: goals' Kenniskaart items and target levels, actions' types, periods, hours and
 # statuses, on which the regional counts of past periods rest.

@@ -12,7 +12,6 @@ from scan.core.cli_util import CommandGroup, fail
 from scan.core.clock import today
 from scan.extensions import db
 from scan.privacy import erasure, retention
-from scan.privacy.retention import KIND_LABELS, OTHER_KINDS, ROUND_KINDS
 
 
 @click.group(
@@ -32,13 +31,14 @@ def _describe(plan: retention.RetentionPlan) -> list[str]:
     if not plan.rounds:
         lines.append(_("No rounds to clear."))
     for r in plan.rounds:
-        counts = ", ".join(f"{r.counts[k]} {KIND_LABELS[k]}" for k in ROUND_KINDS if r.counts[k])
+        counts = ", ".join(f"{r.counts[k.name]} {k.label}" for k in retention.round_kinds()
+                           if r.counts[k.name])
         lines.append(_("Round %(title)s (team %(team)s, closed %(day)s): %(counts)s",
                        title=r.title, team=r.team_code, day=format_date(r.closes_on, "long"), counts=counts))
     lines.append(_("In total:"))
     totals = plan.totals()
-    for kind in (*ROUND_KINDS, *OTHER_KINDS):
-        lines.append(f"  {KIND_LABELS[kind]}: {totals[kind]}")
+    for kind in (*retention.round_kinds(), *retention.age_kinds()):
+        lines.append(f"  {kind.label}: {totals[kind.name]}")
     return lines
 
 

@@ -9,25 +9,19 @@ each feature says which in its `personal` module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 
 from scan.access import Role
-from scan.assessment.models import Answer, Scan, ScanEvent
 from scan.audit import actions as audit_actions
-from scan.audit.models import AuditEvent
 from scan.audit.services import record
-from scan.auth.models import User, UserSession
+from scan.auth.models import User
 from scan.core.personal_data import Erasure
 from scan.extensions import db
-from scan.organisation.models import team_leaders
-from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
-from scan.pop.personal import own_goal_ids, own_version_ids
 from scan.privacy import registry
-from scan.teamschouw.models import Agreement, Calibration
 
 
 class ErasureRefused(ValueError):
@@ -40,7 +34,10 @@ def erased_username(user_id: int) -> str:
 
 @dataclass(frozen=True)
 class ErasePreview:
-    """What erasing an account removes and what it keeps, in numbers (shown before confirming)."""
+    """What erasing an account removes and what it keeps, in numbers (shown before confirming).
+
+    Each number is the sum of the features' parts (ERASE_PREVIEW in their `personal` modules).
+    """
 
     scans: int  # kept: levels and ambitions (anonymous)
     notes: int  # removed: answer notes and calibration notes on their scans
@@ -58,30 +55,10 @@ def _count(stmt: Select[Any]) -> int:
 
 
 def erase_preview(user: User) -> ErasePreview:
-    scans = select(Scan.id).where(Scan.user_id == user.id)
-    notes = _count(select(Answer.id).where(Answer.scan_id.in_(scans), Answer.note != "")) + _count(
-        select(Calibration.id).where(Calibration.scan_id.in_(scans), Calibration.note != "")
-    )
-    goals = own_goal_ids(user.id)
-    pop_texts = (
-        _count(select(PopGoal.id).where(PopGoal.id.in_(goals),
-                                        or_(PopGoal.description != "", PopGoal.reason != "")))
-        + _count(select(PopAction.id).where(PopAction.goal_id.in_(goals),
-                                            or_(PopAction.description != "", PopAction.reflection != "")))
-        + _count(select(PopVersion.id).where(PopVersion.id.in_(own_version_ids(user.id)),
-                                             PopVersion.leader_comment != ""))
-    )
-    return ErasePreview(
-        scans=_count(scans),
-        notes=notes,
-        scan_history=_count(select(ScanEvent.id).where(ScanEvent.scan_id.in_(scans), ScanEvent.reason != "")),
-        pops=_count(select(Pop.id).where(Pop.user_id == user.id)),
-        pop_texts=pop_texts,
-        agreements=_count(select(Agreement.id).where(Agreement.member_id == user.id)),
-        sessions=_count(select(UserSession.id).where(UserSession.user_id == user.id)),
-        audit_events=_count(select(AuditEvent.id).where(AuditEvent.actor_id == user.id)),
-        led_teams=_count(select(team_leaders.c.team_id).where(team_leaders.c.user_id == user.id)),
-    )
+    numbers = {f.name: 0 for f in fields(ErasePreview)}
+    for part in registry.preview_counts():
+        numbers[part.field] += _count(part.rows(user.id))
+    return ErasePreview(**numbers)
 
 
 def check_erasable(user: User, by: User | None) -> None:

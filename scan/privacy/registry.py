@@ -1,4 +1,5 @@
-"""The one list of personal data: every feature's tables and export sections, in one order.
+"""The one list of personal data: every feature's tables, export sections, retention kinds and erase
+preview numbers, in one order.
 
 Each feature declares its part in its `personal` module (scan.core.personal_data says how); the export,
 the erasure and the retention check all read this list, and tests/privacy/test_personal_tables.py checks
@@ -12,7 +13,7 @@ from types import ModuleType
 from scan.assessment import personal as assessment
 from scan.audit import personal as audit
 from scan.auth import personal as auth
-from scan.core.personal_data import ExportSection, PersonalTable
+from scan.core.personal_data import ExportSection, PersonalTable, PreviewCount, RetentionKind
 from scan.organisation import personal as organisation
 from scan.pop import personal as pop
 from scan.regio import personal as regio
@@ -29,3 +30,13 @@ def tables() -> tuple[PersonalTable, ...]:
 
 def export_sections() -> tuple[ExportSection, ...]:
     return tuple(section for module in CONTRIBUTORS for section in getattr(module, "EXPORT", ()))
+
+
+def retention_kinds() -> tuple[RetentionKind, ...]:
+    """Every kind of record retention removes, in the order they are reported."""
+    kinds = (kind for module in CONTRIBUTORS for kind in getattr(module, "RETENTION", ()))
+    return tuple(sorted(kinds, key=lambda kind: kind.position))
+
+
+def preview_counts() -> tuple[PreviewCount, ...]:
+    return tuple(count for module in CONTRIBUTORS for count in getattr(module, "ERASE_PREVIEW", ()))

@@ -3,16 +3,18 @@ they attended (the contract: scan.core.personal_data; collected by scan.privacy)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import aliased
 
 from scan.assessment.models import Scan, ScanRound
 from scan.auth.models import User
-from scan.core.personal_data import Erasure, ExportSection, Person, PersonalTable
+from scan.core.personal_data import Erasure, ExportSection, Person, PersonalTable, PreviewCount, RetentionKind
 from scan.extensions import db
 from scan.kenniskaart.models import Item, Section
 from scan.organisation.models import Team
@@ -139,10 +141,39 @@ def _delete_attendance(person: Person, _replacement: str) -> None:
     db.session.execute(delete(session_attendee).where(session_attendee.c.user_id == person.id))
 
 
+def _calibrations_of_rounds(round_ids: Sequence[int]) -> Select[Any]:
+    scans = select(Scan.id).where(Scan.round_id.in_(round_ids))
+    return select(Calibration.id).where(Calibration.scan_id.in_(scans))
+
+
+def _delete_attendees(session_ids: list[int]) -> None:
+    db.session.execute(delete(session_attendee).where(session_attendee.c.session_id.in_(session_ids)))
+
+
 EXPORT = (
     ExportSection("calibrations", calibration_records),
     ExportSection("agreements", agreement_records),
     ExportSection("attendance", attendance_records),
+)
+
+# With a round that closed long ago; the attendance links go just before their sessions.
+RETENTION = (
+    RetentionKind("calibrations", _l("agreed levels"), position=40, removal=70, model=Calibration,
+                  with_round=_calibrations_of_rounds),
+    RetentionKind(
+        "agreements", _l("teamschouw agreements"), position=90, removal=80, model=Agreement,
+        with_round=lambda rounds: select(Agreement.id).where(Agreement.round_id.in_(rounds)),
+    ),
+    RetentionKind(
+        "team_sessions", _l("teamschouw sessions"), position=100, removal=90, model=TeamSession,
+        first=_delete_attendees,
+        with_round=lambda rounds: select(TeamSession.id).where(TeamSession.round_id.in_(rounds)),
+    ),
+)
+
+ERASE_PREVIEW = (
+    PreviewCount("notes", lambda uid: _calibrations_of(uid).where(Calibration.note != "")),
+    PreviewCount("agreements", lambda uid: select(Agreement.id).where(Agreement.member_id == uid)),
 )
 
 TABLES = (

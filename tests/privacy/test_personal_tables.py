@@ -4,13 +4,16 @@ Every table that holds personal data is registered: every table with a foreign k
 such key declared as the row's person or as a mere mention), and the tables personal by their columns
 (the account, login sessions, failed logins by the name typed). For every registered table, a person's rows
 appear in their export, are gone or anonymised after their erasure, and are removed by retention where it
-applies. The last tests show the check fails for a new table or a dropped entry.
+applies. Every retention kind a table names is contributed by a feature (and every contributed kind named by
+a table), and every number of the erase preview has a feature's part. The checks are shown to fail for a new
+table, a dropped entry, an unknown or unnamed retention kind.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import fields, replace
 from datetime import timedelta
 from typing import Any
 
@@ -23,14 +26,14 @@ from scan.audit.models import AuditEvent
 from scan.auth import throttle
 from scan.auth.models import LoginFailure, User, UserSession
 from scan.core.clock import today
-from scan.core.personal_data import Erasure, PersonalTable
+from scan.core.personal_data import Erasure, PersonalTable, PreviewCount, RetentionKind
 from scan.db import Base, utcnow
 from scan.extensions import db
 from scan.kenniskaart.models import Item
 from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
 from scan.privacy import registry
-from scan.privacy.erasure import erase_account, erased_username
-from scan.privacy.retention import OTHER_KINDS, ROUND_KINDS, apply_retention, plan_retention
+from scan.privacy.erasure import ErasePreview, erase_account, erased_username
+from scan.privacy.retention import apply_retention, plan_retention
 from scan.teamschouw.models import Agreement, Calibration, TeamSession
 from tests.factories import login, make_round, make_scan, make_team, make_user
 
@@ -74,14 +77,75 @@ def problems(metadata: MetaData, tables: tuple[PersonalTable, ...]) -> list[str]
             found.append(f"{name}: {entry.erasure} at erasure, but no statement does it")
         if entry.erasure is Erasure.ANONYMISE and not entry.blanked:
             found.append(f"{name}: anonymised, but no column says what")
-        unknown = set(entry.retention) - {*ROUND_KINDS, *OTHER_KINDS}
+    return found
+
+
+def retention_problems(tables: tuple[PersonalTable, ...], kinds: tuple[RetentionKind, ...]) -> list[str]:
+    """Why the tables' retention kinds and the features' contributed ones differ (empty when they match)."""
+    found: list[str] = []
+    contributed = {kind.name for kind in kinds}
+    named = {name for entry in tables for name in entry.retention}
+    for entry in tables:
+        unknown = set(entry.retention) - contributed
         if unknown:
-            found.append(f"{name}: unknown retention kinds {sorted(unknown)}")
+            found.append(f"{entry.table}: unknown retention kinds {sorted(unknown)}")
+    for name in sorted(contributed - named):
+        found.append(f"{name}: contributed, but no table names it in its retention")
+    for attribute in ("name", "position", "removal"):
+        values = [getattr(kind, attribute) for kind in kinds]
+        if len(values) != len(set(values)):
+            found.append(f"retention kinds share a {attribute}")
+    for kind in kinds:
+        if (kind.with_round is None) == (kind.by_age is None):
+            found.append(f"{kind.name}: goes with a round or by age, not both or neither")
+        if (kind.model is None) == (kind.purge is None):
+            found.append(f"{kind.name}: removed through a model or a purge, not both or neither")
+        if kind.first is not None and kind.model is None:
+            found.append(f"{kind.name}: runs something before a delete it does not do")
+    return found
+
+
+def preview_problems(parts: tuple[PreviewCount, ...]) -> list[str]:
+    found: list[str] = []
+    numbers = {f.name for f in fields(ErasePreview)}
+    counted = {part.field for part in parts}
+    for name in sorted(counted - numbers):
+        found.append(f"{name}: counted for the erase preview, which has no such number")
+    for name in sorted(numbers - counted):
+        found.append(f"{name}: an erase preview number no feature counts")
     return found
 
 
 def test_every_table_with_personal_data_is_registered() -> None:
     assert problems(Base.metadata, registry.tables()) == []
+
+
+def test_the_retention_kinds_of_the_tables_are_the_contributed_ones() -> None:
+    assert retention_problems(registry.tables(), registry.retention_kinds()) == []
+
+
+def test_every_number_of_the_erase_preview_is_counted_by_a_feature() -> None:
+    assert preview_problems(registry.preview_counts()) == []
+
+
+def test_an_unknown_or_unnamed_retention_kind_makes_the_check_fail() -> None:
+    tables = tuple(
+        replace(t, retention=("pop_remarks",)) if t.table == "pop_action" else t for t in registry.tables()
+    )
+    assert retention_problems(tables, registry.retention_kinds()) == [
+        "pop_action: unknown retention kinds ['pop_remarks']",
+        "pop_actions: contributed, but no table names it in its retention",
+    ]
+
+
+def test_a_kind_that_goes_both_ways_makes_the_check_fail() -> None:
+    kinds = tuple(
+        replace(k, by_age=lambda cutoffs: None) if k.name == "answers" else k
+        for k in registry.retention_kinds()
+    )
+    assert retention_problems(registry.tables(), kinds) == [
+        "answers: goes with a round or by age, not both or neither"
+    ]
 
 
 def test_a_new_table_with_a_person_makes_the_check_fail() -> None:
