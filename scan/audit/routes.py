@@ -14,8 +14,8 @@ from scan.access import Role, require
 from scan.audit import bp, queries
 from scan.audit.actions import ACTIONS, EXPORT
 from scan.audit.forms import AuditFilterForm
-from scan.audit.models import AuditEvent
 from scan.audit.services import record
+from scan.audit.wording import detail_text, object_names, object_text, object_type_label
 from scan.core.clock import AMSTERDAM
 from scan.core.downloads import CSV_MIME, XLSX_MIME, download
 from scan.extensions import db
@@ -24,10 +24,6 @@ from scan.extensions import db
 def action_label(action: str) -> str:
     label = ACTIONS.get(action)
     return str(label) if label is not None else action
-
-
-def object_text(event: AuditEvent) -> str:
-    return " ".join(part for part in (event.object_type, event.object_id) if part)
 
 
 def _filter() -> tuple[AuditFilterForm, queries.AuditFilter, bool]:
@@ -58,8 +54,10 @@ def index() -> str:
         valid=valid,
         chosen=chosen,
         result=result,
+        names=object_names(result.events),
         action_label=action_label,
         object_text=object_text,
+        detail_text=detail_text,
     )
 
 
@@ -69,19 +67,21 @@ def _local(moment: datetime) -> datetime:
 
 
 def _export_rows(chosen: queries.AuditFilter) -> tuple[list[str], list[list[Any]]]:
-    header = [_("When"), _("Who"), _("Action"), _("Object"), _("Object id"), _("Detail"), _("Address")]
+    header = [_("When"), _("Who"), _("Action"), _("Object"), _("Object id"), _("Name"), _("Detail"),
+              _("Address")]
+    events = queries.all_events(chosen)
+    names = object_names(events)
     rows = [
-        [_local(e.at), e.actor_name, action_label(e.action), e.object_type, e.object_id, e.detail,
-         e.address or ""]
-        for e in queries.all_events(chosen)
+        [_local(e.at), e.actor_name, action_label(e.action), object_type_label(e.object_type), e.object_id,
+         names.get((e.object_type, e.object_id), ""), detail_text(e.detail), e.address or ""]
+        for e in events
     ]
     return header, rows
 
 
 def _download(body: bytes, mimetype: str, extension: str, kind: str, chosen: queries.AuditFilter,
               count: int) -> Response:
-    facts = ", ".join(f"{key}: {value}" for key, value in chosen.query_args().items())
-    record(EXPORT, object_type=kind, detail=f"{count} rows" + (f", {facts}" if facts else ""))
+    record(EXPORT, object_type=kind, facts={"rows": count, **chosen.query_args()})
     db.session.commit()
     day = datetime.now(AMSTERDAM).date().isoformat()
     return download(body, f"logboek-{day}.{extension}", mimetype)

@@ -4,6 +4,7 @@ erasure of a leaver (anonymise_actor) and retention (purge_before) touch old row
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from scan.audit.actions import ACTIONS
 from scan.audit.models import AuditEvent
+from scan.audit.wording import facts_detail
 from scan.extensions import db
 
 
@@ -27,12 +29,18 @@ def record(
     object_type: str = "",
     object_id: Any = "",
     detail: str = "",
+    facts: Mapping[str, Any] | None = None,
     actor: Any = None,
     actor_name: str | None = None,
 ) -> AuditEvent:
-    """Add one event. The actor defaults to the logged-in user; the address to the request's."""
+    """Add one event. The actor defaults to the logged-in user; the address to the request's.
+
+    `facts` (e.g. {"created": 2, "changed": 0}) are stored as the detail and worded in the reader's
+    language when the log is read (scan.audit.wording); `detail` is kept for plain facts already stored."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
+    if facts is not None:
+        detail = facts_detail(facts)
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
     entry = AuditEvent(

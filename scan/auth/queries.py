@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from scan.auth.models import UserSession
+from scan.auth.models import User, UserSession
 from scan.extensions import db
 
 
@@ -15,3 +15,10 @@ def sessions_of(user_id: int) -> list[UserSession]:
             select(UserSession).where(UserSession.user_id == user_id).order_by(UserSession.created_at.desc())
         )
     )
+
+
+def usernames(ids: list[int]) -> dict[int, str]:
+    """The username of each of these accounts (one query; an erased account keeps its replacement name)."""
+    if not ids:
+        return {}
+    return {i: name for i, name in db.session.execute(select(User.id, User.username).where(User.id.in_(ids)))}

@@ -145,3 +145,19 @@ def team_overview() -> list[TeamOverviewRow]:
         )
         for tid, code, name, municipality, members, archived in rows
     ]
+
+
+def team_names(ids: list[int]) -> dict[int, str]:
+    """ "CODE Name" of each of these teams (one query; for the audit log)."""
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Team.id, Team.code, Team.name).where(Team.id.in_(ids)))
+    return {i: f"{code} {name}" for i, code, name in rows}
+
+
+def municipality_names(ids: list[int]) -> dict[int, str]:
+    """The name of each of these municipalities (one query; for the audit log)."""
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Municipality.id, Municipality.name).where(Municipality.id.in_(ids)))
+    return {i: name for i, name in rows}

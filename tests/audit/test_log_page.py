@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -107,9 +108,10 @@ def test_the_page_lists_newest_first_with_labels_in_dutch(app: Any, admin: Any) 
     rows = _rows(html)
     # Newest first: the administrator's own login (today) above the four events of March 2026.
     assert "beheer.anne" in rows[0] and "127.0.0.1" in rows[0]
-    assert "k.devries" in rows[1] and "training 3" in rows[1] and "fields: title" in rows[1]
+    # No training 3 exists: the object keeps its id; the old free-text detail is worded in Dutch.
+    assert "k.devries" in rows[1] and "training 3" in rows[1] and "gewijzigde velden: titel" in rows[1]
     assert "s.bakkerij" in rows[2] and "192.0.2.9" in rows[2]
-    assert "scan 41" in rows[3] and "round 7" in rows[3]
+    assert "scan 41" in rows[3] and "ronde: 7" in rows[3]
     assert "s.bakker<" in rows[4]
     # Times in Europe/Amsterdam: 11:00 UTC is 12:00 there.
     assert "10 mrt 2026, 12:00:00" in rows[2]
@@ -213,14 +215,15 @@ def test_one_page_runs_the_same_queries_for_10_or_200_rows(app: Any, admin: Any,
         assert admin.get(url).status_code == 200
         return count_queries.count - before
 
+    kinds = ("account", "team", "scan", "training")  # each named in one query, whatever the number of rows
     with app.app_context():
         for n in range(6):
-            _add(actions.LOGIN, f"q{n}", NOON)
+            _add(actions.EXPORT, f"q{n}", NOON, object_type=kinds[n % 4], object_id=str(n))
         db.session.commit()
     small = queries_for("/beheer/logboek/")
     with app.app_context():
         for n in range(200):
-            _add(actions.EXPORT, f"q{n}", NOON, object_type="regio.xlsx", object_id=str(n))
+            _add(actions.EXPORT, f"q{n}", NOON, object_type=kinds[n % 4], object_id=str(n))
         db.session.commit()
     assert queries_for("/beheer/logboek/") == small
     assert queries_for("/beheer/logboek/?page=4") == small
@@ -243,13 +246,13 @@ def test_csv_export_of_the_filtered_rows_is_recorded(app: Any, admin: Any) -> No
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 3
-    assert [rows[1][i] for i in (0, 1, 3, 4, 5, 6)] == [
-        "2026-03-10 13:00:00", "k.devries", "training", "3", "fields: title", "10.0.0.7"]
-    assert rows[2][0] == "2026-03-10 12:00:00" and rows[2][5] == "'=HYPERLINK(1)"  # neutralised
+    assert [rows[1][i] for i in (0, 1, 3, 4, 5, 6, 7)] == [
+        "2026-03-10 13:00:00", "k.devries", "training", "3", "", "gewijzigde velden: titel", "10.0.0.7"]
+    assert rows[2][0] == "2026-03-10 12:00:00" and rows[2][6] == "'=HYPERLINK(1)"  # neutralised
     recorded = events(app, actions.EXPORT)[-1]
     assert (recorded.actor_name, recorded.object_type, recorded.address) == ("beheer.anne", "audit.csv",
                                                                                "127.0.0.1")
-    assert recorded.detail == "2 rows, person: k.devries"
+    assert json.loads(recorded.detail) == {"rows": 2, "person": "k.devries"}
     # New Dutch texts: these pass once the catalogs are merged.
     assert rows[0][:3] == ["Wanneer", "Wie", "Actie"] and rows[1][2] == "Scholingscatalogus gewijzigd"
 
@@ -260,13 +263,14 @@ def test_xlsx_export_of_the_filtered_rows_is_recorded(app: Any, admin: Any) -> N
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert rows[0] == ["When", "Who", "Action", "Object", "Object id", "Detail", "Address"]
-    assert rows[1:] == [[datetime(2026, 3, 10, 12, 0), "s.bakkerij", "Failed login", None, None, None,
+    assert rows[0] == ["When", "Who", "Action", "Object", "Object id", "Name", "Detail", "Address"]
+    assert rows[1:] == [[datetime(2026, 3, 10, 12, 0), "s.bakkerij", "Failed login", None, None, None, None,
                          "192.0.2.9"]]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:G2"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:H2"
     recorded = events(app, actions.EXPORT)[-1]
     assert recorded.object_type == "audit.xlsx"
-    assert recorded.detail == "1 rows, action: login.failed, first: 2026-03-10, last: 2026-03-10"
+    assert json.loads(recorded.detail) == {"rows": 1, "action": "login.failed", "first": "2026-03-10",
+                                           "last": "2026-03-10"}
     # The export shows in the log itself, newest first.
     html = admin.get("/beheer/logboek/").get_data(as_text=True)
     assert "audit.xlsx" in _rows(html)[0] and "Export downloaded" in _rows(html)[0]
