@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from scan.access import Role
 from scan.auth.models import User
@@ -161,3 +162,69 @@ def municipality_names(ids: list[int]) -> dict[int, str]:
         return {}
     rows = db.session.execute(select(Municipality.id, Municipality.name).where(Municipality.id.in_(ids)))
     return {i: name for i, name in rows}
+
+
+# --- the administrator's list of municipalities and teams: a page at a time ---------------------------
+
+ORGANISATION_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    kind: str  # "team" or "municipality"
+    id: int
+    code: str
+    name: str
+    municipality: str  # a team's municipality; a municipality's region
+    archived_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OrganisationPage:
+    rows: list[OrganisationRow]
+    total: int
+    number: int
+    pages: int
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * ORGANISATION_PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.number * ORGANISATION_PAGE_SIZE)
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def organisation_page(kind: str, search: str, status: str, number: int) -> OrganisationPage:
+    """One page of teams (kind "team") or municipalities, by name: those whose name or code (or, for a team,
+    its municipality's name) holds `search`; open, archived or all (`status`: "open", "archived", "").
+    Two queries whatever the size of the region: the count and the page."""
+    if kind == "municipality":
+        stmt = (select(Municipality.id, Municipality.code, Municipality.name, Region.name,
+                       Municipality.archived_at)
+                .join(Region, Region.id == Municipality.region_id))
+        model: type[Team] | type[Municipality] = Municipality
+        fields = [Municipality.name, Municipality.code]
+    else:
+        stmt = (select(Team.id, Team.code, Team.name, Municipality.name, Team.archived_at)
+                .join(Municipality, Municipality.id == Team.municipality_id))
+        model = Team
+        fields = [Team.name, Team.code, Municipality.name]
+    if status == "open":
+        stmt = stmt.where(model.archived_at.is_(None))
+    elif status == "archived":
+        stmt = stmt.where(model.archived_at.is_not(None))
+    text = search.strip().lower()[:200]
+    if text:
+        stmt = stmt.where(or_(*(func.lower(f).like(_like(text), escape="\\") for f in fields)))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    pages = max(1, -(-total // ORGANISATION_PAGE_SIZE))
+    number = min(max(1, number), pages)
+    rows = db.session.execute(stmt.order_by(model.name, model.code)
+                              .limit(ORGANISATION_PAGE_SIZE).offset((number - 1) * ORGANISATION_PAGE_SIZE))
+    return OrganisationPage([OrganisationRow("municipality" if kind == "municipality" else "team", *row)
+                             for row in rows], total, number, pages)

@@ -180,11 +180,73 @@ def test_archive_a_municipality_with_open_teams_is_refused(app: Any, admin: Any)
     with app.app_context():
         archived = [db.session.get(Team, team).archived_at, db.session.get(Municipality, lw).archived_at]
         assert None not in archived and before <= archived[0] <= archived[1] <= utcnow()
-    # Archived ones are listed separately, and an archived municipality is no longer a choice.
+    # Archived ones are listed on their own (status "archived"), and an archived municipality is no longer
+    # a choice.
     page = admin.get("/beheer/organisatie").get_data(as_text=True)
-    assert 'id="archived-heading"' in page
+    assert "Wijkteam Centrum" not in page and "0 teams" in page
+    page = admin.get("/beheer/organisatie?kind=team&status=archived").get_data(as_text=True)
+    assert "Wijkteam Centrum" in page and "Gearchiveerd op" in page
+    page = admin.get("/beheer/organisatie?kind=municipality&status=archived").get_data(as_text=True)
+    assert "Lindewaard" in page and "Beekdal" not in page
     new_team = admin.get("/beheer/teams/nieuw").get_data(as_text=True)
     assert f'value="{lw}"' not in new_team
+
+
+def _names(page: str) -> list[str]:
+    body = page.split('<tbody class="utrecht-table__body">')[1].split("</tbody>")[0]
+    return [row.split('class="utrecht-table__header-cell">')[1].split("<")[0] for row in body.split("<tr")[1:]
+            if "utrecht-table__header-cell" in row]
+
+
+@pytest.fixture
+def many(app: Any) -> None:
+    """120 teams in 12 municipalities next to the fixture's one (issue 16: the list must not grow)."""
+    with app.app_context():
+        region = make_region(name="Regio Groot")
+        for m in range(12):
+            municipality = make_municipality(region, name=f"Gemeente {m:02d}")
+            for t in range(10):
+                make_team(municipality, name=f"Team {m:02d}-{t}", code=f"G{m:02d}T{t}")
+        db.session.commit()
+
+
+def test_the_list_pages_teams_fifty_at_a_time_and_keeps_the_selection(admin: Any, many: None) -> None:
+    first = admin.get("/beheer/organisatie").get_data(as_text=True)
+    assert "121 teams, pagina 1 van 3" in first
+    assert len(_names(first)) == 50 and _names(first)[0] == "Team 00-0"
+    third = admin.get("/beheer/organisatie?pagina=3").get_data(as_text=True)
+    assert len(_names(third)) == 21
+    assert _names(third)[-1] == "Wijkteam Centrum"
+    # Search by name, code or municipality; the page links keep the selection.
+    found = admin.get("/beheer/organisatie?q=gemeente+03").get_data(as_text=True)
+    assert _names(found) == [f"Team 03-{t}" for t in range(10)]
+    assert _names(admin.get("/beheer/organisatie?q=g05t7").get_data(as_text=True)) == ["Team 05-7"]
+    municipalities = admin.get("/beheer/organisatie?kind=municipality&q=gemeente").get_data(as_text=True)
+    assert "12 gemeenten" in municipalities and _names(municipalities)[0] == "Gemeente 00"
+    assert "Lindewaard" not in _names(municipalities)
+    page = admin.get("/beheer/organisatie?q=team&status=").get_data(as_text=True)
+    assert 'href="/beheer/organisatie?pagina=2&amp;q=team&amp;status="' in page
+    assert "Niets in deze selectie." in admin.get("/beheer/organisatie?q=zzz").get_data(as_text=True)
+
+
+def test_the_list_runs_the_same_queries_for_a_small_and_a_large_organisation(
+        app: Any, admin: Any, count_queries: Any) -> None:
+    def queries_for(url: str) -> int:
+        before = count_queries.count
+        assert admin.get(url).status_code == 200
+        return count_queries.count - before
+
+    small = [queries_for(url) for url in ("/beheer/organisatie", "/beheer/organisatie?kind=municipality")]
+    with app.app_context():
+        region = make_region()
+        for m in range(20):
+            municipality = make_municipality(region)
+            for _t in range(10):
+                make_team(municipality)
+        db.session.commit()
+    large = [queries_for(url) for url in ("/beheer/organisatie", "/beheer/organisatie?kind=municipality")]
+    assert large == small
+    assert queries_for("/beheer/organisatie?q=t&pagina=3") == small[0]
 
 
 def test_english_after_choosing_the_language(admin: Any) -> None:

@@ -15,11 +15,11 @@ from wtforms.fields.choices import SelectChoice
 
 from scan.access import Role, require
 from scan.beheer import bp
-from scan.beheer.organisation.forms import ArchiveForm, MunicipalityForm, TeamForm
+from scan.beheer.organisation.forms import ArchiveForm, MunicipalityForm, OrganisationFilterForm, TeamForm
 from scan.core.rules import RuleError, refuse
 from scan.db import load_or_404
 from scan.extensions import db
-from scan.organisation import services
+from scan.organisation import queries, services
 from scan.organisation.models import Municipality, Region, Team
 
 
@@ -38,12 +38,17 @@ def _open_municipalities(region_id: int | None = None) -> list[Municipality]:
 @bp.get("/organisatie")
 @require(Role.BEHEERDER)
 def organisation() -> str:
-    municipalities = list(db.session.scalars(
-        select(Municipality).options(selectinload(Municipality.region), selectinload(Municipality.teams))
-        .order_by(Municipality.name)
-    ))
-    return render_template("beheer/organisation.html", municipalities=municipalities,
-                           archive_form=ArchiveForm())
+    """Teams or municipalities a page at a time, searched and filtered (a GET form): the page stays the
+    same size whatever the region (two queries)."""
+    form = OrganisationFilterForm(request.args)
+    kind = form.kind.data if form.kind.data in ("team", "municipality") else "team"
+    status = form.status.data if form.status.data in ("open", "archived", "") else "open"
+    if "status" not in request.args:
+        status = "open"
+    page = queries.organisation_page(kind, form.q.data or "", status,
+                                     request.args.get("pagina", 1, type=int) or 1)
+    args = {k: v for k, v in request.args.items() if k != "pagina" and k in ("q", "kind", "status")}
+    return render_template("beheer/organisation.html", form=form, page=page, kind=kind, args=args)
 
 
 @bp.route("/gemeenten/nieuw", methods=["GET", "POST"])
