@@ -117,6 +117,7 @@ MATRIX = {
     "teamschouw.priorities": ("GET", f"{TS}/prioriteiten", {Role.TEAMLEIDER}),
     "teamschouw.add_priority": ("POST", f"{TS}/prioriteiten/toevoegen", {Role.TEAMLEIDER}),
     "teamschouw.accept_suggestion": ("POST", f"{TS}/prioriteiten/overnemen", {Role.TEAMLEIDER}),
+    "teamschouw.matrix_xlsx": ("GET", f"{TS}/matrix.xlsx", {Role.TEAMLEIDER}),
     "teamschouw.move_priority": ("POST", f"{TS}/prioriteiten/{{priority}}/verplaatsen", {Role.TEAMLEIDER}),
     "teamschouw.remove_priority": ("POST", f"{TS}/prioriteiten/{{priority}}/verwijderen", {Role.TEAMLEIDER}),
     "teamschouw.add_vraagbaak": ("POST", f"{TS}/afspraken/vraagbaak", {Role.TEAMLEIDER}),

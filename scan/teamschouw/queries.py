@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, select
 from scan.assessment.models import Answer, Scan, ScanRound, ScanStatus
 from scan.auth.models import User
 from scan.extensions import db
+from scan.kenniskaart.models import Item
 from scan.teamschouw.models import Calibration
 
 
@@ -83,3 +84,38 @@ def agreed_levels(scan_id: int) -> dict[int, int]:
     ).all()
     return {item_id: level for item_id, level in rows}
 
+
+
+def previous_round(scan_round: ScanRound) -> ScanRound | None:
+    """The team's round that opened last before this one, or none."""
+    return db.session.scalars(
+        select(ScanRound)
+        .where(ScanRound.team_id == scan_round.team_id, ScanRound.opens_on < scan_round.opens_on)
+        .order_by(ScanRound.opens_on.desc(), ScanRound.id.desc())
+        .limit(1)
+    ).first()
+
+
+def previous_levels(previous: ScanRound, user_ids: list[int]) -> dict[tuple[int, str], int]:
+    """(user id, item code) -> the level that counted in the previous round (agreed, else self-assessed),
+    from submitted scans only; "not applicable" and unanswered items are left out. One query.
+
+    Items are matched by code, so a round on a newer Kenniskaart version still finds its predecessor."""
+    if not user_ids:
+        return {}
+    latest = latest_calibration(round_id=previous.id)
+    rows = db.session.execute(
+        select(Scan.user_id, Item.code, Answer.level, Answer.not_applicable, Calibration.agreed_level)
+        .join(Scan, Scan.id == Answer.scan_id)
+        .join(Item, Item.id == Answer.item_id)
+        .outerjoin(latest, and_(latest.c.scan_id == Answer.scan_id, latest.c.item_id == Answer.item_id))
+        .outerjoin(Calibration, Calibration.id == latest.c.id)
+        .where(Scan.round_id == previous.id, Scan.status == ScanStatus.SUBMITTED.value,
+               Scan.user_id.in_(user_ids))
+    ).all()
+    levels: dict[tuple[int, str], int] = {}
+    for user_id, code, level, not_applicable, agreed in rows:
+        counted = agreed if agreed is not None else (None if not_applicable else level)
+        if counted is not None:
+            levels[(user_id, code)] = counted
+    return levels

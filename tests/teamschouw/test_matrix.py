@@ -1,5 +1,6 @@
 """The team matrix: what each cell shows, the filters, projector and print, privacy and query count."""
 
+import html as html_lib
 import re
 from dataclasses import dataclass
 
@@ -238,8 +239,8 @@ def test_table_semantics_legend_and_a_focusable_scroll_region(client, world):
     assert '<span class="visually-hidden"> Stabilising</span>' in header
     assert html.count('<th scope="row"') == 2
     legend = re.search(r'<section class="app-matrix-legend".*?</section>', html, re.S).group(0)
-    for text in ("2→3", "(self 2)", "n/a", "–", "Not applicable", "Expert"):
-        assert text in legend
+    for text in ("2→3", "(self 2)", "n/a", "–", "Not applicable", "Expert", "from light (lower) to dark (higher)"):
+        assert text in _visible(legend)
     # The ambition arrow is spoken as a word, the empty dash as "not answered".
     assert '<span class="visually-hidden">, ambition </span>' in html
 
@@ -411,3 +412,122 @@ def test_the_matrix_runs_the_same_number_of_queries_for_3_or_12_members(app, cou
         counts.append(count_queries.count)
     assert counts[0] == counts[1]
     assert counts[0] <= 8, count_queries.statements  # 4 for session, team, round and leader; 4 here
+
+
+# --- the previous round's levels and the workbook -----------------------------------------------------
+
+
+def _previous_round(app, world):
+    """An earlier round of the same team: Anna submitted (GC01 at 1, LG01-A1 agreed at 3 over her 1),
+    Bram only has a draft there, which must never show."""
+    from scan.assessment.models import ScanRound
+    from scan.organisation.models import Team
+
+    with app.app_context():
+        team = db.session.get(Team, world["team"])
+        current = db.session.get(ScanRound, world["round"])
+        earlier = make_round(team, current.version, opens_in_days=-120, closes_in_days=-90,
+                             title="Ontwikkelscan najaar 2026")
+        anna = db.session.scalar(select(User).where(User.username == world["anna"]))
+        bram = db.session.scalar(select(User).where(User.full_name == "Bram Bos"))
+        leader = db.session.scalar(select(User).where(User.username == world["leader"]))
+        anna_scan = make_scan(earlier, anna, {"GC01": (1, 2), "LG01-A1": (1, 1), "LG01-S1": (None, None)},
+                              submitted=True)
+        make_scan(earlier, bram, {"GC01": (1, 1), "GC02": (1, 1)})  # a draft
+        db.session.add(Calibration(scan_id=anna_scan.id, item_id=_item_ids(earlier)["LG01-A1"],
+                                   agreed_level=3, set_by_id=leader.id))
+        db.session.commit()
+
+
+def test_the_previous_rounds_levels_show_on_request_from_submitted_scans_only(app, client, world):
+    _previous_round(app, world)
+    _english(client)
+    login(client, world["leader"])
+    plain = client.get(world["url"]).get_data(as_text=True)
+    assert "(was " not in plain and "Show the previous round's levels" in html_lib.unescape(plain)
+    html = client.get(world["url"] + "?vorige=1").get_data(as_text=True)
+    cells, _classes = _table(html)
+    # Beside the current level: the level that counted then (agreed over self-assessed), nothing for
+    # n.v.t. then, and nothing at all for Bram, whose scan in the earlier round is a draft.
+    assert cells["Anna Aalbers"]["GC01"] == "2→3 (was 1)"
+    assert cells["Anna Aalbers"]["LG01-A1"] == "2 (was 3)"
+    assert cells["Anna Aalbers"]["LG01-S1"] == "3→4 (self 2)"
+    assert "(was" not in " ".join(cells["Bram Bos"].values())
+    assert "Beside each level: the level that counted in Ontwikkelscan najaar 2026" in html
+    assert "Hide the previous round's levels" in html_lib.unescape(html)
+    # The filters keep the choice: the form carries it and the section links too.
+    assert '<input type="hidden" name="vorige" value="1">' in html
+    assert "?sectie=LG01&amp;vorige=1" in html
+
+
+def test_without_an_earlier_round_the_page_says_so(client, world):
+    _english(client)
+    login(client, world["leader"])
+    html = client.get(world["url"] + "?vorige=1").get_data(as_text=True)
+    assert "There is no previous round for this team" in html and "(was " not in html
+
+
+def test_the_matrix_downloads_as_a_workbook_with_numbers_and_is_audited(app, client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from scan.audit.models import AuditEvent
+
+    _previous_round(app, world)
+    _english(client)
+    login(client, world["leader"])
+    html = client.get(world["url"]).get_data(as_text=True)
+    assert "Download the matrix (Excel)" in html
+    response = client.get(world["url"] + ".xlsx")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Levels", "Ambitions", "Previous round", "Items"]
+    levels = [list(r) for r in book["Levels"].iter_rows(values_only=True)]
+    assert levels[0] == ["Member", "GC01", "GC02", "LG01-A1", "LG01-S1", "LG02-A1"]
+    assert levels[1] == ["Anna Aalbers", 2, 3, 2, 3, 1]  # LG01-S1: the agreed level, a number
+    assert levels[2] == ["Bram Bos", 4, 3, 3, "n/a", 2]
+    assert len(levels) == 3  # no draft, no reopened scan
+    ambitions = [list(r) for r in book["Ambitions"].iter_rows(values_only=True)]
+    assert ambitions[1] == ["Anna Aalbers", 3, None, None, 4, 2]
+    previous = [list(r) for r in book["Previous round"].iter_rows(values_only=True)]
+    assert previous[1] == ["Anna Aalbers", 1, None, 3, None, None]
+    assert previous[2] == ["Bram Bos", None, None, None, None, None]
+    items = [list(r) for r in book["Items"].iter_rows(values_only=True)]
+    assert items[0] == ["Code", "Section", "Item"] and items[1][:2] == ["GC01", "GC"]
+    # A filtered download holds the filtered columns only.
+    filtered = load_workbook(io.BytesIO(client.get(world["url"] + ".xlsx?sectie=LG01").data))
+    assert next(filtered["Levels"].iter_rows(values_only=True)) == ("Member", "LG01-A1", "LG01-S1")
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.object_type == "teamschouw.matrix.xlsx")).all()
+        assert len(events) == 2 and events[0].object_id == str(world["team"])
+
+
+@pytest.mark.parametrize("who", ["anna", "other_leader"])
+def test_nobody_but_the_teams_own_leader_downloads_the_matrix(app, client, world, who):
+    with app.app_context():
+        if who == "other_leader":
+            username = make_user(Role.TEAMLEIDER, teams=[make_team(name="Ander team")]).username
+            db.session.commit()
+        else:
+            username = world["anna"]
+    login(client, username)
+    assert client.get(world["url"] + ".xlsx").status_code == 403
+
+
+def test_the_previous_levels_keep_a_fixed_number_of_queries(app, count_queries):
+    with app.app_context():
+        small = _team_with_submitted(3)
+        large = _team_with_submitted(12)
+        db.session.commit()
+    counts = []
+    for username, url in (small, large):
+        client = app.test_client()
+        login(client, username)
+        count_queries.statements.clear()
+        assert client.get(url + "?vorige=1").status_code == 200
+        counts.append(count_queries.count)
+    assert counts[0] == counts[1]

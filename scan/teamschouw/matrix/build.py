@@ -8,8 +8,8 @@ one kind of item; unknown filter values fall back to "everything".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_GENERIC, LEVEL_SPECIALISTISCH
@@ -43,6 +43,7 @@ class MatrixCell:
     self_level: int | None = None  # only when an agreed level differs from the self-assessed one
     self_not_applicable: bool = False  # agreed level on an item the member marked n.v.t.
     ambition: int | None = None  # only when above the level
+    previous: int | None = None  # the level that counted in the previous round, when asked for
 
     @property
     def css_class(self) -> str:
@@ -131,6 +132,14 @@ def cell_for(answer: AnswerLike | None) -> MatrixCell:
     return MatrixCell("level", level=self_level, ambition=ambition)
 
 
+def _with_previous(cell: MatrixCell, previous: Mapping[tuple[int, str], int] | None,
+                   scan_id: int, code: str) -> MatrixCell:
+    if not previous:
+        return cell
+    level = previous.get((scan_id, code))
+    return cell if level is None else replace(cell, previous=level)
+
+
 def normalise_filters(section_code: str | None, level_kind: str | None,
                       section_codes: Iterable[str]) -> tuple[str, str]:
     section = (section_code or "").strip()
@@ -144,8 +153,11 @@ def normalise_filters(section_code: str | None, level_kind: str | None,
 
 def build_matrix(sections: Sequence[SectionLike], items: Iterable[ItemLike], members: Sequence[MemberLike],
                  answers: Iterable[AnswerLike], section_code: str | None = None,
-                 level_kind: str | None = None) -> Matrix:
-    """The matrix for the given (already submitted-only) members, filtered by section and kind."""
+                 level_kind: str | None = None,
+                 previous: Mapping[tuple[int, str], int] | None = None) -> Matrix:
+    """The matrix for the given (already submitted-only) members, filtered by section and kind.
+
+    `previous`: (scan id, item code) -> the level of the previous round, put beside each cell."""
     section, kind = normalise_filters(section_code, level_kind, (s.code for s in sections))
     per_section: dict[int, list[MatrixColumn]] = {}
     for item in items:
@@ -162,8 +174,25 @@ def build_matrix(sections: Sequence[SectionLike], items: Iterable[ItemLike], mem
     columns = [c for g in groups for c in g.columns]
     by_key: dict[tuple[int, int], Any] = {(a.scan_id, a.item_id): a for a in answers}
     rows = tuple(
-        MatrixRow(m.scan_id, m.name, tuple(cell_for(by_key.get((m.scan_id, c.item_id))) for c in columns))
+        MatrixRow(m.scan_id, m.name, tuple(
+            _with_previous(cell_for(by_key.get((m.scan_id, c.item_id))), previous, m.scan_id, c.code)
+            for c in columns))
         for m in members
     )
     choices = tuple(SectionChoice(s.code, s.title_nl, s.title_en) for s in sections)
     return Matrix(groups, rows, choices, section, kind)
+
+
+def workbook_rows(matrix: Matrix, not_applicable: str) -> tuple[list[str], list[list[Any]], list[list[Any]],
+                                                                list[list[Any]]]:
+    """The matrix as sheet rows: a header (member, item codes) and one row per member of levels, of
+    ambitions and of the previous round's levels. Numbers stay numbers; n.v.t. is written as text."""
+    header = ["", *(c.code for c in matrix.columns)]
+
+    def level(cell: MatrixCell) -> Any:
+        return not_applicable if cell.kind == "nvt" else cell.level
+
+    levels = [[row.name, *(level(c) for c in row.cells)] for row in matrix.rows]
+    ambitions = [[row.name, *(c.ambition for c in row.cells)] for row in matrix.rows]
+    previous = [[row.name, *(c.previous for c in row.cells)] for row in matrix.rows]
+    return header, levels, ambitions, previous

@@ -19,6 +19,11 @@ from wtforms.validators import StopValidation
 
 from scan.access import Role, require
 from scan.assessment.models import ScanRound
+from scan.audit import actions as audit_actions
+from scan.audit.services import record
+from scan.core import clock
+from scan.core.downloads import XLSX_MIME, attachment_name_part, download
+from scan.core.files import Sheet, write_workbook
 from scan.extensions import db
 from scan.i18n import localized
 from scan.kenniskaart import queries as kenniskaart_queries
@@ -36,7 +41,7 @@ from scan.teamschouw.coverage.build import (
 )
 from scan.teamschouw.coverage.queries import SectionRow
 from scan.teamschouw.loading import team_round
-from scan.teamschouw.matrix.build import LEVEL_ALL, build_matrix
+from scan.teamschouw.matrix.build import LEVEL_ALL, Matrix, build_matrix, workbook_rows
 
 PROJECTOR = "projector"
 
@@ -50,19 +55,38 @@ def _level_filters() -> list[tuple[str, str]]:
     ]
 
 
+PREVIOUS = "vorige"
+
+
+def _matrix_for(scan_round: ScanRound, with_previous: bool) -> tuple[Matrix, ScanRound | None]:
+    """The filtered matrix, with the previous round's levels beside each cell when asked for (and there
+    is a previous round): a fixed number of queries whatever the team's size."""
+    sections, items = coverage_queries.matrix_columns(scan_round.version_id)
+    members = queries.submitted_members(scan_round)
+    previous_round = queries.previous_round(scan_round) if with_previous else None
+    previous = None
+    if previous_round is not None:
+        by_user = queries.previous_levels(previous_round, [m.user_id for m in members])
+        scan_of = {m.user_id: m.scan_id for m in members}
+        previous = {(scan_of[user_id], code): level for (user_id, code), level in by_user.items()}
+    table = build_matrix(
+        sections,
+        items,
+        members,
+        queries.team_answers(scan_round),
+        section_code=request.args.get("sectie"),
+        level_kind=request.args.get("niveau"),
+        previous=previous,
+    )
+    return table, previous_round
+
+
 @bp.get("/matrix")
 @require(Role.TEAMLEIDER)
 def matrix(team_id: int, round_id: int) -> str:
     team, scan_round = team_round(team_id, round_id)
-    sections, items = coverage_queries.matrix_columns(scan_round.version_id)
-    table = build_matrix(
-        sections,
-        items,
-        queries.submitted_members(scan_round),
-        queries.team_answers(scan_round),
-        section_code=request.args.get("sectie"),
-        level_kind=request.args.get("niveau"),
-    )
+    with_previous = request.args.get(PREVIOUS) == "1"
+    table, previous_round = _matrix_for(scan_round, with_previous)
     scale = kenniskaart_queries.scale(scan_round.version_id)
     filters = _level_filters()
     return render_template(
@@ -74,7 +98,35 @@ def matrix(team_id: int, round_id: int) -> str:
         level_label=dict(filters)[table.level_kind],
         scale=scale,
         projector=request.args.get("weergave") == PROJECTOR,
+        with_previous=with_previous,
+        previous_round=previous_round,
     )
+
+
+@bp.get("/matrix.xlsx")
+@require(Role.TEAMLEIDER)
+def matrix_xlsx(team_id: int, round_id: int) -> Response:
+    """The matrix as a workbook: levels, ambitions, the previous round's levels and the items, as
+    numbers. Only the team's own leader; recorded in the audit log like every export."""
+    team, scan_round = team_round(team_id, round_id)
+    table, previous_round = _matrix_for(scan_round, with_previous=True)
+    header, levels, ambitions, previous = workbook_rows(table, _("n/a"))
+    header[0] = _("Member")
+    sheets = [
+        Sheet(_("Levels"), header, levels, bold_header=True),
+        Sheet(_("Ambitions"), header, ambitions, bold_header=True),
+    ]
+    if previous_round is not None:
+        sheets.append(Sheet(_("Previous round"), header, previous, bold_header=True))
+    sheets.append(Sheet(_("Items"), [_("Code"), _("Section"), _("Item")],
+                        [[c.code, g.code, localized(c, "title")] for g in table.groups for c in g.columns],
+                        bold_header=True))
+    body = write_workbook(sheets)
+    record(audit_actions.EXPORT, object_type="teamschouw.matrix.xlsx", object_id=team.id,
+           detail=f"round {scan_round.id}")
+    db.session.commit()
+    code = attachment_name_part(team.code, "team")
+    return download(body, f"teammatrix-{code}-{clock.today().isoformat()}.xlsx", XLSX_MIME)
 
 
 class _NormsFormBase(FlaskForm):
