@@ -239,7 +239,7 @@ def test_the_list_runs_the_same_queries_for_a_small_and_a_large_organisation(
     small = [queries_for(url) for url in ("/beheer/organisatie", "/beheer/organisatie?kind=municipality")]
     with app.app_context():
         region = make_region()
-        for m in range(20):
+        for _m in range(20):
             municipality = make_municipality(region)
             for _t in range(10):
                 make_team(municipality)

@@ -33,7 +33,8 @@ class OrganisationFilterForm(FlaskForm):
 
     q = StringField(_l("Search by name or code"))
     kind = SelectField(_l("Show"), choices=[SelectChoice("team", _l("Teams")),
-                                            SelectChoice("municipality", _l("Municipalities"))], default="team")
+                                            SelectChoice("municipality", _l("Municipalities"))],
+                       default="team")
     status = SelectField(_l("Status"), choices=[SelectChoice("open", _l("Not archived")),
                                                 SelectChoice("archived", _l("Archived")),
                                                 SelectChoice("", _l("All"))], default="open")
