@@ -158,8 +158,16 @@ def test_list_with_filters_and_search(admin: Any, world: dict[str, Any]) -> None
     assert "Sanne Bakker" in page and "Karin de Vries" in page and "Bea Beheer" in page
     page = admin.get("/beheer/accounts?role=professional").get_data(as_text=True)
     assert "Sanne Bakker" in page and "Karin de Vries" not in page
-    page = admin.get(f"/beheer/accounts?team={world['noord']}").get_data(as_text=True)
+    # The team by its code or part of its name (a text field: no list of every team in the region).
+    page = admin.get("/beheer/accounts?team=lw-noord").get_data(as_text=True)
     assert "Karin de Vries" in page and "Sanne Bakker" not in page
+    page = admin.get("/beheer/accounts?team=centrum").get_data(as_text=True)
+    assert "Karin de Vries" in page and "Sanne Bakker" in page and ">Bea Beheer</a>" not in page
+    page = admin.get("/beheer/accounts?team=centrum&role=professional").get_data(as_text=True)
+    assert "Sanne Bakker" in page and "Karin de Vries" not in page
+    page = admin.get("/beheer/accounts?team=%25").get_data(as_text=True)
+    assert "Geen accounts gevonden." in page  # "%" is a character, not a wildcard
+    assert "Wijkteam Noord" not in admin.get("/beheer/accounts?q=bea").get_data(as_text=True)
     page = admin.get("/beheer/accounts?q=BAKK").get_data(as_text=True)
     assert "Sanne Bakker" in page and "Karin de Vries" not in page
     page = admin.get("/beheer/accounts?active=no").get_data(as_text=True)
@@ -173,8 +181,8 @@ def test_the_list_runs_a_fixed_number_of_queries(app: Any, admin: Any, world: di
     admin.get("/beheer/accounts")
     few = count_queries.count - start
     with app.app_context():
-        team = make_team()
-        for _ in range(30):
+        for _ in range(30):  # thirty more teams too: the page lists none of them
+            team = make_team()
             make_user(Role.PROFESSIONAL, team=team)
             make_user(Role.TEAMLEIDER, teams=[team])
         db.session.commit()

@@ -42,7 +42,7 @@ class FilterForm(FlaskForm):
 
     q = StringField(_l("Search by username or name"))
     role = SelectField(_l("Role"), choices=[])
-    team = SelectField(_l("Team"), choices=[])
+    team = StringField(_l("Team (code or name)"))
     active = SelectField(_l("Status"), choices=[])
 
 

@@ -25,7 +25,6 @@ from scan.beheer.accounts import services
 from scan.beheer.accounts.forms import AccountForm, ConfirmImportForm, FilterForm, ImportForm, PostForm
 from scan.core import files as io
 from scan.core.rules import RuleError, refuse, show
-from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.organisation.models import Region, Team
@@ -41,14 +40,11 @@ def _no_store(html: str, status: int = 200) -> Any:
 @require(Role.BEHEERDER)
 def accounts() -> str:
     form = FilterForm(request.args)
-    teams = services.selectable_teams()
     form.role.choices = [SelectChoice("", _("All roles")),
                          *[SelectChoice(r.value, str(label)) for r, label in ROLE_LABELS.items()]]
-    form.team.choices = [SelectChoice("", _("All teams")), *[SelectChoice(str(t.id), t.name) for t in teams]]
     form.active.choices = [SelectChoice("", _("All accounts")), SelectChoice("yes", _("Active")),
                            SelectChoice("no", _("Deactivated"))]
-    team_id = whole_number(request.args.get("team", ""))
-    filters = services.AccountFilter(role=request.args.get("role", ""), team_id=team_id,
+    filters = services.AccountFilter(role=request.args.get("role", ""), team=request.args.get("team", ""),
                                      active=request.args.get("active", ""), q=request.args.get("q", ""))
     page = services.account_page(filters, request.args.get("pagina", 1, type=int))
     args = {k: v for k, v in request.args.items() if k != "pagina" and v}

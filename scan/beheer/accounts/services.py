@@ -39,7 +39,7 @@ PREVIEW = SignedPreview("beheer-accounts-import")
 @dataclass(frozen=True)
 class AccountFilter:
     role: str = ""
-    team_id: int | None = None
+    team: str = ""  # a team's code, or part of its name: its members and its leaders
     active: str = ""  # "", "yes" or "no"
     q: str = ""
 
@@ -52,21 +52,28 @@ class AccountPage:
     pages: int
 
 
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def account_page(filters: AccountFilter, page: int = 1, per_page: int = PER_PAGE) -> AccountPage:
     """One page of accounts, in three queries whatever the size: count, the page, the teams led."""
     stmt = select(User).where(User.erased_at.is_(None))
     if filters.role in {r.value for r in Role}:
         stmt = stmt.where(User.role == filters.role)
-    if filters.team_id:
-        led = select(User.id).join(User.led_teams).where(Team.id == filters.team_id)
-        stmt = stmt.where(or_(User.team_id == filters.team_id, User.id.in_(led)))
+    team = filters.team.strip().lower()[:SEARCH_MAX]
+    if team:
+        teams = select(Team.id).where(or_(func.lower(Team.code) == team,
+                                          func.lower(Team.name).like(_like(team), escape="\\")))
+        led = select(User.id).join(User.led_teams).where(Team.id.in_(teams))
+        stmt = stmt.where(or_(User.team_id.in_(teams), User.id.in_(led)))
     if filters.active == "yes":
         stmt = stmt.where(User.active.is_(True))
     elif filters.active == "no":
         stmt = stmt.where(User.active.is_(False))
     q = filters.q.strip().lower()[:SEARCH_MAX]
     if q:
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = _like(q)
         stmt = stmt.where(or_(func.lower(User.username).like(like, escape="\\"),
                               func.lower(User.full_name).like(like, escape="\\")))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
