@@ -367,3 +367,65 @@ def test_result_page_shows_the_agreed_level(page: Any, world: TeamschouwWorld, l
     assert "3" in table.inner_text()
     assert_accessible(page, f"result page with an agreed level ({lang})")
 
+
+
+# --- layout at every width: no sideways page scroll, sticky names and header, readable charts -------
+
+WIDTHS = [320, 375, 1280]
+
+# Every <text> of every inline chart: its rendered size in CSS px (font size times the SVG's scale).
+CHART_TEXT_SIZES_JS = """() => Array.from(document.querySelectorAll('main svg text')).map(t => {
+    const scale = t.ownerSVGElement.getScreenCTM().a;
+    return {text: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * scale};
+})"""
+
+
+def assert_no_sideways_page_scroll(page: Any, label: str) -> None:
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{label}: the page is {width[0]} px wide in a {width[1]} px window"
+
+
+def assert_chart_text_readable(page: Any, label: str) -> None:
+    sizes = page.evaluate(CHART_TEXT_SIZES_JS)
+    assert sizes, f"{label}: no chart text"
+    small = [s for s in sizes if s["px"] < 12]
+    assert not small, f"{label}: chart text below 12 px: {small[:5]}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_matrix_pages_never_scroll_sideways_and_keep_names_and_header_in_view(
+        page: Any, world: TeamschouwWorld, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in_as(page, world.leader, "nl")
+    for query in ("", "?weergave=projector", "?vorige=1"):
+        visit(page, world.base + "/matrix" + query)
+        assert_no_sideways_page_scroll(page, f"matrix{query} at {width}")
+    # A low window, so the projector's table scrolls both ways inside its region.
+    page.set_viewport_size({"width": width, "height": 400})
+    visit(page, world.base + "/matrix?weergave=projector")
+    region = page.locator(".app-matrix-wrap")
+    scrolled = region.evaluate(
+        "el => { el.scrollLeft = el.scrollWidth; el.scrollTop = el.scrollHeight; return el.scrollTop; }")
+    assert scrolled > 0, "the region does not scroll up and down"
+    box = region.bounding_box()
+    name = page.locator("#matrix tbody th[scope=row]").last.bounding_box()
+    header = page.locator("#matrix thead th[data-item]").last.bounding_box()
+    assert box is not None and name is not None and header is not None
+    assert abs(name["x"] - box["x"]) <= 2, (name, box)  # the names stay at the left edge
+    # The header row stays inside the region at its top, though the table scrolled down.
+    assert box["y"] <= header["y"] <= box["y"] + 120, (header, box)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_charts_scale_to_their_box_with_text_of_at_least_12_px(
+        page: Any, world: TeamschouwWorld, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in_as(page, world.leader, "nl")
+    visit(page, world.base + "/dekking")
+    assert_no_sideways_page_scroll(page, f"coverage at {width}")
+    assert_chart_text_readable(page, f"coverage chart at {width}")
+    page.context.clear_cookies()
+    log_in_as(page, world.anna, "nl")
+    visit(page, f"/mijn/resultaat/{world.round}")
+    assert page.locator("main svg.app-chart").count() == 2
+    assert_chart_text_readable(page, f"result charts at {width}")
