@@ -239,7 +239,8 @@ def test_table_semantics_legend_and_a_focusable_scroll_region(client, world):
     assert '<span class="visually-hidden"> Stabilising</span>' in header
     assert html.count('<th scope="row"') == 2
     legend = re.search(r'<section class="app-matrix-legend".*?</section>', html, re.S).group(0)
-    for text in ("2→3", "(self 2)", "n/a", "–", "Not applicable", "Expert", "from light (lower) to dark (higher)"):
+    for text in ("2→3", "(self 2)", "n/a", "–", "Not applicable", "Expert",
+                 "from light (lower) to dark (higher)"):
         assert text in _visible(legend)
     # The ambition arrow is spoken as a word, the empty dash as "not answered".
     assert '<span class="visually-hidden">, ambition </span>' in html
