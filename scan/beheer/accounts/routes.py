@@ -24,6 +24,7 @@ from scan.beheer import bp
 from scan.beheer.accounts import services
 from scan.beheer.accounts.forms import AccountForm, ConfirmImportForm, FilterForm, ImportForm, PostForm
 from scan.core import files as io
+from scan.core.downloads import CSV_MIME, XLSX_MIME, download
 from scan.core.rules import RuleError, refuse, show
 from scan.db import load_or_404
 from scan.extensions import db
@@ -182,6 +183,16 @@ def account_password(user_id: int) -> Any:
 def _import_page(form: ImportForm, problems: list[str] | None = None, status: int = 200) -> tuple[str, int]:
     return render_template("beheer/accounts_import.html", form=form, problems=problems or [],
                            columns=account_import.COLUMNS, max_rows=account_import.MAX_ROWS), status
+
+
+@bp.get("/accounts/import/voorbeeld.<any(csv, xlsx):fmt>")
+@require(Role.BEHEERDER)
+def accounts_import_template(fmt: str) -> BaseResponse:
+    """The template for the import: Dutch column names and one example row per role (see the import page)."""
+    header, rows = services.TEMPLATE_HEADER, services.template_rows()
+    if fmt == "csv":
+        return download(io.write_csv(header, rows), "accounts-voorbeeld.csv", CSV_MIME)
+    return download(io.write_xlsx(header, rows, _("Accounts")), "accounts-voorbeeld.xlsx", XLSX_MIME)
 
 
 @bp.route("/accounts/import", methods=["GET", "POST"])

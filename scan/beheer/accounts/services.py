@@ -158,3 +158,24 @@ def _rows_of(data: Any) -> list[ImportRow]:
 def unsign_rows(payload: str) -> list[ImportRow] | None:
     """The rows of the preview, or None when the payload was changed or is not ours."""
     return PREVIEW.load(payload, _rows_of)
+
+
+# --- the import's template file -------------------------------------------------------------------
+
+# The template's header: the Dutch column names (the import accepts these and the English ones alike).
+TEMPLATE_HEADER = ["gebruikersnaam", "rol", "naam", "team", "regio", "wachtwoord"]
+
+
+def template_rows() -> list[list[str]]:
+    """One example row per role that can be imported, with codes of this installation where it has them
+    (so the example imports as it is): a professional in one team, a team leader of two teams, a regional
+    coordinator of a region. No password: the import generates one. Two queries."""
+    teams = list(db.session.scalars(select(Team.code).where(Team.archived_at.is_(None))
+                                    .order_by(Team.code).limit(2)))
+    teams += [f"WIJKTEAM-{n}" for n in range(len(teams) + 1, 3)]
+    region = db.session.scalar(select(Region.code).order_by(Region.code).limit(1)) or "REGIO"
+    return [
+        ["j.jansen", Role.PROFESSIONAL.value, "Jan Jansen", teams[0], "", ""],
+        ["m.demir", Role.TEAMLEIDER.value, "Meryem Demir", "|".join(teams), "", ""],
+        ["r.visser", Role.REGIOCOORDINATOR.value, "Rianne Visser", "", region, ""],
+    ]
