@@ -80,6 +80,7 @@ MATRIX = {
     "beheer.account_deactivate": ("POST", "/beheer/accounts/{account}/deactiveren", {Role.BEHEERDER}),
     "beheer.account_activate": ("POST", "/beheer/accounts/{account}/activeren", {Role.BEHEERDER}),
     "beheer.accounts_import": ("GET POST", "/beheer/accounts/import", {Role.BEHEERDER}),
+    "beheer.accounts_import_template": ("GET", "/beheer/accounts/import/voorbeeld.csv", {Role.BEHEERDER}),
     "beheer.accounts_import_confirm": ("POST", "/beheer/accounts/import/bevestigen", {Role.BEHEERDER}),
     "beheer.account_erase": ("GET POST", "/beheer/accounts/{leaver}/wissen", {Role.BEHEERDER}),
     "audit.index": ("GET", "/beheer/logboek/", {Role.BEHEERDER}),
