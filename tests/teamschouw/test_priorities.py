@@ -136,6 +136,10 @@ def test_adding_an_own_priority_for_a_whole_leefgebied(app, client, w):
     html = _page(client, w)
     row = re.search(r'data-priority="Wonen">(.*?)</tr>', html, re.S).group(1)
     assert "Heel leefgebied: Wonen" in row and "Veel huurachterstanden" in row and "eigen keuze" in row
+    # The row's actions sit side by side in one button group; removing is marked as destructive.
+    actions = re.findall(r'<div class="app-button-group app-button-group--compact">(.*?)</div>', row, re.S)
+    assert len(actions) == 1
+    assert re.search(r'class="[^"]*app-button--danger[^"]*">Verwijderen', actions[0])
 
 
 def test_errors_show_a_summary_and_keep_what_was_typed(app, client, w):
