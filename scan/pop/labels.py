@@ -19,6 +19,12 @@ REASON_KIND_LABELS: dict[str, Any] = {
     "ambition": _l("your own ambition"),
     "own": _l("own goal"),
 }
+# The same kinds for a reader other than the professional (the team leader, the PDF both sign).
+SHARED_REASON_KIND_LABELS: dict[str, Any] = {
+    "team_priority": _l("team priority"),
+    "ambition": _l("own ambition"),
+    "own": _l("own goal"),
+}
 VERSION_STATUS_LABELS: dict[str, Any] = {
     PopStatus.DRAFT: _l("Draft"),
     PopStatus.PROPOSED: _l("Proposed to the team leader"),

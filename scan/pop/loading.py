@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from scan.db import load_or_404
 from scan.extensions import db
 from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
-from scan.pop.permissions import can_view_pop
+from scan.pop.permissions import can_view_pop, visible_versions
 
 
 def load_pop(pop_id: int) -> Pop:
@@ -23,6 +23,19 @@ def load_pop(pop_id: int) -> Pop:
 
 def latest_version(pop: Pop) -> PopVersion:
     return pop.versions[-1]
+
+
+def shown_version(pop: Pop, number: int | None) -> PopVersion:
+    """The version the current user asked for (`?versie=N`), else the newest they may read: the team
+    leader never gets a draft (a re-plan being drafted shows them the last proposed one). 404 for a number
+    that does not exist or is not theirs to read, so a draft's existence is not told either."""
+    visible = visible_versions(current_user, pop)
+    if number is None:
+        return visible[-1]  # load_pop let the user in, so there is at least one
+    version = next((v for v in visible if v.number == number), None)
+    if version is None:
+        abort(404)
+    return version
 
 
 def version_with_content(version_id: int) -> PopVersion:

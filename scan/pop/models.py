@@ -104,6 +104,18 @@ class PopGoal(Base):
             self.reason_kind, self.reason, self.reason_level, self.reason_ambition, self.reason_level_agreed
         )
 
+    @property
+    def shared_reason_text(self) -> str:
+        """The reason in words that read right to the team leader too (see scan.pop.reasons)."""
+        return reason_sentence(
+            self.reason_kind,
+            self.reason,
+            self.reason_level,
+            self.reason_ambition,
+            self.reason_level_agreed,
+            shared=True,
+        )
+
 
 class PopAction(Base):
     __tablename__ = "pop_action"

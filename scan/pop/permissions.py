@@ -11,9 +11,30 @@ def is_team_leader_of(user: User, pop: Pop) -> bool:
     return leads_team(user, pop.round.team_id)
 
 
+def shown_to_leader(version: PopVersion) -> bool:
+    """A version the team leader may read: one that was proposed (so proposed, sent back, agreed or
+    signed). A draft is the professional's own until they propose it, like a scan draft."""
+    return version.status != PopStatus.DRAFT
+
+
+def visible_versions(user: User, pop: Pop) -> list[PopVersion]:
+    """The versions the user may read, oldest first: all for the professional, the proposed ones for the
+    team leader, none for anyone else. Uses the loaded `pop.versions`, no query."""
+    if pop.user_id == user.id:
+        return list(pop.versions)
+    if is_team_leader_of(user, pop):
+        return [v for v in pop.versions if shown_to_leader(v)]
+    return []
+
+
 def can_view_pop(user: User, pop: Pop) -> bool:
-    """The professional and the team leader of the round's team. Never the regional coordinator."""
-    return pop.user_id == user.id or is_team_leader_of(user, pop)
+    """The professional, and the team leader of the round's team once a version has been proposed. Never
+    the regional coordinator."""
+    return bool(visible_versions(user, pop))
+
+
+def can_view_version(user: User, pop: Pop, version: PopVersion) -> bool:
+    return version in visible_versions(user, pop)
 
 
 def can_edit_plan(user: User, pop: Pop, version: PopVersion) -> bool:

@@ -16,7 +16,19 @@ from flask_babel import gettext as _
 AMBITION = "ambition"
 
 
-def ambition_sentence(level: int, ambition: int, agreed: bool) -> str:
+def ambition_sentence(level: int, ambition: int, agreed: bool, shared: bool = False) -> str:
+    """The professional's own words ("your ambition") for their page; `shared` gives the neutral sentence
+    that reads right to the team leader too (the leader's view of the plan and the PDF both sign)."""
+    if shared:
+        if agreed:
+            return _(
+                "Ambition level %(ambition)d; level agreed with the team leader %(level)d.",
+                ambition=ambition,
+                level=level,
+            )
+        return _(
+            "Ambition level %(ambition)d; self-assessed level %(level)d.", ambition=ambition, level=level
+        )
     if agreed:
         return _(
             "Your ambition is level %(ambition)d; the level agreed with your team leader is %(level)d.",
@@ -36,9 +48,10 @@ def reason_sentence(
     level: int | None = None,
     ambition: int | None = None,
     agreed: bool | None = None,
+    shared: bool = False,
 ) -> str:
     """The reason after the kind's label: the ambition sentence from the stored facts, else the stored text
     (the team's own words for a team priority, an own goal's words, or a legacy sentence)."""
     if kind == AMBITION and level is not None and ambition is not None:
-        return ambition_sentence(level, ambition, bool(agreed))
+        return ambition_sentence(level, ambition, bool(agreed), shared)
     return text

@@ -30,10 +30,15 @@ from scan.i18n import localized
 from scan.kenniskaart.models import Item, Section
 from scan.pop import bp, proposals, queries, services
 from scan.pop.forms import COLLEAGUE_TYPES, ActionForm, AdoptForm, ButtonForm, GoalForm, ProgressForm
-from scan.pop.labels import ACTION_STATUS_LABELS, REASON_KIND_LABELS, VERSION_STATUS_LABELS
-from scan.pop.loading import latest_version, load_pop, version_with_content
+from scan.pop.labels import (
+    ACTION_STATUS_LABELS,
+    REASON_KIND_LABELS,
+    SHARED_REASON_KIND_LABELS,
+    VERSION_STATUS_LABELS,
+)
+from scan.pop.loading import latest_version, load_pop, shown_version, version_with_content
 from scan.pop.models import Pop, PopAction, PopGoal, PopVersion
-from scan.pop.permissions import can_edit_plan, can_update_progress
+from scan.pop.permissions import can_edit_plan, can_update_progress, visible_versions
 
 LABELS = {
     "action_types": ACTION_TYPE_LABELS,
@@ -41,6 +46,9 @@ LABELS = {
     "reason_kinds": REASON_KIND_LABELS,
     "version_statuses": VERSION_STATUS_LABELS,
 }
+
+# The proposals shown first; one to three goals is usually enough, the rest are "more suggestions".
+TOP_PROPOSALS = 3
 
 # --- the professional's own page ---------------------------------------------------------------------
 
@@ -88,16 +96,6 @@ def start() -> Response:
 # --- the plan ---------------------------------------------------------------------------------------
 
 
-def _chosen_version(pop: Pop) -> PopVersion:
-    number = request.args.get("versie", type=int)
-    if number is None:
-        return latest_version(pop)
-    version = next((v for v in pop.versions if v.number == number), None)
-    if version is None:
-        abort(404)
-    return version
-
-
 def _item_choices(sections: list[Section]) -> list[SelectChoice]:
     choices = [SelectChoice("", _("Choose an item"))]
     for section in sections:
@@ -129,7 +127,10 @@ def _detail_page(
     pop: Pop, version: PopVersion, status: int = 200, failed: Any = None, **given: Any
 ) -> tuple[str, int]:
     """The whole plan page; after a failed POST, `given` holds that form (with what was typed)."""
-    is_latest = version.id == latest_version(pop).id
+    # The newest version this viewer may read: for the team leader, the last one proposed.
+    visible = visible_versions(current_user, pop)
+    is_latest = version.id == visible[-1].id
+    is_owner = pop.user_id == current_user.id
     can_edit = is_latest and can_edit_plan(current_user, pop, version)
     content = version_with_content(version.id)
     can_progress = is_latest and can_update_progress(current_user, pop)
@@ -164,8 +165,14 @@ def _detail_page(
         is_latest=is_latest,
         can_edit=can_edit,
         can_progress=can_progress,
-        is_owner=pop.user_id == current_user.id,
-        proposals=proposal_views,
+        is_owner=is_owner,
+        # The ranked proposals (scan.pop.proposals): the first few open, the rest behind "more suggestions".
+        top_proposals=proposal_views[:TOP_PROPOSALS],
+        more_proposals=proposal_views[TOP_PROPOSALS:],
+        # The leader reads the plan they are shown while the professional drafts a newer version.
+        newer_draft=not is_owner and len(visible) < len(pop.versions),
+        versions=visible,
+        goal_reasons=SHARED_REASON_KIND_LABELS if not is_owner else REASON_KIND_LABELS,
         goal_form=goal_form,
         progress_forms=progress_forms,
         totals=queries.totals(content),
@@ -179,7 +186,7 @@ def _detail_page(
 @require(Role.PROFESSIONAL, Role.TEAMLEIDER)
 def detail(pop_id: int) -> tuple[str, int]:
     pop = load_pop(pop_id)
-    return _detail_page(pop, _chosen_version(pop))
+    return _detail_page(pop, shown_version(pop, request.args.get("versie", type=int)))
 
 
 def _to_detail(pop: Pop, anchor: str | None = None) -> Response:

@@ -235,7 +235,7 @@ def test_review_page_send_back_without_a_comment_then_agree(page: Any, app: Flas
 
 def test_pop_detail_read_only_for_the_team_leader(page: Any, app: Flask, w: dict[str, Any],
                                                   lang: str) -> None:
-    ids = pop_world.make_pop(app, w)
+    ids = pop_world.make_pop(app, w, status=PopStatus.PROPOSED)  # a draft is not the leader's to read
     log_in_as(page, w["leader"], lang)
     visit(page, f"/pop/{ids['pop']}")
     assert page.locator(f"#action-{ids['action']}").count() == 1

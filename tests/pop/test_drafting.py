@@ -317,7 +317,8 @@ def test_action_hours_and_points_default_from_the_training(client, w, app):
     _, html = _html(client, f"/pop/{ids['pop']}")
     # 16 + 4 + 7.5 hours, 12 + 4 points
     assert 'id="pop-hours">27,5<' in html and 'id="pop-points">16<' in html
-    assert "Schulden vroeg signaleren (Geldwijs Opleidingen)" in html and "Met: Bert Bakker" in html
+    assert "<dt>Training</dt><dd>Schulden vroeg signaleren (Geldwijs Opleidingen)</dd>" in html
+    assert "<dt>Collega</dt><dd>Bert Bakker</dd>" in html
     assert "Totaal: 3 activiteiten" in html
 
 

@@ -82,8 +82,11 @@ def test_the_latest_version_counts_and_another_round_can_be_chosen(app, client, 
         older_id = older.id
     login(client, w["leader"])
     html = client.get(f"/teams/{w['team']}/pops").get_data(as_text=True)
-    assert _cell(html, "draft") == "1" and _cell(html, "signed") == "0"
-    assert "1 van 2 acties afgerond" in html
+    # Version 2 is Anna's draft: the leader sees the signed version 1 and its numbers, and that a new
+    # version is being drafted, nothing of the draft.
+    assert _cell(html, "draft") == "0" and _cell(html, "signed") == "1"
+    assert "0 van 1 actie afgerond in dit team." in html
+    assert "Er wordt aan een nieuwe versie gewerkt." in html
     assert f'<option value="{older_id}">Ontwikkelscan najaar 2026</option>' in html
     html = client.get(f"/teams/{w['team']}/pops?ronde={older_id}").get_data(as_text=True)
     assert _cell(html, "none") == "3" and _cell(html, "draft") == "0"

@@ -270,7 +270,7 @@ def test_professional_and_team_leader_download_the_pop_in_dutch(
     assert "Versie 1 van 1: Ondertekend" in words
     assert "Doel 1: LG01-A1 Geldzorgen herkennen" in words and "Doel 2: GC01 Contact maken" in words
     assert "Reden: teamprioriteit – Veel vragen over schulden in de wijk" in words
-    assert "Reden: jouw ambitie – Ambitie 3, niveau 2" in words
+    assert "Reden: eigen ambitie – Ambitie 3, niveau 2" in words
     assert "Training uit de catalogus: Schulden vroeg signaleren (Geldwijs Opleidingen)" in words
     assert "Collega: Bert Bakker" in words
     assert "Reflectie: Geleerd: doorvragen" in words
@@ -295,7 +295,7 @@ def test_the_pop_in_english(app: Any, client: Any, w: dict[str, Any]) -> None:
     assert f"Page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()
     assert "Test map – KK-TEST, version 1 (2026.1)" in words
     assert "Goal 1: LG01-A1 Spotting money worries" in words and "Geldzorgen" not in words
-    assert "Reason: your own ambition – Ambitie 3, niveau 2" in words
+    assert "Reason: own ambition – Ambitie 3, niveau 2" in words
     assert "Job shadowing (meelopen)" in words and "in progress" in words and "dropped" in words
     assert "Planned hours 24 Accreditation points 8" in words
     assert "Team leader Lies Leider: signed on 2 April 2027 at 15:05" in words

@@ -26,6 +26,9 @@ from tests.pop.world import english
 
 NL_SELF = "Je ambitie is niveau 3; je schatte jezelf in op niveau 2."
 EN_SELF = "Your ambition is level 3; you rated yourself at level 2."
+# To the team leader and in the PDF both sign: the same facts, not addressed to the professional.
+NL_SHARED = "Ambitie niveau 3; zelf ingeschat op niveau 2."
+EN_SHARED = "Ambition level 3; self-assessed level 2."
 TEAM_REASON = "Veel vragen over schulden in de wijk"
 
 
@@ -56,6 +59,14 @@ def _adopt(app: Any, w: dict[str, Any], lang: str) -> int:
     return pop_id
 
 
+def _proposed(app: Any, pop_id: int) -> None:
+    """The team leader reads a POP only once it has been proposed (a draft is the professional's own)."""
+    with app.app_context():
+        version = db.session.get(Pop, pop_id).versions[-1]
+        version.status = PopStatus.PROPOSED
+        db.session.commit()
+
+
 def _reader(app: Any, w: dict[str, Any], who: str, lang: str) -> Any:
     client = app.test_client()
     if lang == "en":
@@ -82,18 +93,24 @@ def test_adopted_in_english_reads_dutch_on_the_page_and_in_the_pdf(
     stored = _stored(app, pop_id)
     assert stored["GC01"] == ("ambition", "", 2, 3, False)
     assert stored["LG01-A1"][:2] == ("team_priority", TEAM_REASON)
+    _proposed(app, pop_id)
 
     client = _reader(app, w, who, "nl")
     html = client.get(f"/pop/{pop_id}").get_data(as_text=True)
     goal = html.split('class="app-pop-goal"')[1].split("</section>")[0]
-    assert "GC01" in goal and f"<strong>jouw ambitie</strong>: {NL_SELF}" in goal
+    if who == "anna":
+        assert "GC01" in goal and f"<strong>jouw ambitie</strong>: {NL_SELF}" in goal
+    else:  # the leader is not addressed as the professional
+        assert "GC01" in goal and f"<strong>eigen ambitie</strong>: {NL_SHARED}" in goal
+        assert "jouw ambitie" not in html and "Je ambitie" not in html
     assert "Your ambition" not in html
     assert f"<strong>teamprioriteit</strong>: {TEAM_REASON}" in html
 
+    # The PDF is the document both sign: the same neutral words whoever downloads it.
     words = _words(client.get(f"/pop/{pop_id}/pop.pdf").data)
-    assert f"Reden: jouw ambitie – {NL_SELF}" in words
+    assert f"Reden: eigen ambitie – {NL_SHARED}" in words
     assert f"Reden: teamprioriteit – {TEAM_REASON}" in words
-    assert "Your ambition" not in words
+    assert "Your ambition" not in words and "Je ambitie" not in words and "jouw" not in words
 
 
 @pytest.mark.parametrize("who", ["leader", "anna"])
@@ -102,17 +119,22 @@ def test_adopted_in_dutch_reads_english_on_the_page_and_in_the_pdf(
 ) -> None:
     pop_id = _adopt(app, w, "nl")
     assert _stored(app, pop_id)["GC01"] == ("ambition", "", 2, 3, False)
+    _proposed(app, pop_id)
 
     client = _reader(app, w, who, "en")
     html = client.get(f"/pop/{pop_id}").get_data(as_text=True)
-    assert f"<strong>your own ambition</strong>: {EN_SELF}" in html
+    if who == "anna":
+        assert f"<strong>your own ambition</strong>: {EN_SELF}" in html
+    else:
+        assert f"<strong>own ambition</strong>: {EN_SHARED}" in html
+        assert "your own ambition" not in html and "Your ambition" not in html
     assert "Je ambitie" not in html
     # The team's reason is what the team leader typed: it is not translated.
     assert f"<strong>team priority</strong>: {TEAM_REASON}" in html
 
     words = _words(client.get(f"/pop/{pop_id}/pop.pdf").data)
-    assert f"Reason: your own ambition – {EN_SELF}" in words
-    assert "Je ambitie" not in words
+    assert f"Reason: own ambition – {EN_SHARED}" in words
+    assert "Je ambitie" not in words and "Your ambition" not in words
 
 
 def test_the_goal_form_words_it_too_and_a_new_version_keeps_the_facts(app: Any, w: dict[str, Any]) -> None:

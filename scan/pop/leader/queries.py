@@ -21,9 +21,29 @@ class MemberPop:
     user_id: int
     name: str
     pop_id: int | None
-    status: str | None  # of the latest version; None without a POP
+    shown_number: int | None  # the latest version the leader may read; None: never proposed (or no POP)
+    latest_number: int | None  # the latest version of all, a draft of the professional's perhaps
+    shown_status: str | None
     actions_done: int
     actions_total: int
+
+    @property
+    def private_draft(self) -> bool:
+        """A POP never proposed: the leader sees that it exists, nothing of its content."""
+        return self.pop_id is not None and self.shown_number is None
+
+    @property
+    def status(self) -> str | None:
+        """The status the leader sees: of the last version proposed; "draft" for a POP never proposed;
+        None without a POP."""
+        if self.pop_id is None:
+            return None
+        return self.shown_status or PopStatus.DRAFT
+
+    @property
+    def newer_draft(self) -> bool:
+        """The professional drafts a new version after the one the leader sees."""
+        return self.shown_number is not None and (self.latest_number or 0) > self.shown_number
 
 
 @dataclass
@@ -38,10 +58,16 @@ class TeamPopOverview:
 def team_pop_overview(scan_round: ScanRound) -> TeamPopOverview:
     """Every current professional of the team plus anyone with a POP in this round: one query.
 
-    Statuses and counts are of each POP's latest version; cancelled actions count in the total too.
+    Statuses and counts are of each POP's latest version the leader may read (the last one proposed: a
+    draft is the professional's own, scan.pop.permissions); a POP never proposed counts as a draft, without
+    its content. Cancelled actions count in the total too.
     """
     latest = (
-        select(PopVersion.pop_id, func.max(PopVersion.number).label("number"))
+        select(
+            PopVersion.pop_id,
+            func.max(PopVersion.number).label("number"),
+            func.max(case((PopVersion.status != PopStatus.DRAFT, PopVersion.number))).label("shown"),
+        )
         .join(Pop, Pop.id == PopVersion.pop_id)
         .where(Pop.round_id == scan_round.id)
         .group_by(PopVersion.pop_id)
@@ -52,13 +78,15 @@ def team_pop_overview(scan_round: ScanRound) -> TeamPopOverview:
             User.id,
             User.full_name,
             Pop.id,
+            latest.c.shown,
+            latest.c.number,
             PopVersion.status,
             func.count(case((PopAction.status == DONE, 1))),
             func.count(PopAction.id),
         )
         .outerjoin(Pop, and_(Pop.user_id == User.id, Pop.round_id == scan_round.id))
         .outerjoin(latest, latest.c.pop_id == Pop.id)
-        .outerjoin(PopVersion, and_(PopVersion.pop_id == Pop.id, PopVersion.number == latest.c.number))
+        .outerjoin(PopVersion, and_(PopVersion.pop_id == Pop.id, PopVersion.number == latest.c.shown))
         .outerjoin(PopGoal, PopGoal.version_id == PopVersion.id)
         .outerjoin(PopAction, PopAction.goal_id == PopGoal.id)
         .where(
@@ -69,7 +97,7 @@ def team_pop_overview(scan_round: ScanRound) -> TeamPopOverview:
                 )
             )
         )
-        .group_by(User.id, User.full_name, Pop.id, PopVersion.status)
+        .group_by(User.id, User.full_name, Pop.id, latest.c.shown, latest.c.number, PopVersion.status)
         .order_by(User.full_name, User.id)
     ).all()
     members = [MemberPop(*row) for row in rows]

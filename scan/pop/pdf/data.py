@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort
 from sqlalchemy import literal, select
 from sqlalchemy.orm import aliased
 
@@ -23,17 +22,9 @@ from scan.pop.models import Pop, PopVersion
 from scan.pop.pdf.render import ActionRow, GoalRow, PopPdfData, Signature
 
 
-def chosen_version(pop: Pop, number: int | None) -> PopVersion:
-    """The version asked for (`?versie=N`), else the newest; 404 for a number that does not exist."""
-    if number is None:
-        return pop.versions[-1]
-    version = next((v for v in pop.versions if v.number == number), None)
-    if version is None:
-        abort(404)
-    return version
-
-
-def pop_pdf_data(pop: Pop, version: PopVersion, today: date) -> PopPdfData:
+def pop_pdf_data(pop: Pop, version: PopVersion, today: date, version_count: int | None = None) -> PopPdfData:
+    """`version_count`: how many versions the reader may read (the team leader never counts a draft);
+    all of them when not given."""
     signer = aliased(User)
     # Only a signed version has a signer: never compare with NULL, which would read every account.
     leader_name = (
@@ -99,7 +90,7 @@ def pop_pdf_data(pop: Pop, version: PopVersion, today: date) -> PopPdfData:
         kenniskaart_title_nl=kk_nl,
         kenniskaart_title_en=kk_en,
         version_number=version.number,
-        version_count=len(pop.versions),
+        version_count=len(pop.versions) if version_count is None else version_count,
         status=version.status,
         generated_on=today,
         professional_signature=Signature(name, version.professional_signed_at),

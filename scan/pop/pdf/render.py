@@ -34,7 +34,7 @@ from scan.core.pdf import (
     register_fonts,
     user_text,
 )
-from scan.pop.labels import ACTION_STATUS_LABELS, REASON_KIND_LABELS, VERSION_STATUS_LABELS
+from scan.pop.labels import ACTION_STATUS_LABELS, SHARED_REASON_KIND_LABELS, VERSION_STATUS_LABELS
 from scan.pop.models import PopStatus
 from scan.pop.reasons import reason_sentence
 
@@ -129,7 +129,8 @@ def action_status_labels() -> dict[str, str]:
 
 
 def reason_labels() -> dict[str, str]:
-    return _labels(REASON_KIND_LABELS)
+    """The reason kinds as both signers read them (never "your own ambition": the leader prints it too)."""
+    return _labels(SHARED_REASON_KIND_LABELS)
 
 
 def pop_status_labels() -> dict[str, str]:
@@ -233,14 +234,14 @@ def _goals(data: PopPdfData, lang: str, s: Styles, f: _Format) -> list[Any]:
     if not data.goals:
         return [Paragraph(escape(_("No goals in this version.")), s.body)]
     reasons = reason_labels()
-    reason_label, goal_label, target_label = _("Reason"), _("What I want to learn"), _("Target level")
+    reason_label, goal_label, target_label = _("Reason"), _("Learning goal"), _("Target level")
     parts: list[Any] = []
     for n, goal in enumerate(data.goals, start=1):
         heading = _("Goal %(number)d: %(code)s %(title)s", number=n, code=goal.item_code,
                     title=pick(lang, goal.title_nl, goal.title_en))
         reason = reasons.get(goal.reason_kind, goal.reason_kind)
         sentence = reason_sentence(goal.reason_kind, goal.reason, goal.reason_level, goal.reason_ambition,
-                                   goal.reason_level_agreed)
+                                   goal.reason_level_agreed, shared=True)
         if sentence:
             reason = f"{reason} – {sentence}"
         block: list[Any] = [
