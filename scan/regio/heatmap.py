@@ -8,6 +8,8 @@ text is escaped here. Colour never carries meaning alone: every cell has its num
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markupsafe import Markup, escape
 
 from scan.i18n import whole_number_formatter
@@ -32,12 +34,18 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def svg(id_: str, table: LeefgebiedTable) -> Markup:
-    """The <svg> element of one map, labelled by the figure's caption (`{id_}-caption`)."""
+def svg(id_: str, table: LeefgebiedTable, highest: int | None = None,
+        link: Callable[[int], object] | None = None) -> Markup:
+    """The <svg> element of one map, labelled by the figure's caption (`{id_}-caption`).
+
+    `highest` is the page's scale (both maps of a page share it, so one colour is one band of numbers on
+    the whole page; default: this map's own). `link`, when given, gives the URL of a municipality's name.
+    Every cell's rectangle has the class of its band (`app-band--0`..`4`, `app-band--hidden`), the same
+    class as the legend's swatch of that band."""
     n = len(table.columns)
     width = LABEL_W + n * CELL_W + 4
     height = TOP + len(table.blocks) * CELL_H + 4
-    highest = table.highest
+    highest = table.highest if highest is None else highest
     number = whole_number_formatter()
     e = escape
     out: list[str] = [
@@ -59,9 +67,14 @@ def svg(id_: str, table: LeefgebiedTable) -> Markup:
     for i, block in enumerate(table.blocks):
         y = TOP + i * CELL_H
         name = e(block.row.municipality_name)
+        at = f'x="4" y="{_num(y + CELL_H / 2 + 5)}" fill="#001a40"'
+        label = f"<text {at}>{name}</text>"
+        if link is not None and block.row.municipality_id is not None:
+            href = e(str(link(block.row.municipality_id)).strip())
+            label = (f'<a class="app-heatmap__link" href="{href}">'
+                     f'<text {at} text-decoration="underline">{name}</text></a>')
         out.append(
-            f'<g class="app-heatmap__row" data-municipality="{e(block.row.municipality_id)}">'
-            f'<text x="4" y="{_num(y + CELL_H / 2 + 5)}" fill="#001a40">{name}</text>'
+            f'<g class="app-heatmap__row" data-municipality="{e(block.row.municipality_id)}">{label}'
         )
         for j, value in enumerate(block.row.cells):
             column = table.columns[j]
@@ -75,14 +88,16 @@ def svg(id_: str, table: LeefgebiedTable) -> Markup:
             if isinstance(value, int):
                 s = step(value, highest)
                 out.append(
-                    f'<rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" fill="{FILLS[s]}" '
+                    f'<rect class="app-band app-band--{s}" x="{x}" y="{y}" width="{CELL_W}" '
+                    f'height="{CELL_H}" fill="{FILLS[s]}" '
                     f'stroke="#5c6b80" stroke-width="1"/>'
                     f'<text class="app-heatmap__value" {text_at} fill="{TEXT[s]}" text-anchor="middle" '
                     f'data-value="{value}">{shown}</text>'
                 )
             else:
                 out.append(
-                    f'<rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" fill="url(#{e(id_)}-hatch)" '
+                    f'<rect class="app-band app-band--hidden" x="{x}" y="{y}" width="{CELL_W}" '
+                    f'height="{CELL_H}" fill="url(#{e(id_)}-hatch)" '
                     f'stroke="#5c6b80" stroke-width="1"/>'
                     f'<rect x="{_num(x + CELL_W / 2 - 18)}" y="{_num(y + CELL_H / 2 - 11)}" width="36" '
                     f'height="22" fill="#ffffff"/>'

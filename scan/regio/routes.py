@@ -6,7 +6,7 @@ scan.regio.overview and scan.regio.plan; the templates only display them. No vie
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,6 +21,9 @@ from scan.organisation import queries as organisation_queries
 from scan.regio import bp, participation, periods, publish, services, trends
 from scan.regio.forms import PeriodForm, filter_form
 from scan.regio.needs import submitted_in_period
+
+# The parts of the scholingsplan page, in the order of its tab-like links (the first is the default).
+PLAN_VIEWS = ("needs", "municipalities", "unmatched", "offers")
 
 
 @bp.get("/")
@@ -37,13 +40,14 @@ def index() -> str:
     )
 
 
-def _page(template: str, *, plan: bool = False) -> str:
+def _page(template: str, *, plan: bool = False, **context: object) -> str:
     form, selection, valid = filter_form(current_user.region_id)
     pub = services.publication(current_user.region_id, selection.publication_id)
     shown = services.page(pub, selection, current_user.region_id, plan=plan)
     return render_template(template, form=form, selection=selection, valid=valid, publication=pub,
                            region=current_user.region, overview=shown.overview if shown else None,
-                           plan=shown.plan if shown else None, pager=shown.pager if shown else None)
+                           plan=shown.plan if shown else None, pager=shown.pager if shown else None,
+                           **context)
 
 
 @bp.get("/behoefte")
@@ -64,8 +68,15 @@ def items() -> str:
 @bp.get("/scholingsplan")
 @require(Role.REGIOCOORDINATOR)
 def plan() -> str:
-    """The regional scholingsplan: needs matched to the catalogue, totals for region and municipalities."""
-    return _page("regio/plan.html", plan=True)
+    """The regional scholingsplan: needs matched to the catalogue, totals for region and municipalities.
+
+    One part at a time (`?view=`, tab-like links; anything else is the first part), so the page stays the
+    same size whatever the region's: the needs and trainings of the region or the chosen municipality, the
+    totals per municipality (a page of them, each linking to its own plan), the needs without a training,
+    the proposed regional group offers."""
+    view = request.args.get("view", "")
+    return _page("regio/plan.html", plan=True, view=view if view in PLAN_VIEWS else PLAN_VIEWS[0],
+                 plan_views=PLAN_VIEWS)
 
 
 @bp.get("/trends")

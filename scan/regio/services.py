@@ -39,6 +39,10 @@ class Selection:
             args["level"] = self.level_kind
         return args
 
+    def region_args(self) -> dict[str, str]:
+        """The same selection for the whole region (no municipality chosen)."""
+        return {k: v for k, v in self.query_args().items() if k != "municipality"}
+
     def page_args(self, number: int) -> dict[str, str]:
         """The query string of another page of the same selection."""
         return self.query_args() | ({"page": str(number)} if number > 1 else {})

@@ -52,3 +52,36 @@ def test_table_cells_carry_counts_totals_and_the_people(app: Any) -> None:
     assert "app-people" in cells[-1][0] and "app-count--total" in cells[2][0]
     hidden = re.findall(r'class="([^"]*app-count--hidden[^"]*)"[^>]*>([^<]*)<', second)
     assert [text for _c, text in hidden] == ["&lt;5", "&lt;5"]  # the GC cell and the total
+
+
+def test_each_band_has_one_class_and_one_colour_and_hidden_cells_none(app: Any) -> None:
+    with app.test_request_context("/"):
+        svg = str(heatmap.svg("heatmap-goal", _table()))
+    rects = re.findall(r'<rect class="app-band app-band--(\w+)"[^>]* fill="([^"]+)"', svg)
+    assert len(rects) == 4
+    by_band: dict[str, set[str]] = {}
+    for band, fill in rects:
+        by_band.setdefault(band, set()).add(fill)
+    assert by_band == {"4": {"#08519c"}, "0": {"#ffffff"}, "hidden": {"url(#heatmap-goal-hatch)"},
+                       "1": {"#deebf7"}}
+    # Light to dark of one hue: the fills grow darker with the band, no red anywhere.
+    lightness = [sum(int(f[i:i + 2], 16) for i in (1, 3, 5)) for f in heatmap.FILLS]
+    assert lightness == sorted(lightness, reverse=True) and len(set(lightness)) == len(lightness)
+    assert all(int(f[1:3], 16) <= int(f[5:7], 16) for f in heatmap.FILLS)  # never more red than blue
+
+
+def test_a_page_scale_colours_both_maps_alike(app: Any) -> None:
+    """The same number gets the same band whichever map of the page it is in: the page's scale."""
+    with app.test_request_context("/"):
+        own = str(heatmap.svg("heatmap-goal", _table()))
+        page = str(heatmap.svg("heatmap-goal", _table(), highest=2400))
+    band_of_1200 = re.compile(r'app-band--(\w+)"[^<]*<text class="app-heatmap__value"[^>]*data-value="1200"')
+    assert band_of_1200.search(own).group(1) == "4"  # type: ignore[union-attr]
+    assert band_of_1200.search(page).group(1) == "2"  # type: ignore[union-attr]
+
+
+def test_municipality_names_link_when_asked(app: Any) -> None:
+    with app.test_request_context("/"):
+        svg = str(heatmap.svg("heatmap-goal", _table(), link=lambda m: f"/regio/behoefte?municipality={m}"))
+    assert re.findall(r'<a class="app-heatmap__link" href="([^"]+)"><text', svg) == [
+        "/regio/behoefte?municipality=1", "/regio/behoefte?municipality=2"]

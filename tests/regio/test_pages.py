@@ -225,6 +225,41 @@ def test_needs_page_shows_every_municipality_heat_map_and_table_agree(
     assert_no_names(page, demo_region)
 
 
+def test_needs_page_one_colour_scale_with_its_legend(coordinator: Any, demo_region: DemoRegion) -> None:
+    """Both maps share one scale: a band is one class and one colour on the whole page, its numbers within
+    the legend's range for that band; hidden cells are their own band; the legend is shown once."""
+    use_english(coordinator, NEEDS)
+    page = get(coordinator, NEEDS)
+    legend = [e for e in elements(page) if e["tag"] == "li" and ancestor(e, "div", id="heatmap-legend")]
+    assert page.count('class="app-heatmap__legend"') == 1 and legend
+    swatches = re.findall(r'<span class="app-swatch app-band--(\w+)" aria-hidden="true"></span>\s*([^<]+)<',
+                          page)
+    ranges: dict[str, tuple[int, int]] = {}
+    for band, text in swatches:
+        numbers = [int(n.replace(",", "")) for n in re.findall(r"[\d,]+", text)]
+        if band == "hidden":
+            assert html.unescape(text).strip().startswith("<5:")
+        elif band == "0":
+            ranges[band] = (0, 0)
+        else:
+            ranges[band] = (numbers[0], numbers[-1])
+    cells = re.findall(r'<rect class="app-band app-band--(\w+)"[^>]* fill="([^"]+)"[^>]*/>(?:<rect[^>]*/>)?'
+                       r'<text class="app-heatmap__value"[^>]*data-value="([^"]*)"', page)
+    assert {c[2] for c in cells} and len({c[1] for c in cells if c[0] != "hidden"}) >= 2
+    fills: dict[str, set[str]] = {}
+    for band, fill, value in cells:
+        fills.setdefault(band, set()).add(fill.replace("heatmap-gap", "heatmap-goal"))
+        if band == "hidden":
+            assert value == "&lt;5"
+        else:
+            low, high = ranges[band]
+            assert low <= int(value) <= high, (band, value, ranges)
+    assert all(len(f) == 1 for f in fills.values()), fills
+    assert "app-band--hidden" in {f"app-band--{b}" for b in fills}
+    # The table is the map's accessible equivalent, behind a disclosure; with a municipality it is open.
+    assert re.search(r'<details class="app-regio-details">\s*<summary[^>]*>Show the numbers as a table', page)
+
+
 def test_needs_page_in_english(coordinator: Any, demo_region: DemoRegion) -> None:
     use_english(coordinator, NEEDS)
     page = get(coordinator, NEEDS)
@@ -379,59 +414,89 @@ def test_items_page(coordinator: Any, demo_region: DemoRegion, towns: dict[int, 
 # --- the scholingsplan ----------------------------------------------------------------------------
 
 
+def plan_totals(page: str, dl_id: str) -> dict[str, str]:
+    """The totals of one summary list of the plan page: participants, groups, hours, cost."""
+    return {
+        e["attrs"]["data-total"]: e["text"]
+        for e in elements(page)
+        if e["tag"] == "dd" and "data-total" in e["attrs"] and ancestor(e, "dl", id=dl_id)
+    }
+
+
+def plan_tables(page: str) -> set[str]:
+    return set(re.findall(r'<table[^>]* id="(plan-(?:region|m-\d+-table))"', page))
+
+
 def test_plan_page(coordinator: Any, demo_region: DemoRegion, towns: dict[int, str]) -> None:
     use_english(coordinator, PLAN)
     page = get(coordinator, PLAN)
     text = visible_text(page)
-    summary = {
-        e["attrs"]["data-total"]: e["text"]
-        for e in elements(page)
-        if e["tag"] == "dd" and "data-total" in e["attrs"]
-    }
+    summary = plan_totals(page, "plan-region-totals")
     assert set(summary) == {"participants", "groups", "hours", "cost"}
     assert as_count(summary["participants"]) >= 5 and as_count(summary["groups"]) >= 1
     assert summary["cost"].startswith("€") and re.fullmatch(r"€\s?[\d,]+\.\d\d", summary["cost"])
-    # The region table's footer carries the same totals as the summary.
-    footer = {
-        c["attrs"]["data-total"]: c["text"]
-        for c in table_cells(page, "plan-region")
-        if "data-total" in c["attrs"]
-    }
-    assert footer == summary
-    assert re.search(r"\d+ needs? rests? on fewer than 5 professionals: not in the totals", text)
+    # Each number once: the region's totals are in the summary, not again in the table's footer.
+    assert plan_tables(page) == {"plan-region"}
+    assert not [c for c in table_cells(page, "plan-region") if "data-total" in c["attrs"]]
     assert "fewer than 5, or hidden to protect a small number" in text
-    assert "Needs without a training in the catalogue (a purchasing question)" in text
-    unmatched = [e for e in elements(page) if e["tag"] == "li" and ancestor(e, "section", id="unmatched")]
+    # The other parts are a tab-like link away, the current one marked.
+    tabs = re.findall(r'<a class="[^"]*app-plan-tabs__link" href="([^"]+)"( aria-current="page")?>([^<]+)<',
+                      page)
+    assert [(label, bool(current)) for _h, current, label in tabs] == [
+        ("Needs and trainings", True), ("Per municipality", False), ("Needs without a training", False),
+        ("Regional group offers", False)]
+    assert "Needs without a training in the catalogue (a purchasing question)" not in text
+    unmatched_page = get(coordinator, PLAN, view="unmatched")
+    assert "Needs without a training in the catalogue (a purchasing question)" in visible_text(unmatched_page)
+    unmatched = [e for e in elements(unmatched_page)
+                 if e["tag"] == "li" and ancestor(e, "section", id="unmatched")]
     assert unmatched and all(e["attrs"].get("data-item") for e in unmatched)
-    assert "Proposed regional group offers" in text
-    offers = [
-        e["text"] for e in elements(page) if e["tag"] == "li" and ancestor(e, "section", id="regional-offers")
-    ]
+    assert not plan_tables(unmatched_page)
+    offers_page = get(coordinator, PLAN, view="offers")
+    assert "Proposed regional group offers" in visible_text(offers_page)
+    offers = [e["text"] for e in elements(offers_page)
+              if e["tag"] == "li" and ancestor(e, "section", id="regional-offers")]
     assert all(re.search(r"\d+ professionals in \d+ municipalities", o) for o in offers), offers
     if not offers:
-        assert "No need is shared widely enough for a regional group yet." in text
+        assert "No need is shared widely enough for a regional group yet." in visible_text(offers_page)
     # A need whose participants are hidden shows "<5" and no derived numbers.
-    hidden_rows = [
-        c for table in set(re.findall(r'<table[^>]* id="(plan-(?:region|m-\d+-table))"', page))
-        for c in table_cells(page, table) if c["row"].get("data-item") and c["text"] == "<5"
-    ]
+    hidden_rows = [c for c in table_cells(page, "plan-region")
+                   if c["row"].get("data-item") and c["text"] == "<5"]
     assert hidden_rows
-    for name in towns.values():
-        assert f"Needs and trainings in {name}" in text
+    # Per municipality: its totals, its name linking to its own plan (the needs and trainings in it).
+    per = get(coordinator, PLAN, view="municipalities")
+    links = {html.unescape(h): name for h, name in re.findall(
+        r'class="[^"]*app-plan-link" href="([^"]+)">([^<]+)<', per)}
+    assert set(links.values()) == set(towns.values())
+    needs_hidden = False
+    for link, name in links.items():
+        response = coordinator.get(link)
+        assert response.status_code == 200
+        municipality = response.get_data(as_text=True)
+        assert f"Needs and trainings in {name}" in visible_text(municipality)
+        needs_hidden |= bool(re.search(r"\d+ needs? rests? on fewer than 5 professionals: not in the totals",
+                                       visible_text(municipality)))
+        assert_no_small_counts(municipality)
+    assert needs_hidden
+    for shown in (page, per, unmatched_page, offers_page):
+        assert_no_names(shown, demo_region)
     assert_no_small_counts(page)
-    assert_no_names(page, demo_region)
 
 
-def test_plan_page_hides_what_rests_on_a_small_number(coordinator: Any, demo_region: DemoRegion) -> None:
-    page = get(coordinator, PLAN)
+def test_plan_page_hides_what_rests_on_a_small_number(
+    coordinator: Any, demo_region: DemoRegion, towns: dict[int, str]
+) -> None:
     rows: dict[tuple[str, str], list[str]] = {}
-    tables = set(re.findall(r'<table[^>]* id="(plan-(?:region|m-\d+-table))"', page))
-    assert "plan-region" in tables and len(tables) > 1
-    for table in tables:
-        for c in table_cells(page, table):
-            item = c["row"].get("data-item")
-            if item:
-                rows.setdefault((table, item), []).append(c["text"])
+    pages = [get(coordinator, PLAN)] + [get(coordinator, PLAN, municipality=str(m)) for m in towns]
+    tables = set()
+    for page in pages:
+        for table in plan_tables(page):
+            tables.add(table)
+            for c in table_cells(page, table):
+                item = c["row"].get("data-item")
+                if item:
+                    rows.setdefault((table, item), []).append(c["text"])
+    assert "plan-region" in tables and len(tables) == len(towns) + 1
     assert rows
     for item, cells in rows.items():
         participants, _potential, _training, groups, hours, cost = cells
@@ -443,14 +508,20 @@ def test_plan_page_hides_what_rests_on_a_small_number(coordinator: Any, demo_reg
 def test_plan_municipality_filter(coordinator: Any, demo_region: DemoRegion, towns: dict[int, str]) -> None:
     names = towns
     chosen = sorted(names)[0]
+    region = get(coordinator, PLAN)
     page = get(coordinator, PLAN, municipality=str(chosen))
-    shown = {
-        attrs["data-municipality"]
-        for e in elements(page)
-        if (attrs := ancestor(e, "details", **{"class": "app-plan-municipality"}))
-    }
-    assert shown == {str(chosen)}
+    # The region's totals (the same as on the region's page) and the chosen municipality's plan.
+    assert plan_totals(page, "plan-region-totals") == plan_totals(region, "plan-region-totals")
+    assert set(plan_totals(page, "plan-municipality-totals")) == {"participants", "groups", "hours", "cost"}
+    assert plan_tables(page) == {f"plan-m-{chosen}-table"}
     assert names[chosen] in visible_text(page)
+    assert 'href="/regio/scholingsplan"' in page  # the whole region a link away
+
+
+@pytest.mark.parametrize("view", ["bogus", "", "needs"])
+def test_an_unknown_plan_part_shows_the_first(coordinator: Any, demo_region: DemoRegion, view: str) -> None:
+    page = get(coordinator, PLAN, view=view)
+    assert plan_tables(page) == {"plan-region"}
 
 
 def test_index_links_to_the_three_pages(coordinator: Any, demo_region: DemoRegion) -> None:

@@ -75,9 +75,9 @@ def legend(page: str) -> list[str]:
             and any("app-heatmap__legend-list" in a.get("class", "") for _t, a in e["ancestors"])]
 
 
-def follow(client: Any, path: str) -> list[str]:
+def follow(client: Any, path: str, **args: str) -> list[str]:
     """Every page of a region-wide page, following the pager's "next" link as a reader does."""
-    found = [get(client, path)]
+    found = [get(client, path, **args)]
     while (link := re.search(r'rel="next" href="([^"]+)"', found[-1])) is not None:
         assert len(found) < 20, "the pager does not end"
         response = client.get(link.group(1).replace("&amp;", "&"))
@@ -114,7 +114,7 @@ def test_the_item_table_and_the_plan_are_paged_the_same_way(
     coordinator: Any, demo_region: DemoRegion, towns: dict[int, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(services, "PAGE_SIZE", 100)
-    one_items, one_plan = get(coordinator, ITEMS), get(coordinator, PLAN)
+    one_items = get(coordinator, ITEMS)
     monkeypatch.setattr(services, "PAGE_SIZE", 2)
     columns: list[str] = []
     for page in follow(coordinator, ITEMS):
@@ -124,8 +124,11 @@ def test_the_item_table_and_the_plan_are_paged_the_same_way(
             r'app-count--total[^>]*>([^<]*)<', one_items)
     assert sorted(columns) == sorted(str(m) for m in towns)
     plans: list[str] = []
-    for page in follow(coordinator, PLAN):
-        plans += re.findall(r'<details class="app-plan-municipality" data-municipality="(\d+)"', page)
+    monkeypatch.setattr(services, "PAGE_SIZE", 100)
+    one_plan = get(coordinator, PLAN, view="municipalities")
+    monkeypatch.setattr(services, "PAGE_SIZE", 2)
+    for page in follow(coordinator, PLAN, view="municipalities"):
+        plans += re.findall(r'<tr class="utrecht-table__row" data-municipality="(\d+)"', page)
         region_part = pages.main_part(page).split('id="plan-municipalities"')[0]
         assert region_part == pages.main_part(one_plan).split('id="plan-municipalities"')[0]
     assert sorted(plans) == sorted(str(m) for m in towns)
