@@ -10,7 +10,7 @@ PIP    := $(BIN)/python -m pip
 
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-dev translations translations-update constraints benchmark journey clean
+.PHONY: run test install install-dev translations translations-update constraints benchmark journey tour clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ test: install-dev translations
 		echo "== the same suite on PostgreSQL ($$TEST_DATABASE_URL) =="; \
 		$(BIN)/pytest -p no:cacheprovider; \
 	fi
+
+# The README's tour: screenshots of each role's main pages at 375 and 1280 px from a fresh demo region
+# (docs/tour/), and the README section that shows them. Run after changing a page.
+tour: install-dev translations
+	$(BIN)/python tests/tour.py
 
 # Maintainers: extract messages and update both catalogs after changing UI text.
 translations-update: install-dev
