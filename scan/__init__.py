@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from scan.catalogue import bp as catalogue_bp
     from scan.core import bp as core_bp
     from scan.home import bp as home_bp
+    from scan.kenniskaart import bp as kenniskaart_bp
     from scan.pop import bp as pop_bp
     from scan.privacy import bp as privacy_bp
     from scan.regio import bp as regio_bp
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         privacy_bp,
         audit_bp,
         catalogue_bp,
+        kenniskaart_bp,
     ):
         app.register_blueprint(bp)
 

@@ -54,10 +54,14 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("assessment.overview", _l("My scan")),
         NavItem("assessment.latest_result", _l("My result")),
         NavItem("pop.mine", _l("My POP")),
+        NavItem("catalogue.browse", _l("Training catalogue")),
         NavItem("team_plan.mine", _l("My team")),
         NavItem("privacy.my_data", _l("My data")),
     ),
-    Role.TEAMLEIDER: (NavItem("teams.index", _l("My teams")),),
+    Role.TEAMLEIDER: (
+        NavItem("teams.index", _l("My teams")),
+        NavItem("catalogue.browse", _l("Training catalogue")),
+    ),
     Role.REGIOCOORDINATOR: (
         NavItem("regio.index", _l("Region")),
         NavItem("catalogue.index", _l("Training catalogue")),

@@ -40,6 +40,11 @@ MATRIX = {
     "core.healthz": ("GET", "/healthz", {ANON, *ALL_ROLES}),
     "core.index": ("GET", "/", {ANON, *ALL_ROLES}),
     "core.set_language": ("POST", "/taal", {ANON, *ALL_ROLES}),
+    # The statements linked from every page's footer: public information.
+    "core.privacy_statement": ("GET", "/privacyverklaring", {ANON, *ALL_ROLES}),
+    "core.accessibility_statement": ("GET", "/toegankelijkheidsverklaring", {ANON, *ALL_ROLES}),
+    # The current Kenniskaart: everyone logged in reads it.
+    "kenniskaart.read": ("GET", "/kenniskaart", set(ALL_ROLES)),
     "auth.login": ("GET POST", "/inloggen", {ANON, *ALL_ROLES}),
     "auth.logout": ("POST", "/uitloggen", set(ALL_ROLES)),
     "auth.change_password": ("GET POST", "/account/wachtwoord", set(ALL_ROLES)),
@@ -96,6 +101,9 @@ MATRIX = {
     "catalogue.export_xlsx": ("GET", "/catalogus/export.xlsx", CATALOGUE),
     "catalogue.import_file": ("GET POST", "/catalogus/import", CATALOGUE),
     "catalogue.confirm_import": ("POST", "/catalogus/import/bevestigen", CATALOGUE),
+    # Reading the own region's active entries: professionals, team leaders and coordinators.
+    "catalogue.browse": ("GET", "/catalogus/aanbod",
+                         {Role.PROFESSIONAL, Role.TEAMLEIDER, Role.REGIOCOORDINATOR}),
     "static": ("GET", "/static/css/app.css", {ANON, *ALL_ROLES}),
     "assessment.overview": ("GET", "/scan", {Role.PROFESSIONAL}),
     "assessment.section": ("GET POST", "/scan/{round}/GC", {Role.PROFESSIONAL}),

@@ -26,3 +26,13 @@ def can_manage_region_catalogue(user: Any, region_id: int | None) -> bool:
 
 def can_manage_training(user: Any, training: Any) -> bool:
     return can_manage_region_catalogue(user, training.region_id)
+
+
+READERS = (Role.PROFESSIONAL, Role.TEAMLEIDER, Role.REGIOCOORDINATOR)
+
+
+def can_browse_region_catalogue(user: Any, region_ids: list[int], region_id: int | None) -> bool:
+    """Professionals, team leaders and regional coordinators read the active entries of their own regions'
+    catalogues only (`region_ids`: the regions of their team, of the teams they lead, or their own)."""
+    return bool(user and user.is_authenticated and user.role in READERS and region_id is not None
+                and region_id in region_ids)

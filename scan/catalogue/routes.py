@@ -24,11 +24,18 @@ from scan.audit.services import record
 from scan.catalogue import bp, queries, services
 from scan.catalogue.forms import ActiveForm, ConfirmImportForm, ImportForm, TrainingForm
 from scan.catalogue.models import Training
-from scan.catalogue.permissions import can_manage_catalogue, can_manage_region_catalogue, can_manage_training
+from scan.catalogue.permissions import (
+    READERS,
+    can_browse_region_catalogue,
+    can_manage_catalogue,
+    can_manage_region_catalogue,
+    can_manage_training,
+)
 from scan.core import files as io
 from scan.core.downloads import CSV_MIME, XLSX_MIME, download
 from scan.db import load_or_404
 from scan.extensions import db
+from scan.kenniskaart import queries as kenniskaart_queries
 from scan.organisation.models import Region
 
 MANAGERS = (Role.REGIOCOORDINATOR, Role.BEHEERDER)
@@ -262,3 +269,50 @@ def confirm_import() -> BaseResponse | tuple[str, int]:
         "success",
     )
     return redirect(url_for("catalogue.index", toon="all", **region_args(region)))
+
+
+# --- the catalogue as professionals, team leaders and coordinators read it --------------------------------
+
+
+def _whole_number(name: str) -> int | None:
+    text = request.args.get(name, "")
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+@bp.get("/aanbod")
+@require(*READERS)
+def browse() -> str:
+    """The active entries of the reader's region, filtered by leefgebied and level (a GET form), a page at a
+    time. A region that is not the reader's is answered with 404; unknown filter values are ignored."""
+    region_ids = queries.reader_region_ids(current_user.id, current_user.role, current_user.team_id,
+                                           current_user.region_id)
+    wanted = _whole_number("regio") if request.args.get("regio") else None
+    if request.args.get("regio") and wanted is None:
+        abort(404)
+    region_id = wanted if wanted is not None else (region_ids[0] if region_ids else None)
+    if wanted is not None and not can_browse_region_catalogue(current_user, region_ids, wanted):
+        abort(404)
+    version = kenniskaart_queries.current_version()
+    sections = kenniskaart_queries.sections_with_items(version.id) if version is not None else []
+    items = {item.code: item for section in sections for item in section.items}
+    section = next((s for s in sections if s.code == request.args.get("leefgebied")), None)
+    level = request.args.get("niveau") if request.args.get("niveau") in services.LEVELS else None
+    number = max(_whole_number("pagina") or 1, 1)
+    trainings: list[Training] = []
+    total = 0
+    if region_id is not None:
+        codes = {item.code for item in section.items} if section is not None else None
+        trainings, total = queries.browse(region_id, codes, level, number)
+        pages = max(1, -(-total // queries.BROWSE_PAGE_SIZE))
+        if number > pages:
+            number = pages
+            trainings, total = queries.browse(region_id, codes, level, number)
+    pages = max(1, -(-total // queries.BROWSE_PAGE_SIZE))
+    filters = {k: v for k, v in (("regio", wanted), ("leefgebied", section.code if section else None),
+                                 ("niveau", level)) if v is not None}
+    return render_template(
+        "catalogue/browse.html", region_id=region_id, region_names=queries.region_names(region_ids),
+        sections=sections, section=section, level=level, levels=services.LEVEL_LABELS, items=items,
+        trainings=trainings, total=total, number=number, pages=pages, filters=filters,
+        first=(number - 1) * queries.BROWSE_PAGE_SIZE + 1, display=services.display,
+    )

@@ -14,10 +14,11 @@ from flask import Flask
 from sqlalchemy import select
 
 from scan.access import Role
+from scan.auth.models import User
 from scan.catalogue.models import Training, TrainingItem
 from scan.extensions import db
 from tests import factories
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, switch_language
 from tests.browser.test_pop_keyboard import in_menu
 from tests.browser.test_scan_keyboard import active, start_from_the_top, tab
 from tests.browser.test_scan_pages import log_in_as, post_and_wait, visit
@@ -252,3 +253,123 @@ def test_add_an_entry_with_the_keyboard_only(page: Any, app: Flask, world: Catal
                 t.max_group, t.active) == ("Schuldhulp verdieping", "Leerplein", "coaching", "specialistisch",
                                            Decimal("7.5"), 1250, 7, 2, 12, True)
         assert sorted(i.item_code for i in t.item_codes) == ["GC01", "LG01-A1"]
+
+
+# --- the catalogue as professionals read it; the Kenniskaart; the statements; layout ---------------------
+
+WIDTHS = (320, 375, 1280)
+
+# Every word of the element's visible text that the browser lays out over more than one line: a word broken
+# inside itself ("Co de", "alge meen"). A word is a run of non-space characters in one text node.
+BROKEN_WORDS_JS = """
+(selector) => {
+  const broken = [];
+  for (const root of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const style = getComputedStyle(node.parentElement);
+      if (style.display === "none" || style.visibility === "hidden") continue;
+      if (node.parentElement.closest(".visually-hidden")) continue;
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const rects = [...range.getClientRects()].filter(r => r.width > 0);
+        const tops = new Set(rects.map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}
+"""
+
+
+def page_width(page: Any) -> tuple[int, int]:
+    return page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_word_broken_in_the_catalogue_table(page: Any, world: CatalogueWorld, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in_as(page, world.coordinator, "nl")
+    visit(page, "/catalogus/?toon=all")
+    broken = page.evaluate(BROKEN_WORDS_JS, ".app-catalogue-table th, .app-catalogue-table td")
+    assert broken == [], f"words broken inside at {width} px: {broken}"
+    scroll, viewport = page_width(page)
+    assert scroll <= viewport, f"the page scrolls sideways at {width} px: {scroll} > {viewport}"
+
+
+@dataclass(frozen=True)
+class ReaderWorld:
+    professional: str
+    other_professional: str
+
+
+@pytest.fixture
+def readers(app: Flask, world: CatalogueWorld) -> ReaderWorld:
+    """A professional of the catalogue world's region, and one of another region with its own entry."""
+    with app.app_context():
+        coordinator = db.session.scalar(select(User).where(User.username == world.coordinator))
+        assert coordinator is not None
+        team = factories.make_team()
+        team.municipality.region_id = coordinator.region_id
+        professional = factories.make_user(Role.PROFESSIONAL, team=team)
+        other = factories.make_user(Role.PROFESSIONAL)
+        factories.make_training(other.team.municipality.region_id, "TR09", title="Alleen elders",
+                                items=("GC01",))
+        db.session.commit()
+        return ReaderWorld(professional.username, other.username)
+
+
+def test_a_professional_browses_and_filters_the_catalogue(page: Any, readers: ReaderWorld, lang: str) -> None:
+    log_in_as(page, readers.professional, lang)
+    # From the menu.
+    menu = {"nl": "Scholingscatalogus", "en": "Training catalogue"}[lang]
+    page.locator(".app-nav__link", has_text=menu).click()
+    assert page.url.endswith("/catalogus/aanbod")
+    assert page.get_by_text("Motiverende gespreksvoering").is_visible()
+    assert page.get_by_text("Intervisie wonen").count() == 0  # inactive
+    assert page.get_by_text("Alleen elders").count() == 0  # another region's
+    item = {"nl": "Contact maken", "en": "Engaging"}[lang]
+    assert page.locator(".app-catalogue-items li", has_text=item).count() == 1
+    assert_accessible(page, f"catalogue for professionals ({lang})")
+    # The filter is a plain GET form: choose a level and submit.
+    page.select_option("#niveau", "specialistisch")
+    with page.expect_navigation():
+        page.locator("main form[method=get] button[type=submit]").click()
+    assert "niveau=specialistisch" in page.url
+    assert page.get_by_text("Signalen van schulden herkennen").is_visible()
+    assert page.get_by_text("Motiverende gespreksvoering").count() == 0
+    assert_accessible(page, f"catalogue for professionals, filtered ({lang})")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_readers_pages_fit_every_width(page: Any, readers: ReaderWorld, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in_as(page, readers.professional, "nl")
+    for path in ("/catalogus/aanbod", "/kenniskaart", "/privacyverklaring", "/toegankelijkheidsverklaring"):
+        visit(page, path)
+        scroll, viewport = page_width(page)
+        assert scroll <= viewport, f"{path} scrolls sideways at {width} px: {scroll} > {viewport}"
+        broken = page.evaluate(BROKEN_WORDS_JS, ".app-catalogue-facts, .app-footer")
+        assert broken == [], f"{path}: words broken inside at {width} px: {broken}"
+
+
+def test_the_kenniskaart_and_the_statements_are_accessible(page: Any, readers: ReaderWorld,
+                                                           lang: str) -> None:
+    # Logged out: the statements, from the login page's footer.
+    response = page.goto("/inloggen")
+    assert response is not None and response.ok
+    switch_language(page, lang)
+    for label in ({"nl": "Privacyverklaring", "en": "Privacy statement"}[lang],
+                  {"nl": "Toegankelijkheidsverklaring", "en": "Accessibility statement"}[lang]):
+        page.locator(".app-footer a", has_text=label).click()
+        assert page.locator("h1").inner_text() == label
+        assert_accessible(page, f"{label} ({lang})")
+    log_in_as(page, readers.professional, lang)
+    page.locator(".app-footer a", has_text="Kenniskaart").click()
+    assert page.url.endswith("/kenniskaart")
+    heading = {"nl": "GC01 Contact maken", "en": "GC01 Engaging"}[lang]
+    assert page.get_by_role("heading", name=heading).is_visible()
+    assert_accessible(page, f"Kenniskaart ({lang})")
