@@ -83,6 +83,25 @@ def test_organisation_page(page: Any, world: AdminWorld, lang: str) -> None:
     assert_accessible(page, f"municipalities and teams ({lang})")
 
 
+@pytest.mark.parametrize("width", [320, 1280])
+def test_organisation_search_and_account_team_filter_fit_the_screen(page: Any, world: AdminWorld,
+                                                                    width: int) -> None:
+    """The searched list of teams and the account list filtered by team: what was typed stays in the form,
+    the rows match, and the page never scrolls sideways (issue 16)."""
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in_as(page, world.admin, "nl")
+    visit(page, "/beheer/organisatie?q=noord")
+    assert page.locator("#q").input_value() == "noord"
+    assert page.locator("tbody th").all_inner_texts() == ["Wijkteam Noord"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page, f"municipalities and teams, searched ({width} px)")
+    visit(page, "/beheer/accounts?team=LW-CENTRUM")
+    assert page.locator("#team").input_value() == "LW-CENTRUM"
+    assert page.get_by_text("Sanne Bakker").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page, f"account list by team ({width} px)")
+
+
 def test_account_form(page: Any, world: AdminWorld, lang: str) -> None:
     log_in_as(page, world.admin, lang)
     visit(page, f"/beheer/accounts/{world.professional}")
