@@ -311,3 +311,21 @@ def test_the_pages_run_a_fixed_number_of_queries(app, client, w, count_queries):
     html = client.get(url).get_data(as_text=True)
     assert "Geschiedenis: 5 wijzigingen" in html
     assert count_queries.count == page
+
+
+def test_the_leader_sees_the_members_note_of_a_submitted_scan_and_nothing_of_a_draft(app, client, w):
+    with app.app_context():
+        notes = ((w["anna_scan"], "Casus besproken in intervisie"), (w["cor_scan"], "Concepttekst"))
+        for scan_id, note in notes:
+            answer = db.session.scalars(select(Answer).where(Answer.scan_id == scan_id)).first()
+            answer.note = note
+        db.session.commit()
+    login(client, w["leader"])
+    html = client.get(f"{base(w)}/kalibratie/{w['anna_scan']}").get_data(as_text=True)
+    note = re.search(r'<dt>Toelichting of bewijs van het teamlid</dt>\s*<dd class="app-self-note">(.*?)</dd>',
+                     html, re.S)
+    assert note and note.group(1) == "Casus besproken in intervisie"
+    assert html.count("app-self-note") == 1  # only where the member wrote something
+    # Cor's scan is a draft: the calibration page refuses it, so the note is never shown anywhere.
+    response = client.get(f"{base(w)}/kalibratie/{w['cor_scan']}", follow_redirects=True)
+    assert "Concepttekst" not in response.get_data(as_text=True)
