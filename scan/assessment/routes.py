@@ -25,8 +25,9 @@ from scan.core.rules import RuleError, refuse
 from scan.core.safety import whole_number
 from scan.db import load_or_404
 from scan.extensions import db
+from scan.i18n import localized
 from scan.kenniskaart import queries as kenniskaart_queries
-from scan.kenniskaart.models import Section
+from scan.kenniskaart.models import Item, Section
 from scan.organisation.models import Team
 from scan.organisation.permissions import leads_team
 
@@ -62,6 +63,8 @@ def overview() -> str:
         totals=totals,
         required=required,
         continue_code=continue_code,
+        part_states=part_states(progress),
+        unfinished=unfinished,
         history=queries.submitted_scans_of(current_user.id),
         submitted=scan is not None and scan.status == ScanStatus.SUBMITTED.value,
         **(previous or {"previous_plan": None}),
@@ -128,6 +131,8 @@ def section(round_id: int, section_code: str) -> str | Response | tuple[str, int
         scan_round=scan_round,
         section=current,
         sections=sections,
+        # Done / busy / not started per part, for the part navigation (one query).
+        part_states=part_states(queries.progress(scan_round.version_id, scan.id if scan else None)),
         index=index,
         items=item_views(items, scale, saved),
         form=form,
@@ -140,6 +145,16 @@ def section(round_id: int, section_code: str) -> str | Response | tuple[str, int
         previous_section=sections[index - 1] if index > 0 else None,
         next_section=sections[index + 1] if index + 1 < len(sections) else None,
     ), status
+
+
+def part_states(progress: list[queries.SectionProgress]) -> dict[str, str]:
+    """Per part code: "done" (every required item filled in; every item where none is required),
+    "busy" (something filled in) or "todo" (nothing yet)."""
+    states = {}
+    for p in progress:
+        finished = p.required_answered >= p.required if p.required else p.answered >= p.total
+        states[p.code] = "done" if finished and p.answered else "busy" if p.answered else "todo"
+    return states
 
 
 def _after_save(scan_round: ScanRound, sections: list[Section], index: int, action: str) -> str:
@@ -180,15 +195,30 @@ def submit(round_id: int) -> str | Response | tuple[str, int]:
                 db.session.commit()
                 flash(_("Your scan has been submitted. Your team leader can now see it."), "success")
                 return redirect(url_for("assessment.result", round_id=scan_round.id))
+    # Check your answers: every part with what was filled in, once nothing required is left.
+    sections = [] if missing else kenniskaart_queries.sections_with_items(scan_round.version_id)
+    scale = [] if missing else kenniskaart_queries.scale(scan_round.version_id)
     return render_template(
         "assessment/submit.html",
         scan_round=scan_round,
         scan=scan,
         missing=missing,
+        missing_by_part=_group_missing(missing),
+        sections=sections,
+        answers=queries.answers(scan.id if scan else None) if not missing else {},
+        level_names={s.level: localized(s, "title") for s in scale},
         form=form,
         can_submit=can_submit,
         level_name=level_name,
     ), (422 if request.method == "POST" else 200)
+
+
+def _group_missing(missing: list[tuple[Section, Item]]) -> list[tuple[Section, list[Item]]]:
+    """The missing required items per part, in Kenniskaart order."""
+    groups: dict[int, tuple[Section, list[Item]]] = {}
+    for part, item in missing:
+        groups.setdefault(part.id, (part, []))[1].append(item)
+    return list(groups.values())
 
 
 # --- team leader: rounds and statuses ------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from pypdf import PdfReader
 
 from scan.access import Role
 from scan.assessment.results.scores import (
@@ -505,6 +507,9 @@ def test_previous_round_on_another_kenniskaart_version_is_matched_by_section_cod
     assert row(profile, "Generic competencies")[1:] == ["3 of 3", "2.0", "2.0", "0.0", "1.5", "2.0"]
     assert row(profile, "Housing")[5:] == ["3.0", "3.0"]
     assert row(profile, "Finances")[5:] == ["–", "–"]  # nothing scored there last time
+    # Item by item, matched by code across the versions: only GC01 changed (GC03 is new, not a change).
+    changes = tables(html)["changes-table"]
+    assert changes[1:] == [["GC01", "Engaging", "1 · Beginner", "2 · Basic"]]
 
 
 def _kenniskaart_text(code: str, generic: int, per_leefgebied: int) -> str:
@@ -600,3 +605,122 @@ def test_result_page_has_a_print_stylesheet(client, world):
     assert "display: none" in downloads[:downloads.index("}")]
     page = client.get("/mijn/gegevens").get_data(as_text=True)
     assert "css/results.css" in page and 'class="app-downloads"' in page
+
+
+# --- what changed, the way on to the POP, and the PDF -----------------------------------------------------
+
+
+def test_result_page_shows_what_changed_item_by_item_since_the_previous_round(client, world):
+    _english(client)
+    login(client, world["pro"])
+    html = client.get(f"/mijn/resultaat/{world['round']}").get_data(as_text=True)
+    assert "What changed since Najaar 2026" in html
+    assert "3 items have a different level than in the previous round." in html
+    changes = tables(html)["changes-table"]
+    assert changes == [
+        ["Code", "Item", "Previous round", "Now"],
+        ["GC01", "Engaging", "2 · Basic", "3 · Advanced"],
+        ["LG01-A1", "Spotting money worries", "1 · Beginner", "2 · Basic"],
+        ["LG01-S1", "Stabilising", "not applicable", "4 · Expert"],
+    ]  # GC02 and LG02-A1 stayed at their level
+
+
+def test_result_page_shows_each_average_once_and_leads_on_to_the_pop(client, world):
+    _english(client)
+    login(client, world["pro"])
+    html = client.get(f"/mijn/resultaat/{world['round']}").get_data(as_text=True)
+    # The tables are the charts' accessible equivalent, behind a disclosure: no second copy on the page.
+    disclosures = re.findall(r"<details\b.*?</details>", html, flags=re.S)
+    assert len(disclosures) == 2
+    assert 'id="profile-table"' in disclosures[0]
+    assert 'id="breadth-table"' in disclosures[1] and 'id="depth-table"' in disclosures[1]
+    assert all("Show the numbers as a table</summary>" in d for d in disclosures)
+    # Four tables: the profile and the T-profile (behind their charts) and the changes; no copies.
+    assert html.count("<table") == 4
+    assert 'primary-action" href="/mijn/pop">Go to my POP</a>' in html
+    assert f'href="/mijn/resultaat/{world["round"]}/resultaat.pdf">Download my result (PDF)</a>' in html
+    assert "use your browser's print function" not in html
+
+
+def _pdf_text(body: bytes) -> str:
+    reader = PdfReader(io.BytesIO(body))
+    return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages))
+
+
+def test_a_professional_downloads_their_result_as_a_pdf(client, world):
+    _english(client)
+    login(client, world["pro"])
+    response = client.get(f"/mijn/resultaat/{world['round']}/resultaat.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert re.fullmatch(r'attachment; filename="resultaat-[\w-]+-\d{4}-\d{2}-\d{2}\.pdf"',
+                        response.headers["Content-Disposition"])
+    text = _pdf_text(response.data)
+    assert "Result of Rens Resultaat" in text and "Wijkteam Resultaat" in text
+    assert "Compared with Najaar 2026, submitted on" in text
+    assert "Generic competencies 2 of 2 2.0 3.0 +1.0 1.5" in text
+    assert "What changed since Najaar 2026" in text
+    assert "GC01 Engaging 2 · Basic 3 · Advanced" in text
+    assert "LG01-A1 Spotting money worries 1 · Beginner 2 · Basic" in text
+    changed = text[text.index("What changed since"):text.index("Your strengths")]
+    assert "GC02" not in changed and "LG02-A1" not in changed  # unchanged items are left out
+    assert "From level 1 to 2. Below the norm of level 2 for everyone." in text
+
+
+def test_the_result_pdf_is_in_dutch_by_default(client, world):
+    login(client, world["pro"])
+    text = _pdf_text(client.get(f"/mijn/resultaat/{world['round']}/resultaat.pdf").data)
+    assert "Resultaat van Rens Resultaat" in text and "Wat is er veranderd sinds Najaar 2026" in text
+    assert "Generieke competenties 2 van 2 2,0 3,0 +1,0 1,5" in text
+    assert "GC01 Contact maken 2 · Basis 3 · Gevorderd" in text
+    assert "Page" not in text
+
+
+def test_the_first_result_pdf_has_nothing_to_compare(client, world):
+    _english(client)
+    login(client, world["pro"])
+    text = _pdf_text(client.get(f"/mijn/resultaat/{world['earlier']}/resultaat.pdf").data)
+    assert "there is no earlier result to compare with" in text and "What changed" not in text
+
+
+def test_only_the_professional_gets_their_result_pdf(app, client, world):
+    url = f"/mijn/resultaat/{world['round']}/resultaat.pdf"
+    login(client, world["colleague"])
+    assert client.get(url).status_code == 404
+    for who in ("leader", "coordinator"):
+        other = app.test_client()
+        login(other, world[who])
+        assert other.get(url).status_code == 403
+    assert app.test_client().get(url).status_code == 302  # to the login page
+
+
+def test_a_draft_has_no_result_pdf(app, client):
+    with app.app_context():
+        team = make_team()
+        pro = make_user(Role.PROFESSIONAL, team=team)
+        scan_round = make_round(team)
+        make_scan(scan_round, pro, {"GC01": (2, 2)})
+        db.session.commit()
+        username, round_id = pro.username, scan_round.id
+    login(client, username)
+    response = client.get(f"/mijn/resultaat/{round_id}/resultaat.pdf")
+    assert response.status_code == 302 and response.headers["Location"] == "/scan"
+
+
+def test_result_pdf_runs_the_same_number_of_queries_for_few_and_many_items(app, client, count_queries):
+    with app.app_context():
+        small = make_kenniskaart(_kenniskaart_text("KK-KLEIN", 2, 2))
+        large = make_kenniskaart(_kenniskaart_text("KK-GROOT", 12, 40))
+        small_user, small_round = _world_with(small, 2 + 2 * 2)
+        large_user, large_round = _world_with(large, 12 + 2 * 40)
+        db.session.commit()
+    counts = []
+    for username, round_id in ((small_user, small_round), (large_user, large_round)):
+        other = app.test_client()
+        login(other, username)
+        count_queries.statements.clear()
+        response = other.get(f"/mijn/resultaat/{round_id}/resultaat.pdf")
+        assert response.status_code == 200
+        counts.append(count_queries.count)
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 12, count_queries.statements

@@ -97,7 +97,7 @@ def test_the_scan_pages_in_english(app, client, world):
     assert "“Not applicable” is not possible for this item; choose a level." in html
     assert _answers(app, world["pro"]) == {}
     response = client.submit(f"/scan/{world['round']}/indienen")
-    assert "4 required items are not filled in yet" in response.get_data(as_text=True)
+    assert "Still to fill in: 4 required items" in response.get_data(as_text=True)
 
 
 def test_section_page_shows_levels_with_descriptors_as_radio_buttons(client, world):
@@ -139,13 +139,50 @@ def test_my_scan_shows_the_progress_per_section_generic_competencies_first(clien
     _save(client, world["round"], "GC", {"level-GC01": "2", "level-GC02": "3"})
     _, html = _page(client, "/scan")
     progress = tables(html)["table0"]
-    assert progress[0] == ["Onderdeel", "Ingevuld", "Verplichte onderdelen ingevuld"]
+    assert progress[0][:3] == ["Onderdeel", "Ingevuld", "Verplichte onderdelen ingevuld"]
     # Generic competencies first, then the leefgebieden in the Kenniskaart's order.
     assert [r[0] for r in progress[1:]] == ["Generieke competenties", "Financien", "Wonen"]
-    assert row(progress, "Generieke competenties") == ["Generieke competenties", "2 van 2", "2 van 2"]
-    assert row(progress, "Financien") == ["Financien", "0 van 2", "0 van 1"]
-    assert row(progress, "Wonen") == ["Wonen", "0 van 1", "0 van 1"]
+    assert row(progress, "Generieke competenties")[1:] == ["2 van 2", "2 van 2", "afgerond"]
+    assert row(progress, "Financien") == ["Financien", "0 van 2", "0 van 1", "niet begonnen"]
+    assert row(progress, "Wonen") == ["Wonen", "0 van 1", "0 van 1", "niet begonnen"]
     assert "2 van 5 onderdelen ingevuld" in html and "verplicht: 2 van 4" in html
+
+
+def test_submitting_is_offered_once_everything_required_is_filled_in(client, world):
+    """Before that, my scan says what is left per part, with links; the part navigation marks each part."""
+    login(client, world["pro"])
+    _save(client, world["round"], "GC", {"level-GC01": "2", "level-GC02": "3"})
+    _save(client, world["round"], "LG01", {"level-LG01-S1": "2"})
+    _, html = _page(client, "/scan")
+    assert "Controleer je antwoorden en dien in" not in html
+    assert "Je kunt indienen zodra elk verplicht item is ingevuld. Nog te doen:" in html
+    assert f'href="/scan/{world["round"]}/LG01">Financien</a>: nog 1 verplicht item' in html
+    assert f'href="/scan/{world["round"]}/GC">Generieke competenties</a>: nog' not in html
+    # The part navigation says, in words, which parts are done, in progress or not started.
+    _, html = _page(client, f"/scan/{world['round']}/LG02")
+    nav = re.search(r'<nav class="app-section-nav".*?</nav>', html, re.S).group(0)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", nav)).strip()
+    assert text == "Generieke competenties afgerond Financien bezig Wonen niet begonnen"
+    _save(client, world["round"], "LG01", {"level-LG01-A1": "3"})
+    _save(client, world["round"], "LG02", {"level-LG02-A1": "1"})
+    _, html = _page(client, "/scan")
+    assert "Nog te doen:" not in html
+    assert f'href="/scan/{world["round"]}/indienen">Controleer je antwoorden en dien in</a>' in html
+
+
+def test_an_ambition_below_the_saved_level_is_not_offered(client, world):
+    """With level 3 saved: "stay" and the levels above; a level chosen on the page hides lower ones (CSS)."""
+    login(client, world["pro"])
+    _, html = _page(client, f"/scan/{world['round']}/GC")
+    assert 'id="ambition-GC01-2"' in html and 'id="ambition-GC01-4"' in html  # nothing saved: all offered
+    _save(client, world["round"], "GC", {"level-GC01": "3"})
+    _, html = _page(client, f"/scan/{world['round']}/GC")
+    assert 'id="ambition-GC01-stay"' in html and 'id="ambition-GC01-4"' in html
+    assert 'id="ambition-GC01-2"' not in html and 'id="ambition-GC01-3"' not in html
+    assert 'id="ambition-GC02-2"' in html  # the other item has no level yet
+    # The server still refuses a lower ambition sent anyway.
+    response = _save(client, world["round"], "GC", {"level-GC01": "3", "ambition-GC01": "2"})
+    assert response.status_code == 422
 
 
 def test_save_and_next_moves_on_and_ends_at_submitting(client, world):
@@ -235,12 +272,24 @@ def test_submit_lists_what_is_missing_with_links_then_submits(app, client, world
     login(client, world["pro"])
     _save(client, world["round"], "GC", {"level-GC01": "2", "level-GC02": "2"})
     _, html = _page(client, f"/scan/{world['round']}/indienen")
-    assert "2 verplichte onderdelen zijn nog niet ingevuld" in html
+    # What is left, per part, with links: not an error before anyone tried to submit.
+    assert "Nog in te vullen: 2 verplichte items" in html and "utrecht-alert--error" not in html
     assert f'href="/scan/{world["round"]}/LG01#level-LG01-A1"' in html
     assert f'href="/scan/{world["round"]}/LG02#level-LG02-A1"' in html
     assert "LG01-S1" not in html  # specialist items are optional
+    assert "Mijn scan indienen</button>" not in html
     _save(client, world["round"], "LG01", {"level-LG01-A1": "3", "level-LG01-S1": "nvt"})
-    _save(client, world["round"], "LG02", {"level-LG02-A1": "1", "ambition-LG02-A1": "2"})
+    _save(client, world["round"], "LG02",
+          {"level-LG02-A1": "1", "ambition-LG02-A1": "2", "note-LG02-A1": "Cursus"})
+    # Check your answers: every part with its answers and a change link, then the submit button.
+    _, html = _page(client, f"/scan/{world['round']}/indienen")
+    assert "<h1 class=\"utrecht-heading-1\">Controleer je antwoorden</h1>" in html
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Niveau 1" in text and "ambitie 2" in text and "Cursus" in text
+    assert "Niet van toepassing voor mijn werk" in text or "Niet van toepassing" in text
+    for part in ("GC", "LG01", "LG02"):
+        assert f'href="/scan/{world["round"]}/{part}">Wijzigen<span class="visually-hidden">' in html
+    assert "Mijn scan indienen</button>" in html
     response = client.submit(f"/scan/{world['round']}/indienen")
     assert response.status_code == 302
     with app.app_context():
@@ -262,7 +311,8 @@ def test_submitting_an_incomplete_scan_is_refused(app, client, world):
     _save(client, world["round"], "GC", {"level-GC01": "2"})
     response = client.submit(f"/scan/{world['round']}/indienen")
     assert response.status_code == 422
-    assert "3 verplichte onderdelen zijn nog niet ingevuld" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Je scan is niet ingediend" in html and "Nog in te vullen: 3 verplichte items" in html
     with app.app_context():
         assert db.session.scalars(select(Scan.status)).one() == "draft"
 
@@ -273,7 +323,7 @@ def test_submitting_a_scan_never_started_lists_every_missing_item(app, client, w
     response = client.submit(f"/scan/{world['round']}/indienen")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "4 verplichte onderdelen zijn nog niet ingevuld" in html
+    assert "Nog in te vullen: 4 verplichte items" in html
     assert f'href="/scan/{world["round"]}/GC#level-GC01"' in html
     assert f'href="/scan/{world["round"]}/LG02#level-LG02-A1"' in html
     assert "kan niet meer worden gewijzigd" not in html

@@ -160,10 +160,11 @@ def test_section_page_of_a_submitted_scan_is_read_only(page: Any, app: Flask, la
 
 
 def make_error_on_gc(page: Any, world: ScanWorld) -> Any:
-    """Level 3 and ambition 2 on GC01 (an ambition below the level), a note, saved as a draft."""
+    """Level 3 and ambition 2 on GC01 (an ambition below the level), a note, saved as a draft. Ambition 2 is
+    chosen first: once level 3 is checked the page no longer offers it (CSS), the server refuses it too."""
     visit(page, f"/scan/{world.round}/GC")
-    page.locator("#level-GC01-3").click()
     page.locator("#ambition-GC01-2").click()
+    page.locator("#level-GC01-3").click()
     page.locator("#note-GC01").fill("Intervisie over lastige gesprekken")
     page.locator("#level-GC02-2").click()
     page.locator("#ambition-GC02-stay").click()
@@ -316,11 +317,12 @@ def test_submit_page_links_to_the_missing_items(page: Any, app: Flask) -> None:
     world = build_world(app, draft={"GC01": (2, 3), "GC02": (2, 2)})
     log_in_as(page, world.pro, "en")
     visit(page, f"/scan/{world.round}/indienen")
-    links = page.locator(".app-error-summary a")
+    assert page.locator(".app-error-summary").count() == 0  # what is left, not an error
+    links = page.locator("#still-to-do li a")
     assert links.count() == 2  # LG01-A1 and LG02-A1; the specialist item is optional
     href = f"/scan/{world.round}/LG01#level-LG01-A1"
     with page.expect_navigation():
-        page.locator(f'.app-error-summary a[href="{href}"]').click()
+        page.locator(f'#still-to-do a[href="{href}"]').click()
     assert page.url.endswith(href), page.url
     page.wait_for_function("() => document.activeElement.id === 'level-LG01-A1'")
 
@@ -332,7 +334,7 @@ def test_submit_page_with_missing_items(page: Any, app: Flask, lang: str) -> Non
     world = build_world(app, draft={"GC01": (2, 3)})
     log_in_as(page, world.pro, lang)
     visit(page, f"/scan/{world.round}/indienen")
-    assert page.locator(".app-error-summary a").count() == 3
+    assert page.locator("#still-to-do li a").count() == 3
     assert page.locator("main form[method=post]").count() == 0
     assert_accessible(page, f"submit page with missing items ({lang})")
 
@@ -404,3 +406,18 @@ def test_reopen_form_and_its_error(page: Any, app: Flask, lang: str) -> None:
     assert page.locator('.app-error-summary a[href="#reason"]').count() == 1
     assert page.locator("#reason").get_attribute("aria-invalid") == "true"
     assert_accessible(page, f"reopen form with an empty reason ({lang})")
+
+
+def test_a_level_chosen_on_the_page_hides_the_lower_ambitions_by_css(page: Any, app: Flask) -> None:
+    """CSS (:has) only, no script: level 3 leaves "stay" and 4; level 1 brings 2 and 3 back."""
+    world = build_world(app)
+    log_in_as(page, world.pro, "nl")
+    visit(page, f"/scan/{world.round}/GC")
+    shown = lambda: [v for v in ("stay", "2", "3", "4") if page.locator(f"#ambition-GC01-{v}").is_visible()]  # noqa: E731
+    assert page.locator("script").count() == 0
+    assert shown() == ["stay", "2", "3", "4"]
+    page.locator("#level-GC01-3").click()
+    assert shown() == ["stay", "4"]
+    page.locator("#level-GC01-1").click()
+    assert shown() == ["stay", "2", "3", "4"]
+    assert page.locator("#ambition-GC02-2").is_visible()  # another item keeps its own choices

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from scan.access import Role, require
 from scan.assessment import bp, hooks, permissions, queries
-from scan.assessment.models import ScanStatus
+from scan.assessment.models import Scan, ScanStatus
 from scan.assessment.results import queries as result_queries
-from scan.assessment.results.scores import STRENGTH_LEVEL, ScanResult, compute_result, section_results
+from scan.assessment.results.pdf import render_result, result_filename
+from scan.assessment.results.scores import (
+    STRENGTH_LEVEL,
+    ScanResult,
+    compute_result,
+    item_changes,
+    section_results,
+)
+from scan.core.downloads import PDF_MIME, download
 from scan.db import MAX_ID
 from scan.i18n import localized
 from scan.kenniskaart import queries as kenniskaart_queries
@@ -57,9 +66,8 @@ def _profile_chart(result: ScanResult) -> tuple[list[tuple[str, str]], list[Char
     return series, groups
 
 
-@bp.get("/mijn/resultaat/<int:round_id>")
-@require(Role.PROFESSIONAL)
-def result(round_id: int) -> str | Response:
+def _own_submitted_scan(round_id: int) -> Scan | Response:
+    """The professional's own submitted scan in a round; 404/403, or a redirect while it is a draft."""
     scan = result_queries.own_scan(round_id, current_user.id) if round_id <= MAX_ID else None
     if scan is None:
         abort(404)
@@ -68,6 +76,11 @@ def result(round_id: int) -> str | Response:
     if scan.status != ScanStatus.SUBMITTED.value:
         flash(_("Submit your scan first; then you will see your result."), "info")
         return redirect(url_for("assessment.overview"))
+    return scan
+
+
+def _result_of(scan: Scan) -> dict[str, Any]:
+    """Everything the result page and its PDF show (a fixed number of queries)."""
     version = scan.round.version
     previous_scan = queries.previous_submitted_scan(current_user.id, scan.round)
     previous = None
@@ -81,21 +94,40 @@ def result(round_id: int) -> str | Response:
         agreed=hooks.ask(hooks.agreed_levels, scan.id) or {},
     )
     scale = kenniskaart_queries.scale(version.id)
-    series, groups = _profile_chart(outcome)
-    return render_template(
-        "assessment/result.html",
-        scan=scan,
-        scan_round=scan.round,
-        result=outcome,
-        previous_scan=previous_scan,
-        previous_round=previous_scan.round if previous_scan else None,
-        level_names={s.level: localized(s, "title") for s in scale},
-        max_level=max((s.level for s in scale), default=4),
-        chart_series=series,
-        chart_groups=groups,
-        strength_level=STRENGTH_LEVEL,
-        agreed_items=[i for s in outcome.sections for i in s.items if i.agreed_level is not None],
-    )
+    return {
+        "scan": scan,
+        "scan_round": scan.round,
+        "result": outcome,
+        "previous_scan": previous_scan,
+        "previous_round": previous_scan.round if previous_scan else None,
+        "changes": item_changes(outcome, previous),
+        "level_names": {s.level: localized(s, "title") for s in scale},
+        "max_level": max((s.level for s in scale), default=4),
+        "strength_level": STRENGTH_LEVEL,
+        "agreed_items": [i for s in outcome.sections for i in s.items if i.agreed_level is not None],
+    }
+
+
+@bp.get("/mijn/resultaat/<int:round_id>")
+@require(Role.PROFESSIONAL)
+def result(round_id: int) -> str | Response:
+    scan = _own_submitted_scan(round_id)
+    if isinstance(scan, Response):
+        return scan
+    data = _result_of(scan)
+    series, groups = _profile_chart(data["result"])
+    return render_template("assessment/result.html", chart_series=series, chart_groups=groups, **data)
+
+
+@bp.get("/mijn/resultaat/<int:round_id>/resultaat.pdf")
+@require(Role.PROFESSIONAL)
+def result_pdf(round_id: int) -> Response:
+    scan = _own_submitted_scan(round_id)
+    if isinstance(scan, Response):
+        return scan
+    data = _result_of(scan)
+    body = render_result(data, current_user.display_name, str(get_locale() or "nl")[:2])
+    return download(body, result_filename(current_user.username, scan.round.opens_on), PDF_MIME)
 
 
 @bp.get("/mijn/resultaat")

@@ -419,3 +419,50 @@ def section_results(
     """Only the per-section averages (e.g. of the previous round)."""
     norm = IndividualNorm.from_norms(norms)
     return [section_result(section, answers, norm) for section in sections]
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """One item whose level differs from the previous round (matched by item code, so across Kenniskaart
+    versions). A level of None with `*_not_applicable` False cannot occur: unscored items are left out."""
+
+    code: str
+    title_nl: str
+    title_en: str
+    previous_level: int | None
+    previous_not_applicable: bool
+    level: int | None
+    not_applicable: bool
+
+    @property
+    def change(self) -> int | None:
+        if self.level is None or self.previous_level is None:
+            return None
+        return self.level - self.previous_level
+
+
+def item_changes(current: ScanResult, previous: Sequence[SectionResult] | None) -> list[ItemChange]:
+    """Items scored (or marked not applicable) in both rounds whose level changed, in the current order."""
+    if not previous:
+        return []
+    before = {i.code: i for s in previous for i in s.items if i.level is not None or i.not_applicable}
+    changes = []
+    for section in current.sections:
+        for item in section.items:
+            old = before.get(item.code)
+            if old is None or (item.level is None and not item.not_applicable):
+                continue
+            if (old.level, old.not_applicable) == (item.level, item.not_applicable):
+                continue
+            changes.append(
+                ItemChange(
+                    item.code,
+                    item.title_nl,
+                    item.title_en,
+                    old.level,
+                    old.not_applicable,
+                    item.level,
+                    item.not_applicable,
+                )
+            )
+    return changes
