@@ -109,6 +109,7 @@ MATRIX = {
     "assessment.section": ("GET POST", "/scan/{round}/GC", {Role.PROFESSIONAL}),
     "assessment.submit": ("GET POST", "/scan/{round}/indienen", {Role.PROFESSIONAL}),
     "assessment.result": ("GET", "/mijn/resultaat/{round}", {Role.PROFESSIONAL}),
+    "assessment.result_pdf": ("GET", "/mijn/resultaat/{round}/resultaat.pdf", {Role.PROFESSIONAL}),
     "assessment.latest_result": ("GET", "/mijn/resultaat", {Role.PROFESSIONAL}),
     "privacy.my_data": ("GET", "/mijn/gegevens", set(ALL_ROLES)),
     "privacy.my_data_json": ("GET", "/mijn/gegevens.json", set(ALL_ROLES)),
