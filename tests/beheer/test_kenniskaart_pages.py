@@ -110,6 +110,18 @@ def test_the_preview_in_dutch_shows_the_file_texts(admin: Any) -> None:
     assert "Dakloosheid voorkomen" in html and "Contact leggen" in html and "GC02 nieuw niveau drie" in html
 
 
+@pytest.mark.parametrize(("client_name", "text"), [
+    ("admin", "Ook gewijzigd: versielabel, regio, volgorde van de items."),
+    ("admin_en", "Also changed: version label, region, order of the items.")])
+def test_the_preview_names_other_changes_in_the_readers_language(request: Any, client_name: str,
+                                                                  text: str) -> None:
+    # Issue 16: not "Ook gewijzigd: version" on a Dutch page.
+    changed = CHANGED.replace('version: "2026.1"', 'version: "2026.2"').replace("region: Regio Test",
+                                                                               "region: Regio Anders")
+    html = upload(request.getfixturevalue(client_name), changed.encode(), "nieuw.yaml").get_data(as_text=True)
+    assert text in html
+
+
 def test_publish_adds_a_version_and_an_audit_row(app: Any, admin_en: Any, world: dict[str, Any]) -> None:
     preview = upload(admin_en, CHANGED.encode(), "nieuw.yaml").get_data(as_text=True)
     response = publish(admin_en, preview)

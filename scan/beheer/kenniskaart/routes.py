@@ -11,6 +11,7 @@ import json
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -31,6 +32,11 @@ from scan.kenniskaart.models import KenniskaartVersion
 from scan.kenniskaart.queries import version_summaries
 from scan.kenniskaart.services import newest_version, store_kenniskaart
 from scan.kenniskaart.validation import validate_text
+
+# The top-level parts of a Kenniskaart file that a new version may change (kenniskaart.diff's `general`),
+# in the reader's language.
+_GENERAL = {"version": _l("version label"), "region": _l("region"), "title": _l("title"),
+            "scale": _l("scale"), "norms": _l("norms"), "order": _l("order of the items")}
 
 FORMATS = ("yaml", "xlsx", "case.json")
 
@@ -91,6 +97,7 @@ def kenniskaart_upload() -> tuple[str, int]:
         new=new,
         current=current,
         changes=changes,
+        general=[str(_GENERAL.get(key, key)) for key in changes.general],
         unchanged=unchanged,
         next_number=(current.number + 1) if current is not None else 1,
     ), 200
