@@ -45,6 +45,9 @@ START_ENDPOINTS = {
 class NavItem:
     endpoint: str
     label: Any
+    # Further URL prefixes whose pages belong to this item (its own URL is one already): the header marks
+    # the item on every page of its section, not only on the page it links to.
+    section: tuple[str, ...] = ()
 
 
 # What each role may use; the header shows exactly this list.
@@ -53,13 +56,13 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("home.professional", _l("My development")),
         NavItem("assessment.overview", _l("My scan")),
         NavItem("assessment.latest_result", _l("My result")),
-        NavItem("pop.mine", _l("My POP")),
+        NavItem("pop.mine", _l("My POP"), section=("/pop",)),
         NavItem("catalogue.browse", _l("Training catalogue")),
         NavItem("team_plan.mine", _l("My team")),
         NavItem("privacy.my_data", _l("My data")),
     ),
     Role.TEAMLEIDER: (
-        NavItem("teams.index", _l("My teams")),
+        NavItem("teams.index", _l("My teams"), section=("/pop", "/scans")),
         NavItem("catalogue.browse", _l("Training catalogue")),
     ),
     Role.REGIOCOORDINATOR: (
@@ -67,14 +70,28 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("catalogue.index", _l("Training catalogue")),
     ),
     Role.BEHEERDER: (
-        NavItem("beheer.index", _l("Administration")),
+        NavItem("beheer.index", _l("Administration"), section=("/regio/publicaties",)),
         NavItem("beheer.accounts", _l("Accounts")),
-        NavItem("beheer.organisation", _l("Organisation")),
+        NavItem("beheer.organisation", _l("Organisation"),
+                section=("/beheer/gemeenten", "/beheer/teams", "/teams")),
         NavItem("beheer.kenniskaart", _l("Kenniskaart")),
         NavItem("audit.index", _l("Audit log")),
         NavItem("catalogue.index", _l("Training catalogue")),
     ),
 }
+
+
+def current_nav_item(items: tuple[NavItem, ...], path: str, url_of: Callable[[str], str]) -> str | None:
+    """The endpoint of the item whose section `path` lies in: the longest of the items' own URLs and
+    section prefixes that is `path` or a folder above it (so /mijn/team is "My team", not "My
+    development"); None for a page outside every section (the password page)."""
+    best, length = None, 0
+    for item in items:
+        for prefix in (url_of(item.endpoint), *item.section):
+            stem = prefix.rstrip("/")
+            if (path.rstrip("/") == stem or path.startswith(stem + "/")) and len(stem) > length:
+                best, length = item.endpoint, len(stem)
+    return best
 
 
 def public(view: F) -> F:
