@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
@@ -46,15 +49,49 @@ def init_app(app: Flask) -> None:
             "localized": localized,
         }
 
-    def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
-        return format_datetime(value, fmt) if value else ""
-
-    def date_filter(value: datetime | None, fmt: str = "long") -> str:
-        return format_date(value, fmt) if value else ""
-
-    app.jinja_env.filters["datetime"] = datetime_filter
-    app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["datetime"] = format_moment
+    app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["number"] = format_number
+
+
+# One way to write a day and a moment in every language (docs/glossary.md): "27 november 2026" and
+# "27 november 2026, 14:35"; in English "27 November 2026" and "27 November 2026, 14:35" (no US order,
+# no AM/PM). Pages use the `date` and `datetime` filters, documents and commands `format_day` and
+# `format_moment`; nothing formats a date by hand or with Babel's own "short"/"medium" patterns.
+DAY_PATTERN = "d MMMM y"
+MOMENT_PATTERN = "d MMMM y, HH:mm"
+_TIMEZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def format_day(value: date | datetime | None, _ignored: str | None = None, *,
+               locale: str | None = None) -> str:
+    """A day in the one day format of the reader's language (or `locale`, outside a request). A moment is
+    first put in Dutch time. The second argument is ignored: there is one format (older templates passed
+    "short"/"medium")."""
+    if value is None:
+        return ""
+    if locale is None:
+        return format_date(value, DAY_PATTERN)
+    if isinstance(value, datetime):
+        value = _local(value)
+    return babel_format_date(value, DAY_PATTERN, locale=locale)
+
+
+def format_moment(value: datetime | None, _ignored: str | None = None, *,
+                  locale: str | None = None) -> str:
+    """A moment (day and 24-hour time, Dutch time) in the one moment format of the reader's language."""
+    if value is None:
+        return ""
+    if locale is None:
+        return format_datetime(value, MOMENT_PATTERN)
+    return babel_format_datetime(_local(value), MOMENT_PATTERN, locale=locale)
+
+
+def _local(value: datetime) -> datetime:
+    """Stored moments are UTC (naive ones too, as Flask-Babel reads them)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return value.astimezone(_TIMEZONE)
 
 
 @lru_cache(maxsize=16)

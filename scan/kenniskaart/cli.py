@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from competencies import Kenniskaart, counts
 from scan.core.cli_util import CommandGroup, fail
 from scan.extensions import db
+from scan.i18n import format_moment
 from scan.kenniskaart import queries, services
 from scan.kenniskaart.validation import ValidationReport, validate_file
 
@@ -88,7 +89,7 @@ def list_versions() -> None:
             s.code,
             _("version %(number)d", number=s.number),
             s.label,
-            format_datetime(s.loaded_at, "short"),
+            format_moment(s.loaded_at),
             ngettext("%(num)d item", "%(num)d items", s.items),
         ]
         if s.current:

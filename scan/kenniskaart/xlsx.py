@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
@@ -34,6 +33,7 @@ from competencies.check import Checked, check_parsed
 from competencies.problems import Path, Problem, RawProblem
 from competencies.yamlsource import MAX_BYTES, ParsedYaml
 from scan.core import xlsx as workbook
+from scan.i18n import format_day
 
 SHEET_KENNISKAART = "kenniskaart"
 SHEET_SCALE = "scale"
@@ -531,7 +531,7 @@ def message(problem: Problem, checked: XlsxChecked) -> str | None:
                  range=p["range"])
     if kind == "xlsx_date":
         return _("This cell is formatted as a date (%(date)s), but a Kenniskaart holds no dates. Format the "
-                 "cell as text or as a number and type the value again.", date=format_date(p["value"]))
+                 "cell as text or as a number and type the value again.", date=format_day(p["value"]))
     if kind == "xlsx_formula_no_value":
         return _("This cell holds a formula without a saved result. Type the value itself, or open the file "
                  "in Excel or LibreOffice and save it again.")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from scan.auth.cli import user_or_fail
 from scan.core.cli_util import CommandGroup, fail
 from scan.core.clock import today
 from scan.extensions import db
+from scan.i18n import format_day
 from scan.privacy import erasure, retention
 
 
@@ -26,7 +27,7 @@ def retention_cli() -> None:
 def _describe(plan: retention.RetentionPlan) -> list[str]:
     lines = [
         _("Rounds that closed before %(day)s lose their scans, POPs and teamschouw records.",
-          day=format_date(plan.round_cutoff, "long")),
+          day=format_day(plan.round_cutoff)),
     ]
     if not plan.rounds:
         lines.append(_("No rounds to clear."))
@@ -34,7 +35,7 @@ def _describe(plan: retention.RetentionPlan) -> list[str]:
         counts = ", ".join(f"{r.counts[k.name]} {k.label}" for k in retention.round_kinds()
                            if r.counts[k.name])
         lines.append(_("Round %(title)s (team %(team)s, closed %(day)s): %(counts)s",
-                       title=r.title, team=r.team_code, day=format_date(r.closes_on, "long"), counts=counts))
+                       title=r.title, team=r.team_code, day=format_day(r.closes_on), counts=counts))
     lines.append(_("In total:"))
     totals = plan.totals()
     for kind in (*retention.round_kinds(), *retention.age_kinds()):

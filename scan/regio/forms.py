@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import Select
 
 from scan.core.fields import DateField
+from scan.i18n import format_day
 from scan.kenniskaart.models import LEVEL_ALGEMEEN, LEVEL_GENERIC, LEVEL_SPECIALISTISCH
 from scan.regio.services import Selection
 
@@ -109,4 +109,4 @@ class PeriodForm(FlaskForm):
 
 
 def period_text(first: date, last: date) -> str:
-    return f"{format_date(first)} – {format_date(last)}"
+    return f"{format_day(first)} – {format_day(last)}"

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
 from babel.numbers import format_decimal
 from flask_babel import force_locale
@@ -34,6 +33,7 @@ from scan.core.pdf import (
     register_fonts,
     user_text,
 )
+from scan.i18n import format_day
 from scan.pop.labels import ACTION_STATUS_LABELS, SHARED_REASON_KIND_LABELS, VERSION_STATUS_LABELS
 from scan.pop.models import PopStatus
 from scan.pop.reasons import reason_sentence
@@ -146,14 +146,14 @@ class _Format:
         self.locale = "en_GB" if lang == "en" else "nl_NL"
 
     def date(self, value: date) -> str:
-        return babel_date(value, "long", locale=self.locale)
+        return format_day(value, locale=self.locale)
 
     def short_date(self, value: date) -> str:
-        return babel_date(value, "medium", locale=self.locale)
+        return format_day(value, locale=self.locale)
 
     def moment(self, value: datetime) -> tuple[str, str]:
         local = value.astimezone(AMSTERDAM)
-        return babel_date(local.date(), "long", locale=self.locale), babel_time(local, "HH:mm",
+        return format_day(local.date(), locale=self.locale), babel_time(local, "HH:mm",
                                                                                  locale=self.locale)
 
     def hours(self, value: Decimal) -> str:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Response, abort
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -36,6 +36,7 @@ from scan.core.clock import today
 from scan.core.downloads import CSV_MIME, PDF_MIME, XLSX_MIME, attachment_name_part, download
 from scan.core.files import Sheet, write_csv, write_workbook
 from scan.extensions import db
+from scan.i18n import format_day
 from scan.regio import bp, queries, services, trends
 from scan.regio.exports import files
 from scan.regio.exports.pdf import PlanPdfData, render_scholingsplan
@@ -72,8 +73,8 @@ def _slug(text: str) -> str:
 def publication_text(pub: Publication) -> str:
     name = publication_label(pub)
     return _("%(name)s: rounds that opened from %(first)s up to and including %(last)s; published on %(day)s",
-             name=name, first=format_date(pub.period.first_day, "long"),
-             last=format_date(pub.period.last_day, "long"), day=format_date(pub.published_at, "long"))
+             name=name, first=format_day(pub.period.first_day),
+             last=format_day(pub.period.last_day), day=format_day(pub.published_at))
 
 
 def language() -> str:

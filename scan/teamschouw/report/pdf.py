@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
-from flask_babel import force_locale, format_date, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -31,6 +31,7 @@ from reportlab.platypus import (
 
 from scan.core.pdf import FONT, Styles, build_document, data_table, label_table, pick, user_text
 from scan.core.pdf import register_fonts as _register_fonts
+from scan.i18n import format_day
 from scan.teamschouw.coverage.build import STATUS_NONE, STATUS_OK, STATUS_SINGLE, STATUS_THIN, status_labels
 
 # Printed before the status word, so the status reads the same in black and white. The coverage page
@@ -123,8 +124,8 @@ def _meta(data: TeamReportData, lang: str, s: Styles) -> Table:
     kenniskaart = _("%(title)s, version %(label)s", title=_pick(lang, data.kenniskaart_title_nl,
                                                                 data.kenniskaart_title_en),
                     label=data.kenniskaart_label)
-    period = _("%(start)s to %(end)s", start=format_date(data.opens_on, "long"),
-               end=format_date(data.closes_on, "long"))
+    period = _("%(start)s to %(end)s", start=format_day(data.opens_on),
+               end=format_day(data.closes_on))
     rows = [
         (_("Team"), f"{data.team_name} ({data.team_code})"),
         (_("Municipality"), data.municipality),
@@ -133,7 +134,7 @@ def _meta(data: TeamReportData, lang: str, s: Styles) -> Table:
         (_("Kenniskaart"), kenniskaart),
         (_("Submitted scans"), ngettext("%(submitted)d of %(num)d member", "%(submitted)d of %(num)d members",
                                         data.members, submitted=data.submitted)),
-        (_("Report date"), format_date(data.generated_on, "long")),
+        (_("Report date"), format_day(data.generated_on)),
     ]
     return label_table([(label, escape(value)) for label, value in rows], s)
 
@@ -274,7 +275,7 @@ def _session(data: TeamReportData, s: Styles) -> list[Any]:
     # Labels are translated outside the f-strings: the message extractor does not look inside them.
     date_label = _("Date")
     attendee_label = ngettext("%(num)d attendee", "%(num)d attendees", len(session.attendees))
-    held_on = format_date(session.held_on, "long")
+    held_on = format_day(session.held_on)
     parts: list[Any] = [
         Paragraph(f"<b>{escape(date_label)}:</b> {escape(held_on)}", s.body),
         Paragraph(f"<b>{escape(attendee_label)}:</b> {escape(attendees)}", s.body),
