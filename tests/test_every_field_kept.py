@@ -226,7 +226,8 @@ CASES: dict[str, Case] = {
         ("/catalogus/{training}/wijzigen",), values={"code": "TR78", **CATALOGUE_NUMBERS}),
     "beheer.municipality_new": Case(
         "beheer.municipality_new", Role.BEHEERDER, "/beheer/gemeenten/nieuw",
-        lambda ids: (f"/beheer/gemeenten/{_new(Municipality, code='GM7Q')(ids).id}", "/beheer/organisatie"),
+        lambda ids: (f"/beheer/gemeenten/{_new(Municipality, code='GM7Q')(ids).id}",
+                     "/beheer/organisatie?kind=municipality&q=GM7Q"),
         values={"code": "GM7Q"}),
     "beheer.municipality_edit": Case(
         "beheer.municipality_edit", Role.BEHEERDER, "/beheer/gemeenten/{municipality}",
