@@ -66,6 +66,10 @@ def parse_args() -> argparse.Namespace:
                         help="also print each page's SQL statements with their times")
     parser.add_argument("--reset", action="store_true",
                         help="empty BENCH_DATABASE_URL first (it must be a throw-away database)")
+    parser.add_argument("--only", default="",
+                        help="time only the pages whose name holds this text (e.g. 'administrator'), "
+                             "without publishing and without the teamschouw pages: a quick look at a few "
+                             "pages at each size")
     parser.add_argument("--postgresql", action="store_true",
                         help="start a throw-away PostgreSQL cluster (benchmarks/pgcluster.py) and measure "
                              "on it")
@@ -429,6 +433,30 @@ def main() -> int:
     return run(args, url, None)
 
 
+def run_only(app: Flask, builder: RegionBuilder, password_hash: str, args: argparse.Namespace) -> None:
+    """--only: grow the region to each size and time only the chosen pages (none of them may read the
+    published figures: nothing is published)."""
+    from scan.extensions import db
+
+    pages = [page for page in PAGES if args.only.lower() in page.name.lower()]
+    if not pages or any(page.published for page in pages):
+        raise SystemExit(f"--only {args.only!r}: choose pages that do not read the published figures")
+    measured: list[list[Measurement]] = []
+    sizes: list[int] = []
+    for step, target in enumerate(region_sizes(args), start=1):
+        with app.app_context():
+            seconds = builder.grow_to(target, password_hash)
+            engine = db.engine
+        region = builder.region
+        print(f"Step {step}: {region.professionals:,} professionals in {region.teams:,} teams, "
+              f"built in {seconds:.1f} s; waited {settle(engine):.0f} s for autovacuum; measuring ...",
+              flush=True)
+        measured.append(list(measure(app, engine, builder.region, pages, args.warmup, args.repeat)))
+        sizes.append(builder.region.professionals)
+    print()
+    print_table(measured, sizes)
+
+
 def run(args: argparse.Namespace, url: str | None, backend: str | None) -> int:
     instance = tempfile.mkdtemp(prefix="ontwikkelscan-bench-")
     # The app reads these when it is created; the instance folder (and the SQLite file) is thrown away.
@@ -443,6 +471,9 @@ def run(args: argparse.Namespace, url: str | None, backend: str | None) -> int:
         app = make_app(url)
         prepare_schema(app, args.reset)
         builder, password_hash = start_builder(app, args.section)
+        if args.only:
+            run_only(app, builder, password_hash, args)
+            return 0
         builds: list[float] = []
         measured: list[list[Measurement]] = []
         published: list[Published] = []
