@@ -241,8 +241,16 @@ def test_coverage_page_and_the_norms_form_with_an_error(page: Any, world: Teamsc
     visit(page, world.base + "/dekking")
     assert page.locator("main svg").count() >= 1
     assert page.locator("#coverage-table tbody tr").count() == 2
+    assert not page.locator("#coverage-table").is_visible()  # the chart's table, behind a disclosure
+    page.locator("#coverage-figures > summary").click()
+    assert page.locator("#coverage-table").is_visible()
     assert_accessible(page, f"coverage page ({lang})")
 
+    # The team norms have their own page, linked from the coverage page.
+    with page.expect_navigation():
+        page.locator(f'main a[href="{world.base}/normen"]').click()
+    assert page.locator("#norm-LG01").count() == 1
+    assert_accessible(page, f"team norms page ({lang})")
     page.locator("#norm-LG01").fill("abc")
     response = post_and_wait(page, "main form.app-norms-form [type=submit]")
     assert response.status == 422, response.status

@@ -315,6 +315,13 @@ def test_the_page_shows_chart_and_table_with_the_same_numbers_and_marks(client, 
     attention = re.search(r'<ul class="app-coverage-attention" id="attention">(.*?)</ul>', html, re.S)
     attention = attention.group(1)
     assert "LG01" in attention and "LG02" in attention and "Rests on one person" in attention
+    # Each number once: the attention list names the status, the chart carries the numbers, and the
+    # table (the chart's accessible equivalent) sits behind a disclosure; the norms have their own page.
+    assert "specialist, norm" not in attention and "specialists, norm" not in attention
+    assert re.search(r'<details class="app-disclosure" id="coverage-figures">\s*'
+                     r'<summary>Show the figures as a table</summary>\s*'
+                     r'<div class="app-table-wrap"[^>]*>\s*<table[^>]*id="coverage-table"', html)
+    assert 'id="norm-LG01"' not in html and f'href="{world["norms_url"]}">Change the team norms</a>' in html
     assert "Dirk Draft" not in html
 
 
@@ -337,22 +344,22 @@ def test_a_round_without_submissions_says_so_and_shows_zeros(app, client):
 def test_the_team_leader_sets_the_norm_and_the_status_follows(app, client, world):
     _english(client)
     login(client, world["leader"])
-    response = client.submit(world["norms_url"], {"norm-LG01": "1", "norm-LG02": " 3 "}, page=world["url"])
+    response = client.submit(world["norms_url"], {"norm-LG01": "1", "norm-LG02": " 3 "},
+                             page=world["norms_url"])
     assert response.status_code == 302 and response.headers["Location"].endswith("/teamschouw/dekking")
     html = client.get(world["url"]).get_data(as_text=True)
     assert "The team norms are saved." in html
     assert _row(html, "LG01") == (
         {"specialists": 1, "norm": 1, "general": 2, "growing": 2}, "! Rests on one person")
     assert _row(html, "LG02")[0]["norm"] == 3
-    assert 'id="norm-LG02"' in html and 'value="3"' in html
+    assert "The team has set its own norm" in html
+    norms_page = client.get(world["norms_url"]).get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="norm-LG02"[^>]*value="3"', norms_page)
     with app.app_context():
         rows = {n.section_code: n for n in db.session.scalars(select(TeamNorm))}
         assert {c: n.min_specialists for c, n in rows.items()} == {"LG01": 1, "LG02": 3}
         assert all(n.team_id == world["team"] and n.set_by_id == world["leader_id"] for n in rows.values())
         assert all(n.set_at is not None for n in rows.values())
-    # GET on the form's address leads to the form on the coverage page.
-    response = client.get(world["norms_url"])
-    assert response.status_code == 302 and response.headers["Location"].endswith("/dekking#norms")
 
 
 @pytest.mark.parametrize("typed, message", [
@@ -366,10 +373,11 @@ def test_the_team_leader_sets_the_norm_and_the_status_follows(app, client, world
 def test_a_wrong_norm_is_named_at_the_field_and_in_the_summary_and_kept(app, client, world, typed, message):
     _english(client)
     login(client, world["leader"])
-    response = client.submit(world["norms_url"], {"norm-LG01": typed, "norm-LG02": "4"}, page=world["url"])
+    response = client.submit(world["norms_url"], {"norm-LG01": typed, "norm-LG02": "4"},
+                             page=world["norms_url"])
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "<title>Error: Coverage per leefgebied" in html
+    assert "<title>Error: Team norm per life domain" in html
     summary = re.search(r'<div class="app-error-summary.*?</div>', html, re.S).group(0)
     assert f'<a class="utrecht-link utrecht-link--html-a" href="#norm-LG01">{message}</a>' in summary
     assert "norm-LG02" not in summary

@@ -39,7 +39,7 @@ def test_a_fresh_round_shows_each_step_and_what_is_left(client, w):
     assert steps["calibration"] == ("todo", "Not started",
                                     "Agreed levels recorded for 0 of 2 submitted scans")
     assert steps["coverage"][0] == "busy" and "the team's own norms are not set yet" in steps["coverage"][2]
-    assert "of 2 leefgebieden need attention" in steps["coverage"][2]
+    assert "of 2 life domains need attention" in steps["coverage"][2]
     assert steps["priorities"] == ("todo", "Not started", "0 priorities")
     assert steps["agreements"] == ("todo", "Not started", "0 agreements")
     assert steps["session"] == ("todo", "Not started", "Not recorded yet")

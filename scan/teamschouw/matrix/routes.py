@@ -197,7 +197,7 @@ def _norms_form(ctx: _CoverageContext) -> Any:
     return norms_form(ctx.sections, ctx.team_norms, ctx.rules.specialists_min)
 
 
-def _coverage_page(team: Team, scan_round: ScanRound, ctx: _CoverageContext, form: Any) -> str:
+def _coverage_page(team: Team, scan_round: ScanRound, ctx: _CoverageContext) -> str:
     rows = load_coverage(scan_round, sections=ctx.sections, norms=ctx.norms, team_norms=ctx.team_norms)
     members = rows[0].members if rows else len(queries.submitted_members(scan_round))
     return render_template(
@@ -209,6 +209,16 @@ def _coverage_page(team: Team, scan_round: ScanRound, ctx: _CoverageContext, for
         rules=ctx.rules,
         status_labels=status_labels(),
         chart_max=max([members, *(r.norm for r in rows), 1]),
+        team_norms_set=bool(ctx.team_norms),
+    )
+
+
+def _norms_page(team: Team, scan_round: ScanRound, ctx: _CoverageContext, form: Any) -> str:
+    return render_template(
+        "teamschouw/norms.html",
+        team=team,
+        scan_round=scan_round,
+        rules=ctx.rules,
         form=form,
         field_name=norm_field_name,
         sections=ctx.sections,
@@ -220,23 +230,22 @@ def _coverage_page(team: Team, scan_round: ScanRound, ctx: _CoverageContext, for
 def coverage(team_id: int, round_id: int) -> str:
     team, scan_round = team_round(team_id, round_id)
     ctx = _coverage_context(scan_round)
-    return _coverage_page(team, scan_round, ctx, _norms_form(ctx))
+    return _coverage_page(team, scan_round, ctx)
 
 
 @bp.route("/normen", methods=["GET", "POST"])
 @require(Role.TEAMLEIDER)
-def norms(team_id: int, round_id: int) -> tuple[str, int] | Response:
-    """The norms form lives on the coverage page; this takes its POST (and sends a GET there)."""
+def norms(team_id: int, round_id: int) -> str | tuple[str, int] | Response:
+    """The team norms on their own page: the coverage page links here and shows the result."""
     team, scan_round = team_round(team_id, round_id)
-    if request.method == "GET":
-        return redirect(url_for("teamschouw.coverage", team_id=team.id, round_id=scan_round.id,
-                                _anchor="norms"))
     ctx = _coverage_context(scan_round)
     form = _norms_form(ctx)
+    if request.method == "GET":
+        return _norms_page(team, scan_round, ctx, form)
     if form.validate_on_submit():
         values = {s.code: int(form[norm_field_name(s.code)].data.strip()) for s in ctx.sections}
         save_team_norms(team.id, values, current_user.id)
         db.session.commit()
         flash(_("The team norms are saved."), "success")
         return redirect(url_for("teamschouw.coverage", team_id=team.id, round_id=scan_round.id))
-    return _coverage_page(team, scan_round, ctx, form), 422
+    return _norms_page(team, scan_round, ctx, form), 422
