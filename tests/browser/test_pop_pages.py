@@ -244,3 +244,69 @@ def test_pop_detail_read_only_for_the_team_leader(page: Any, app: Flask, w: dict
     assert page.locator("#goal-item").count() == 0
     assert page.locator(f"#goal-{ids['goal']} form").count() == 0
     assert_accessible(page, f"POP detail, read-only for the team leader ({lang})")
+
+
+# --- the plan at phone width ------------------------------------------------------------------------
+
+# Words broken inside themselves: a text node whose rendered lines split a word ("Trai ning").
+BROKEN_WORDS_JS = """() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    for (const match of node.data.matchAll(/[\\p{L}\\p{N}]{2,}/gu)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (tops.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_progress_form_fits_a_phone_and_is_usable(page: Any, app: Flask, w: dict[str, Any],
+                                                      width: int) -> None:
+    """Each activity's progress form sits under the activity (not in a table column): at 320 px the page
+    does not scroll sideways, no word is broken inside, the buttons of a re-plan sit in one group with
+    Remove marked destructive, and the form can be filled in and saved."""
+    ids = signed_pop(app, w)
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in_as(page, w["anna"], "nl")
+    visit(page, f"/pop/{ids['pop']}")
+    status_field, reflection = f"#progress-{ids['action']}-status", f"#progress-{ids['action']}-reflection"
+
+    def fits() -> None:
+        scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, (width, scroll, inner)
+        controls = page.locator(".app-pop-progress select, .app-pop-progress textarea, "
+                                ".app-pop-progress [type=submit], main .app-button-group > *")
+        assert controls.count() >= 3
+        for i in range(controls.count()):
+            box = controls.nth(i).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (i, box)
+        for i in range(page.locator(".app-pop-progress textarea").count()):
+            box = page.locator(".app-pop-progress textarea").nth(i).bounding_box()
+            assert box is not None and box["width"] >= min(240, width * 0.75), box  # room to write
+        assert page.evaluate(BROKEN_WORDS_JS) == []
+
+    fits()
+    page.select_option(status_field, "afgerond")
+    page.fill(reflection, "Ik vraag nu eerder door bij een eerste gesprek.")
+    response = post_and_wait(page, f'form[action$="/acties/{ids["action"]}/voortgang"] [type=submit]')
+    assert response.status == 200 and page.url.endswith(f"/pop/{ids['pop']}#action-{ids['action']}")
+    assert page.locator(f"#action-{ids['action']} dd[data-status]").inner_text() == "afgerond"
+    fits()
+
+    # A re-plan: change and remove in one group under each activity, Remove marked destructive.
+    post_and_wait(page, f'main form[action="/pop/{ids["pop"]}/nieuwe-versie"] [type=submit]')
+    group = page.locator(".app-pop-action .app-button-group").first
+    assert group.locator("a").count() == 1 and group.locator("button.app-button--danger").count() == 1
+    colour = group.locator("button.app-button--danger").evaluate("b => getComputedStyle(b).color")
+    assert colour != page.locator(".app-pop-action a.utrecht-button-link").first.evaluate(
+        "a => getComputedStyle(a).color")
+    assert page.locator(".app-pop-goal > .app-button-group button.app-button--danger").count() == 1
+    fits()
+    assert_accessible(page, f"re-planned POP with progress forms at {width} px")
