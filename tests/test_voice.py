@@ -52,7 +52,8 @@ def test_dutch_item_is_item_not_onderdeel():
     found = []
     for m in _catalog("nl"):
         ident = m.id[0] if isinstance(m.id, tuple) else m.id
-        if ident and re.search(r"\bitems?\b", ident, re.I) and not re.search(r"section|part|element", ident, re.I):
+        about_items = re.search(r"\bitems?\b", ident or "", re.I)
+        if about_items and not re.search(r"section|part|element", ident, re.I):
             found += [s for s in _strings(m) if re.search("onderde", s, re.I)]
     assert found == []
 
@@ -70,9 +71,11 @@ def test_one_day_and_moment_format_per_language(app):
         from flask_babel import force_locale
 
         with force_locale("nl"):
-            assert (format_day(moment), format_moment(moment)) == ("27 november 2026", "27 november 2026, 14:35")
+            assert format_day(moment) == "27 november 2026"
+            assert format_moment(moment) == "27 november 2026, 14:35"
         with force_locale("en"):
-            assert (format_day(moment), format_moment(moment)) == ("27 November 2026", "27 November 2026, 14:35")
+            assert format_day(moment) == "27 November 2026"
+            assert format_moment(moment) == "27 November 2026, 14:35"
     # Documents render without a request, with the same result.
     assert format_moment(moment, locale="en_GB") == "27 November 2026, 14:35"
     assert format_day(moment.date(), locale="nl_NL") == "27 november 2026"

@@ -123,7 +123,7 @@ def test_renderer_in_dutch(app_ctx: Any) -> None:
     assert "Training uit de catalogus: Verdieping schulden (Lindewaard Academie)" in words
     assert "Collega: Ayşe Yılmaz" in words
     assert "Reflectie: Ik vraag nu eerder door." in words
-    assert "1 apr 2027 – 15 mei 2027 14 14 afgerond" in words
+    assert "1 april 2027 – 15 mei 2027 14 14 afgerond" in words
     assert "4,5 0 bezig" in words and "10 3 vervallen" in words
     assert "Geplande uren 18,5" in words and "Accreditatiepunten 14" in words
     assert "Professional Anna “Ank” Aalders: ondertekend op 20 maart 2027 om 10:15" in words
@@ -149,7 +149,7 @@ def test_renderer_in_english_and_unsigned(app_ctx: Any) -> None:
     assert "Goal 1: LG01-S1 Stabilising" in words and "Stabiliseren" not in words
     assert "Reason: team priority – Veel schulden in de wijk" in words
     assert "Comment of the team leader Maak doel 2 concreter" in words
-    assert "1 Apr 2027 – 15 May 2027 14 14 done" in words
+    assert "1 April 2027 – 15 May 2027 14 14 done" in words
     assert "Planned hours 18.5" in words
     assert "Professional Anna “Ank” Aalders: not signed yet" in words
     assert "Team leader not signed yet" in words
@@ -274,8 +274,8 @@ def test_professional_and_team_leader_download_the_pop_in_dutch(
     assert "Training uit de catalogus: Schulden vroeg signaleren (Geldwijs Opleidingen)" in words
     assert "Collega: Bert Bakker" in words
     assert "Reflectie: Geleerd: doorvragen" in words
-    assert "1 apr 2027 – 1 mei 2027 4 4 afgerond" in words
-    assert "1 jun 2027 – 30 jun 2027 8 0 bezig" in words and "– 2,5 1 vervallen" in words
+    assert "1 april 2027 – 1 mei 2027 4 4 afgerond" in words
+    assert "1 juni 2027 – 30 juni 2027 8 0 bezig" in words and "– 2,5 1 vervallen" in words
     # Two goals of 4 + 8 hours and 4 + 0 points; the dropped self-study does not count.
     assert "Geplande uren 24 Accreditatiepunten 8" in words
     assert "Professional Anna Aalders: ondertekend op 20 maart 2027 om 10:15" in words
