@@ -17,6 +17,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from scan.audit.actions import ACTIONS
+
 # ids -> names, in one query.
 Namer = Callable[[list[int]], Mapping[int, str]]
 
@@ -132,7 +134,9 @@ def _word_facts(facts: Iterable[tuple[str, Any]]) -> str:
     parts = []
     for key, value in facts:
         label = FACTS.get(key)
-        parts.append(f"{label if label is not None else key}: {_word_value(value)}")
+        action = ACTIONS.get(str(value)) if key == "action" else None
+        worded = action if action is not None else _word_value(value)
+        parts.append(f"{label if label is not None else key}: {worded}")
     return "; ".join(parts)
 
 
