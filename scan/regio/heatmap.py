@@ -8,8 +8,6 @@ text is escaped here. Colour never carries meaning alone: every cell has its num
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from markupsafe import Markup, escape
 
 from scan.i18n import whole_number_formatter
@@ -34,12 +32,12 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def svg(id_: str, table: LeefgebiedTable, highest: int | None = None,
-        link: Callable[[int], object] | None = None) -> Markup:
+def svg(id_: str, table: LeefgebiedTable, highest: int | None = None) -> Markup:
     """The <svg> element of one map, labelled by the figure's caption (`{id_}-caption`).
 
     `highest` is the page's scale (both maps of a page share it, so one colour is one band of numbers on
-    the whole page; default: this map's own). `link`, when given, gives the URL of a municipality's name.
+    the whole page; default: this map's own). The map is an image (role="img"): nothing in it is a link,
+    the names link to their teams in the table.
     Every cell's rectangle has the class of its band (`app-band--0`..`4`, `app-band--hidden`), the same
     class as the legend's swatch of that band."""
     n = len(table.columns)
@@ -67,12 +65,7 @@ def svg(id_: str, table: LeefgebiedTable, highest: int | None = None,
     for i, block in enumerate(table.blocks):
         y = TOP + i * CELL_H
         name = e(block.row.municipality_name)
-        at = f'x="4" y="{_num(y + CELL_H / 2 + 5)}" fill="#001a40"'
-        label = f"<text {at}>{name}</text>"
-        if link is not None and block.row.municipality_id is not None:
-            href = e(str(link(block.row.municipality_id)).strip())
-            label = (f'<a class="app-heatmap__link" href="{href}">'
-                     f'<text {at} text-decoration="underline">{name}</text></a>')
+        label = f'<text x="4" y="{_num(y + CELL_H / 2 + 5)}" fill="#001a40">{name}</text>'
         out.append(
             f'<g class="app-heatmap__row" data-municipality="{e(block.row.municipality_id)}">{label}'
         )

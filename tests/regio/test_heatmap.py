@@ -78,10 +78,3 @@ def test_a_page_scale_colours_both_maps_alike(app: Any) -> None:
     band_of_1200 = re.compile(r'app-band--(\w+)"[^<]*<text class="app-heatmap__value"[^>]*data-value="1200"')
     assert band_of_1200.search(own).group(1) == "4"  # type: ignore[union-attr]
     assert band_of_1200.search(page).group(1) == "2"  # type: ignore[union-attr]
-
-
-def test_municipality_names_link_when_asked(app: Any) -> None:
-    with app.test_request_context("/"):
-        svg = str(heatmap.svg("heatmap-goal", _table(), link=lambda m: f"/regio/behoefte?municipality={m}"))
-    assert re.findall(r'<a class="app-heatmap__link" href="([^"]+)"><text', svg) == [
-        "/regio/behoefte?municipality=1", "/regio/behoefte?municipality=2"]
