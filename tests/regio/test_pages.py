@@ -266,9 +266,9 @@ def test_needs_page_in_english(coordinator: Any, demo_region: DemoRegion) -> Non
     assert '<html lang="en"' in page
     assert LEGEND["en"] in page
     text = visible_text(page)
-    assert "Professionals with a POP goal, per leefgebied" in text
-    assert "Professionals with a gap but no POP goal, per leefgebied" in text
-    assert "counts a professional once per leefgebied" in text
+    assert "Professionals with a POP goal, per life domain" in text
+    assert "Professionals with a gap but no POP goal, per life domain" in text
+    assert "counts a professional once per life domain" in text
 
 
 def test_team_rows_are_one_click_away_and_small_teams_are_merged_and_never_named(
