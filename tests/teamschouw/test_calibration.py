@@ -53,12 +53,12 @@ def test_overview_lists_only_submitted_members_with_their_calibrated_items(app, 
     html = client.get(f"{base(w)}/kalibratie").get_data(as_text=True)
     assert "Anna Aalders" in html and "Bert Bakker" in html
     assert "Cor Claassen" not in html  # a draft stays private
-    assert html.count("0 van 5 onderdelen") == 2
+    assert html.count("0 van 5 items") == 2
     assert f'href="{base(w)}/kalibratie/{w["anna_scan"]}"' in html
     _save(client, f"{base(w)}/kalibratie/{w['anna_scan']}", {"agreed-GC01": "3", "agreed-LG01-A1": "2"})
     html = client.get(f"{base(w)}/kalibratie").get_data(as_text=True)
     anna_row = re.search(rf'data-scan="{w["anna_scan"]}">(.*?)</tr>', html, re.S).group(1)
-    assert "2 van 5 onderdelen" in anna_row
+    assert "2 van 5 items" in anna_row
 
 
 def test_the_page_shows_self_level_and_ambition_read_only_and_a_choice_for_the_agreed_level(client, w):

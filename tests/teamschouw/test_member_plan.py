@@ -210,5 +210,5 @@ def test_in_english(client, w):
     login(client, w["anna"])
     html = _mine(client)
     assert "My team" in html and "Requests to you" in html and "Accept" in html and "Decline" in html
-    assert "Whole leefgebied: Housing" in html
+    assert "Whole life domain: Housing" in html
     assert _vraagbaak(html) == [("Bert Bakker", "LG01-S1 Stabilising")]

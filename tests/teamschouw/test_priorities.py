@@ -150,7 +150,7 @@ def test_errors_show_a_summary_and_keep_what_was_typed(app, client, w):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<title>Fout:" in html
-    assert 'href="#priority-target">Kies een onderdeel of een leefgebied.</a>' in html
+    assert 'href="#priority-target">Kies een item of een leefgebied.</a>' in html
     assert re.search(r">\s*Omdat het moet</textarea>", html)
     target = f"item:{w['items']['GC02']}"
     response = _post(
@@ -302,7 +302,7 @@ def test_vraagbaak_requests_wait_for_the_members_consent(app, client, w):
     response = _post(client, w, "/afspraken/vraagbaak", {"vraagbaak-member": "", "vraagbaak-target": ""})
     html = response.get_data(as_text=True)
     assert 'href="#vraagbaak-member">Kies een lid van dit team.</a>' in html
-    assert 'href="#vraagbaak-target">Kies een onderdeel of een leefgebied.</a>' in html
+    assert 'href="#vraagbaak-target">Kies een item of een leefgebied.</a>' in html
     assert len(_agreements(app, w["round"])) == 1
     # The leader sees the member's answer.
     with app.app_context():
