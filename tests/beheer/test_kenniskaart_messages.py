@@ -42,10 +42,10 @@ def _formula(book: Any) -> None:
 
 CASES = {
     "date": (_date, ("sheet levels, row 3, column level (B)",
-                     "This cell is formatted as a date (Jan 1, 1900), but a Kenniskaart holds no dates. "
+                     "This cell is formatted as a date (1 January 1900), but a Kenniskaart holds no dates. "
                      "Format the cell as text or as a number and type the value again."),
              ("blad levels, rij 3, kolom level (B)",
-              "Deze cel is opgemaakt als datum (1 jan 1900), maar een Kenniskaart bevat geen datums. Maak de "
+              "Deze cel is opgemaakt als datum (1 januari 1900), maar een Kenniskaart bevat geen datums. Maak de "
               "cel op als tekst of als getal en typ de waarde opnieuw.")),
     "empty code": (_empty_code, ("sheet items, row 6, column code (B)",
                                  "This cell is empty; it needs a value."),
