@@ -117,6 +117,7 @@ MATRIX = {
     "assessment.new_round": ("GET POST", "/teams/{own_team}/rondes/nieuw", {Role.TEAMLEIDER, Role.BEHEERDER}),
     "assessment.round_status": ("GET", "/teams/{own_team}/rondes/{round}", {Role.TEAMLEIDER, Role.BEHEERDER}),
     "assessment.reopen": ("GET POST", "/scans/{scan}/heropenen", {Role.TEAMLEIDER}),
+    "assessment.member_scan": ("GET", "/scans/{scan}/antwoorden", {Role.TEAMLEIDER}),
     "teamschouw.index": ("GET", f"{TS}/", {Role.TEAMLEIDER}),
     "teamschouw.matrix": ("GET", f"{TS}/matrix", {Role.TEAMLEIDER}),
     "teamschouw.coverage": ("GET", f"{TS}/dekking", {Role.TEAMLEIDER}),
