@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from scan.access import Role
-from scan.assessment.models import RoundStatus, Scan, ScanRound
+from scan.assessment.models import RoundStatus, Scan, ScanRound, ScanStatus
 from scan.auth.models import User
 from scan.organisation.models import Team
 from scan.organisation.permissions import leads_team
@@ -31,3 +31,8 @@ def can_view_own(user: User, scan: Scan) -> bool:
 
 def can_reopen(user: User, scan: Scan) -> bool:
     return leads_team(user, scan.round.team_id)
+
+
+def can_view_submitted(user: User, scan: Scan) -> bool:
+    """A member's answers and notes: their team's leader, once submitted (a draft stays private)."""
+    return scan.status == ScanStatus.SUBMITTED.value and leads_team(user, scan.round.team_id)

@@ -271,6 +271,26 @@ def round_status(team_id: int, round_id: int) -> str:
     )
 
 
+@bp.get("/scans/<int:scan_id>/antwoorden")
+@require(Role.TEAMLEIDER)
+def member_scan(scan_id: int) -> str:
+    """A member's submitted answers with their notes ("toelichting of bewijs"), for their team leader."""
+    scan = load_or_404(Scan, scan_id)
+    if not permissions.can_view_submitted(current_user, scan):
+        abort(403)
+    scan_round = scan.round
+    scale = kenniskaart_queries.scale(scan_round.version_id)
+    return render_template(
+        "assessment/member_scan.html",
+        scan=scan,
+        scan_round=scan_round,
+        member=scan.user,
+        sections=kenniskaart_queries.sections_with_items(scan_round.version_id),
+        answers=queries.answers(scan.id),
+        level_names={s.level: localized(s, "title") for s in scale},
+    )
+
+
 @bp.route("/scans/<int:scan_id>/heropenen", methods=["GET", "POST"])
 @require(Role.TEAMLEIDER)
 def reopen(scan_id: int) -> str | Response | tuple[str, int]:

@@ -59,7 +59,7 @@ def test_my_scan_shows_the_round_deadline_purpose_and_progress(client, world):
     login(client, world["pro"])
     _, html = _page(client, "/scan")
     assert "Ontwikkelscan voorjaar 2027" in html
-    assert "0 van 5 onderdelen ingevuld" in html
+    assert "0 van 5 items ingevuld" in html
     assert "verplicht: 0 van 4" in html
     assert "niet voor beoordeling" in html
     assert "Generieke competenties" in html and "Financien" in html
@@ -131,7 +131,7 @@ def test_save_as_draft_and_continue_later(app, client, world):
     assert 'id="ambition-GC01-3" name="ambition-GC01" value="3" checked' in html
     assert ">Training gevolgd</textarea>" in html
     _, html = _page(client, "/scan")
-    assert "2 van 5 onderdelen ingevuld" in html
+    assert "2 van 5 items ingevuld" in html
 
 
 def test_my_scan_shows_the_progress_per_section_generic_competencies_first(client, world):
@@ -139,13 +139,13 @@ def test_my_scan_shows_the_progress_per_section_generic_competencies_first(clien
     _save(client, world["round"], "GC", {"level-GC01": "2", "level-GC02": "3"})
     _, html = _page(client, "/scan")
     progress = tables(html)["table0"]
-    assert progress[0][:3] == ["Onderdeel", "Ingevuld", "Verplichte onderdelen ingevuld"]
+    assert progress[0][:3] == ["Onderdeel", "Ingevuld", "Verplichte items ingevuld"]
     # Generic competencies first, then the leefgebieden in the Kenniskaart's order.
     assert [r[0] for r in progress[1:]] == ["Generieke competenties", "Financien", "Wonen"]
     assert row(progress, "Generieke competenties")[1:] == ["2 van 2", "2 van 2", "afgerond"]
     assert row(progress, "Financien") == ["Financien", "0 van 2", "0 van 1", "niet begonnen"]
     assert row(progress, "Wonen") == ["Wonen", "0 van 1", "0 van 1", "niet begonnen"]
-    assert "2 van 5 onderdelen ingevuld" in html and "verplicht: 2 van 4" in html
+    assert "2 van 5 items ingevuld" in html and "verplicht: 2 van 4" in html
 
 
 def test_submitting_is_offered_once_everything_required_is_filled_in(client, world):
@@ -205,7 +205,7 @@ def test_errors_keep_everything_typed_and_save_nothing(app, client, world):
     assert "<title>Fout:" in html
     assert 'href="#ambition-GC01"' in html and 'href="#level-GC02"' in html and 'href="#note-GC02"' in html
     assert "Kies een hoger niveau dan je huidige niveau, of kies om te blijven." in html
-    assert "Niet van toepassing" in html and "is voor dit onderdeel niet mogelijk" in html
+    assert "Niet van toepassing" in html and "is voor dit item niet mogelijk" in html
     assert "je gebruikte er 501" in html
     # What was typed is all still there.
     assert 'value="3" aria-describedby="level-GC01-3-desc" checked' in html
@@ -354,7 +354,7 @@ def test_team_leader_reopens_with_a_reason_and_the_professional_can_change_again
         assert reopened.reason == "Niveau GC02 samen besproken" and reopened.actor.username == world["leader"]
         assert reopened.at is not None
         assert db.session.get(Scan, scan_id).status == "draft"
-        when = format_datetime(reopened.at, "short", tzinfo="Europe/Amsterdam", locale="nl")
+        when = format_datetime(reopened.at, "d MMMM y, HH:mm", tzinfo="Europe/Amsterdam", locale="nl")
     # The reopen page keeps the history: when, by whom and why.
     response, html = _page(client, url)
     assert response.status_code == 200
@@ -404,7 +404,7 @@ def test_round_status_shows_a_submitted_member_with_the_submission_date(app, cli
     _, html = _page(client, f"/teams/{world['team']}/rondes/{world['round']}")
     assert "1 van 2 leden heeft ingediend." in html
     rows = {r[0]: r[1:] for r in tables(html)["table0"][1:]}
-    assert rows["Piet Professional"][:2] == ["✓ ingediend", "03-03-2027, 00:30"]
+    assert rows["Piet Professional"][:2] == ["✓ ingediend", "3 maart 2027, 00:30"]
     assert rows["Cor Collega"][:2] == ["niet begonnen", ""]
 
 
@@ -669,3 +669,42 @@ def _big_kenniskaart(items_per_section: int) -> str:
                          f"        description: {{nl: Tekst, en: Text}}\n"
                          f"        levels: {{1: {{nl: een, en: one}}, 2: {{nl: twee, en: two}}}}")
     return "\n".join(lines) + "\n"
+
+
+def test_the_team_leader_reads_a_members_notes_once_submitted_never_a_draft(app, client, world):
+    with app.app_context():
+        from scan.assessment.models import ScanRound
+        from scan.auth.models import User
+
+        scan_round = db.session.get(ScanRound, world["round"])
+        pro = db.session.get(User, world["pro_id"])
+        answers = {"GC01": (2, 3), "GC02": (2, 2), "LG01-A1": (2, 2), "LG02-A1": (3, 3)}
+        scan = make_scan(scan_round, pro, answers, notes={"GC01": "Cursus gespreksvoering gevolgd"})
+        db.session.commit()
+        scan_id = scan.id
+    url = f"/scans/{scan_id}/antwoorden"
+    login(client, world["leader"])
+    assert client.get(url).status_code == 403  # a draft stays private
+    _, html = _page(client, f"/teams/{world['team']}/rondes/{world['round']}")
+    assert url not in html
+    with app.app_context():
+        db.session.get(Scan, scan_id).status = "submitted"
+        db.session.get(Scan, scan_id).submitted_at = db.func.now()
+        db.session.commit()
+    _, html = _page(client, f"/teams/{world['team']}/rondes/{world['round']}")
+    assert f'href="{url}">Antwoorden<span class="visually-hidden"> (Piet Professional)</span></a>' in html
+    response, html = _page(client, url)
+    assert response.status_code == 200
+    assert "<h1 class=\"utrecht-heading-1\">Antwoorden van Piet Professional</h1>" in html
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert ("GC01 Contact maken Niveau 2 · Basis; ambitie 3 · Gevorderd "
+            "Toelichting of bewijs van het teamlid: Cursus gespreksvoering gevolgd") in text
+    # Another team's leader, the member and a colleague do not see it.
+    with app.app_context():
+        other = make_user(Role.TEAMLEIDER, teams=[make_team()])
+        db.session.commit()
+        other_name = other.username
+    for who, status in ((other_name, 403), (world["pro"], 403), (world["colleague"], 403)):
+        other_client = app.test_client()
+        login(other_client, who)
+        assert other_client.get(url).status_code == status, who
