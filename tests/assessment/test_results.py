@@ -724,3 +724,32 @@ def test_result_pdf_runs_the_same_number_of_queries_for_few_and_many_items(app, 
         counts.append(count_queries.count)
     assert counts[0] == counts[1], counts
     assert counts[0] <= 12, count_queries.statements
+
+
+def test_a_members_answers_page_runs_the_same_number_of_queries_for_few_and_many_items(
+    app, client, count_queries
+):
+    from scan.assessment.models import Scan
+    from scan.auth.models import User
+
+    with app.app_context():
+        small = make_kenniskaart(_kenniskaart_text("KK-KLEIN", 2, 2))
+        large = make_kenniskaart(_kenniskaart_text("KK-GROOT", 12, 40))
+        scans = []
+        for version, items in ((small, 2 + 2 * 2), (large, 12 + 2 * 40)):
+            username, round_id = _world_with(version, items)
+            pro = db.session.scalars(db.select(User).where(User.username == username)).one()
+            leader = make_user(Role.TEAMLEIDER, teams=[pro.team])
+            scan = db.session.scalars(db.select(Scan).where(Scan.round_id == round_id)).one()
+            scans.append((leader.username, scan.id))
+        db.session.commit()
+    counts = []
+    for username, scan_id in scans:
+        other = app.test_client()
+        login(other, username)
+        count_queries.statements.clear()
+        response = other.get(f"/scans/{scan_id}/antwoorden")
+        assert response.status_code == 200
+        counts.append(count_queries.count)
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 12, count_queries.statements

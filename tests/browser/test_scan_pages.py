@@ -421,3 +421,27 @@ def test_a_level_chosen_on_the_page_hides_the_lower_ambitions_by_css(page: Any, 
     page.locator("#level-GC01-1").click()
     assert shown() == ["stay", "2", "3", "4"]
     assert page.locator("#ambition-GC02-2").is_visible()  # another item keeps its own choices
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_check_answers_result_and_member_answers_fit_the_screen(page: Any, app: Flask, width: int) -> None:
+    """The check-your-answers page, the result (with its changes table and disclosures) and the leader's view
+    of a member's answers: no sideways page scroll, axe-clean, at a phone's and a laptop's width."""
+    world = build_world(app, draft=FULL_ANSWERS, previous_round=True)
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in_as(page, world.pro, "nl")
+    pages = [f"/scan/{world.round}/indienen"]
+    visit(page, pages[0])
+    post_and_wait(page, "main form[method=post] [type=submit]")
+    pages.append(f"/mijn/resultaat/{world.round}")
+    for path in pages:
+        visit(page, path)
+        page.locator("main details summary").evaluate_all("els => els.forEach(e => e.click())")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        assert_accessible(page, f"{path} at {width}")
+    page.context.clear_cookies()
+    log_in_as(page, world.leader, "nl")
+    path = f"/scans/{world.submitted_scan}/antwoorden"
+    visit(page, path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    assert_accessible(page, f"member's answers at {width}")
