@@ -231,7 +231,7 @@ def test_two_tabs_saving_the_same_section_give_a_conflict_that_keeps_the_input(
     assert alert.count() == 1
     with app.app_context():
         scan = db.session.scalars(select(Scan).where(Scan.user_id == world.pro_id)).one()
-        saved_at = format_datetime(scan.updated_at, "short", tzinfo="Europe/Amsterdam", locale=lang)
+        saved_at = format_datetime(scan.updated_at, "d MMMM y, HH:mm", tzinfo="Europe/Amsterdam", locale=lang)
         answers = db.session.scalars(select(Answer).where(Answer.scan_id == scan.id))
         stored = {a.item.code: (a.level, a.ambition, a.note) for a in answers}
         db.session.rollback()
