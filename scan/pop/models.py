@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scan.assessment.models import ScanRound
@@ -84,6 +85,9 @@ class PopGoal(Base):
     # (scan.pop.reasons) from the facts below, in the reader's language. Goals adopted before those facts
     # were stored may still hold that sentence here, in the language of the day.
     reason: Mapped[str] = mapped_column(Text, default="")
+    # A goal adopted from a team priority that was a suggestion taken over: that reason's facts, worded when
+    # read (scan.teamschouw.reasons); None otherwise. Part of the version: copied, never changed once signed.
+    reason_facts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     # The facts when the goal was adopted from a proposal: the level that counted, the ambition, and
     # whether that level was agreed with the team leader (else self-assessed). None for an own goal.
     reason_level: Mapped[int | None] = mapped_column(default=None)
@@ -101,7 +105,12 @@ class PopGoal(Base):
     def reason_text(self) -> str:
         """The reason in the current locale (see scan.pop.reasons)."""
         return reason_sentence(
-            self.reason_kind, self.reason, self.reason_level, self.reason_ambition, self.reason_level_agreed
+            self.reason_kind,
+            self.reason,
+            self.reason_level,
+            self.reason_ambition,
+            self.reason_level_agreed,
+            facts=self.reason_facts,
         )
 
     @property
@@ -114,6 +123,7 @@ class PopGoal(Base):
             self.reason_ambition,
             self.reason_level_agreed,
             shared=True,
+            facts=self.reason_facts,
         )
 
 

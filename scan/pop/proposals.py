@@ -47,6 +47,7 @@ class PriorityInfo:
     item_id: int | None
     section_id: int | None
     reason: str = ""
+    reason_facts: Mapping[str, Any] | None = None  # a suggestion taken over: see scan.teamschouw.reasons
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Proposal:
     ambition: int | None
     norm: int | None
     priority_reason: str = ""  # the team's reason, for a team priority
+    priority_reason_facts: Mapping[str, Any] | None = None  # its facts, where it was a suggestion taken over
 
     @property
     def gap(self) -> int:
@@ -83,7 +85,11 @@ class Proposal:
 
 
 def _proposal(
-    item: ItemInfo, answer: MyAnswer | None, norm: IndividualNorm, kind: str, priority_reason: str = ""
+    item: ItemInfo,
+    answer: MyAnswer | None,
+    norm: IndividualNorm,
+    kind: str,
+    priority: PriorityInfo | None = None,
 ) -> Proposal:
     level = None
     agreed = False
@@ -105,7 +111,8 @@ def _proposal(
         agreed=agreed,
         ambition=ambition,
         norm=norm.minimum_for(item.level_kind) if item.required else None,
-        priority_reason=priority_reason,
+        priority_reason=priority.reason if priority else "",
+        priority_reason_facts=priority.reason_facts if priority else None,
     )
 
 
@@ -129,11 +136,11 @@ def rank(
             item = by_id.get(priority.item_id)
             if item is None or item.id in seen:
                 continue
-            proposed.append(_proposal(item, answers.get(item.id), norm, TEAM_PRIORITY, priority.reason))
+            proposed.append(_proposal(item, answers.get(item.id), norm, TEAM_PRIORITY, priority))
             seen.add(item.id)
         elif priority.section_id is not None:
             candidates = [
-                _proposal(i, answers.get(i.id), norm, TEAM_PRIORITY, priority.reason)
+                _proposal(i, answers.get(i.id), norm, TEAM_PRIORITY, priority)
                 for i in items
                 if i.section_id == priority.section_id and i.id not in seen
             ]

@@ -94,7 +94,7 @@ def proposals_for(pop: Pop, sections: list[Section]) -> list[proposals.Proposal]
     for item_id, level in agreed.items():
         mine.setdefault(item_id, proposals.MyAnswer(None, None, level))
     priorities = [
-        proposals.PriorityInfo(p.item_id, p.section_id, p.reason)
+        proposals.PriorityInfo(p.item_id, p.section_id, p.reason, p.reason_facts)
         for p in plan_queries.priorities(pop.round_id)
     ]
     return proposals.rank(items, mine, priorities, pop.round.version.norms)

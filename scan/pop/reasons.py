@@ -9,11 +9,17 @@ Pure: no database, no request; call inside an application context (flask_babel p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask_babel import gettext as _
+
+from scan.teamschouw.reasons import reason_sentence as priority_sentence
 
 # The reason kinds of scan.pop.proposals, repeated here so the model can use this module without
 # importing the proposal ranking.
 AMBITION = "ambition"
+TEAM_PRIORITY = "team_priority"
 
 
 def ambition_sentence(level: int, ambition: int, agreed: bool, shared: bool = False) -> str:
@@ -49,9 +55,13 @@ def reason_sentence(
     ambition: int | None = None,
     agreed: bool | None = None,
     shared: bool = False,
+    facts: Mapping[str, Any] | None = None,
 ) -> str:
-    """The reason after the kind's label: the ambition sentence from the stored facts, else the stored text
-    (the team's own words for a team priority, an own goal's words, or a legacy sentence)."""
+    """The reason after the kind's label: the ambition sentence from the stored facts, the team priority's
+    reason from its facts (a suggestion taken over, see scan.teamschouw.reasons), else the stored text (the
+    team's own words for a team priority, an own goal's words, or a legacy sentence)."""
     if kind == AMBITION and level is not None and ambition is not None:
         return ambition_sentence(level, ambition, bool(agreed), shared)
+    if kind == TEAM_PRIORITY:
+        return priority_sentence(text, facts)
     return text

@@ -27,6 +27,7 @@ from scan.pop.models import ACTION_STATUSES, Pop, PopAction, PopGoal, PopStatus,
 from scan.pop.proposals import AMBITION, OWN, TEAM_PRIORITY, Proposal
 from scan.pop.queries import catalogue_region_id, submitted_scan
 from scan.pop.reasons import ambition_sentence
+from scan.teamschouw.reasons import reason_sentence as priority_reason_sentence
 
 DONE = "afgerond"
 
@@ -57,7 +58,7 @@ def proposal_reason(proposal: Proposal) -> str:
     """Why the app proposes this goal, in words, in the current locale. Adopting stores the facts behind
     it, not these words (scan.pop.reasons builds them again for each reader)."""
     if proposal.reason_kind == TEAM_PRIORITY:
-        return proposal.priority_reason
+        return priority_reason_sentence(proposal.priority_reason, proposal.priority_reason_facts)
     return ambition_sentence(proposal.level or 0, proposal.ambition or 0, proposal.agreed)
 
 
@@ -74,6 +75,11 @@ def adopt(version: PopVersion, proposal: Proposal, description: str = "") -> Pop
         reason_kind=proposal.reason_kind if proposal.reason_kind in (TEAM_PRIORITY, AMBITION) else OWN,
         # Only the team's typed reason is text; the sentence is built in the reader's language from these.
         reason=proposal.priority_reason if proposal.reason_kind == TEAM_PRIORITY else "",
+        reason_facts=(
+            dict(proposal.priority_reason_facts)
+            if proposal.reason_kind == TEAM_PRIORITY and proposal.priority_reason_facts
+            else None
+        ),
         reason_level=proposal.level,
         reason_ambition=proposal.ambition,
         reason_level_agreed=proposal.agreed if proposal.level is not None else None,

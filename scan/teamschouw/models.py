@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scan.assessment.models import Scan, ScanRound
 from scan.auth.models import User
 from scan.db import Base, UTCDateTime, utcnow
 from scan.kenniskaart.models import Item, Section
+from scan.teamschouw.reasons import reason_sentence
 
 
 class Calibration(Base):
@@ -59,7 +61,11 @@ class TeamPriority(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("scan_round.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("kenniskaart_item.id"), default=None)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("kenniskaart_section.id"), default=None)
+    # As typed by the team leader; for a suggestion taken over, its sentence in the leader's language of the
+    # day (kept for old rows and as a fallback): readers see `reason_text`, built from `reason_facts`.
     reason: Mapped[str] = mapped_column(Text, default="")
+    # The facts behind a suggestion taken over (see scan.teamschouw.reasons); None for a typed reason.
+    reason_facts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     position: Mapped[int] = mapped_column(default=0)
     # "suggested" when taken over from the app's proposal, "own" when the team leader chose it.
     source: Mapped[str] = mapped_column(String(20), default="own")
@@ -69,6 +75,11 @@ class TeamPriority(Base):
     round: Mapped[ScanRound] = relationship()
     item: Mapped[Item | None] = relationship()
     section: Mapped[Section | None] = relationship()
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the current locale: from the facts, else as typed (scan.teamschouw.reasons)."""
+        return reason_sentence(self.reason, self.reason_facts)
 
 
 class AgreementKind:

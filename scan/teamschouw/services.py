@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -193,8 +194,10 @@ def add_priority(
     item: Item | None = None,
     section: Section | None = None,
     source: str = SOURCE_OWN,
+    reason_facts: dict[str, Any] | None = None,
 ) -> TeamPriority:
-    """Add a priority at the end of the round's list."""
+    """Add a priority at the end of the round's list. `reason_facts`: the facts behind a suggestion taken
+    over, worded for each reader (`reason` is then that wording in the current locale, kept as a fallback)."""
     reason = reason.strip().replace("\r\n", "\n")
     if (item is None) == (section is None):
         raise RuleError(_("Choose an item or a leefgebied."), "target")
@@ -219,6 +222,7 @@ def add_priority(
         item_id=item.id if item else None,
         section_id=section.id if section else None,
         reason=reason,
+        reason_facts=reason_facts,
         position=max((p.position for p in existing), default=-1) + 1,
         source=source,
         created_by_id=actor.id,

@@ -73,6 +73,7 @@ def pop_pdf_data(pop: Pop, version: PopVersion, today: date, version_count: int 
             reason_level=goal.reason_level,
             reason_ambition=goal.reason_ambition,
             reason_level_agreed=goal.reason_level_agreed,
+            reason_facts=goal.reason_facts,
         )
         for goal in content.goals
     )

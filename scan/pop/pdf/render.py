@@ -8,6 +8,7 @@ times are stored in UTC and printed in Europe/Amsterdam.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -71,6 +72,7 @@ class GoalRow:
     reason_level: int | None = None
     reason_ambition: int | None = None
     reason_level_agreed: bool | None = None
+    reason_facts: Mapping[str, Any] | None = None  # a team priority's facts (scan.teamschouw.reasons)
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,7 @@ def _goals(data: PopPdfData, lang: str, s: Styles, f: _Format) -> list[Any]:
                     title=pick(lang, goal.title_nl, goal.title_en))
         reason = reasons.get(goal.reason_kind, goal.reason_kind)
         sentence = reason_sentence(goal.reason_kind, goal.reason, goal.reason_level, goal.reason_ambition,
-                                   goal.reason_level_agreed, shared=True)
+                                   goal.reason_level_agreed, shared=True, facts=goal.reason_facts)
         if sentence:
             reason = f"{reason} – {sentence}"
         block: list[Any] = [

@@ -220,6 +220,7 @@ def start_new_version(pop: Pop, actor: User) -> PopVersion:
                 description=goal.description,
                 reason_kind=goal.reason_kind,
                 reason=goal.reason,
+                reason_facts=goal.reason_facts,
                 reason_level=goal.reason_level,
                 reason_ambition=goal.reason_ambition,
                 reason_level_agreed=goal.reason_level_agreed,

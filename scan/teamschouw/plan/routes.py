@@ -340,7 +340,7 @@ def accept_suggestion(team_id: int, round_id: int) -> Response:
     form = AcceptSuggestionForm()
     wanted = form.item_id.data or ""
     sections = kenniskaart_queries.sections_with_items(scan_round.version_id)
-    # The suggestion is computed again here: the reason stored is the app's, not what the page sent.
+    # The suggestion is computed again here: the facts stored are the app's, not what the page sent.
     found = next((s for s in _suggestions(scan_round, sections)[0] if str(s.item_id) == wanted), None)
     if not form.validate() or found is None:
         flash(_("This suggestion is no longer there; the page shows the current ones."), "error")
@@ -352,6 +352,8 @@ def accept_suggestion(team_id: int, round_id: int) -> Response:
             reason=suggestions.reason(found),
             item=db.session.get(Item, found.item_id),
             source=services.SOURCE_SUGGESTED,
+            # Stored as facts, so every reader gets the reason in their own language.
+            reason_facts=suggestions.facts(found),
         )
     except RuleError as error:
         refuse(error)

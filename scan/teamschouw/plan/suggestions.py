@@ -28,19 +28,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
 from scan.assessment.results.scores import IndividualNorm, specialist_level_from
 from scan.kenniskaart.models import LEVEL_SPECIALISTISCH
+from scan.teamschouw import reasons
 from scan.teamschouw.answers import AnswerLike, effective_level
 
 MIN_SHARED_GROWTH = 2
 DEFAULT_SPECIALISTS_MIN = 2
 
-RISK_NONE = "none"
-RISK_SINGLE = "single"
-RISK_THIN = "thin"
+RISK_NONE = reasons.RISK_NONE
+RISK_SINGLE = reasons.RISK_SINGLE
+RISK_THIN = reasons.RISK_THIN
 RISK_OK = "ok"
 RISK_WEIGHT = {RISK_NONE: 2.0, RISK_SINGLE: 1.5, RISK_THIN: 1.0, RISK_OK: 0.0}
 
@@ -170,37 +168,18 @@ def rank(
     return [suggestion for _key, suggestion in ranked]
 
 
+def facts(suggestion: Suggestion) -> dict[str, Any]:
+    """What the reason is built from, as stored with a priority taken over (see scan.teamschouw.reasons)."""
+    return {
+        "members": suggestion.members,
+        "below_norm": suggestion.below_norm,
+        "wants_growth": suggestion.wants_growth,
+        "risk": suggestion.risk,
+        "specialists": suggestion.specialists,
+        "norm": suggestion.norm,
+    }
+
+
 def reason(suggestion: Suggestion) -> str:
     """Why the item is suggested, in the reader's language: "4 of 9 below the norm; nobody at ..."."""
-    parts = []
-    if suggestion.below_norm:
-        parts.append(
-            ngettext(
-                "%(num)d of %(total)d below the norm",
-                "%(num)d of %(total)d below the norm",
-                suggestion.below_norm,
-                total=suggestion.members,
-            )
-        )
-    if suggestion.wants_growth:
-        parts.append(
-            ngettext(
-                "%(num)d of %(total)d wants to grow",
-                "%(num)d of %(total)d want to grow",
-                suggestion.wants_growth,
-                total=suggestion.members,
-            )
-        )
-    if suggestion.risk == RISK_NONE:
-        parts.append(_("nobody at specialist level"))
-    elif suggestion.risk == RISK_SINGLE:
-        parts.append(_("rests on one person"))
-    elif suggestion.risk == RISK_THIN:
-        parts.append(
-            _(
-                "thin: %(num)d at specialist level, the team norm is %(norm)d",
-                num=suggestion.specialists or 0,
-                norm=suggestion.norm or 0,
-            )
-        )
-    return "; ".join(parts)
+    return reasons.suggestion_sentence(facts(suggestion))

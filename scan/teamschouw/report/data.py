@@ -61,7 +61,7 @@ def member_counts(scan_round: ScanRound) -> tuple[int, int]:
 def priorities(scan_round: ScanRound) -> list[PriorityRow]:
     """The team's priorities in their order, each an item or a whole leefgebied: one query."""
     rows = db.session.execute(
-        select(TeamPriority.position, TeamPriority.reason, TeamPriority.item_id,
+        select(TeamPriority.position, TeamPriority.reason, TeamPriority.reason_facts, TeamPriority.item_id,
                Item.code, Item.title_nl, Item.title_en, Section.code, Section.title_nl, Section.title_en)
         .outerjoin(Item, Item.id == TeamPriority.item_id)
         .outerjoin(Section, Section.id == TeamPriority.section_id)
@@ -69,11 +69,11 @@ def priorities(scan_round: ScanRound) -> list[PriorityRow]:
         .order_by(TeamPriority.position, TeamPriority.id)
     ).all()
     result = []
-    for position, reason, item_id, i_code, i_nl, i_en, s_code, s_nl, s_en in rows:
+    for position, reason, facts, item_id, i_code, i_nl, i_en, s_code, s_nl, s_en in rows:
         if item_id is not None:
-            result.append(PriorityRow(position, i_code, i_nl, i_en, False, reason))
+            result.append(PriorityRow(position, i_code, i_nl, i_en, False, reason, facts))
         else:
-            result.append(PriorityRow(position, s_code or "", s_nl or "", s_en or "", True, reason))
+            result.append(PriorityRow(position, s_code or "", s_nl or "", s_en or "", True, reason, facts))
     return result
 
 

@@ -33,6 +33,7 @@ from scan.core.pdf import FONT, Styles, build_document, data_table, label_table,
 from scan.core.pdf import register_fonts as _register_fonts
 from scan.i18n import format_day
 from scan.teamschouw.coverage.build import STATUS_NONE, STATUS_OK, STATUS_SINGLE, STATUS_THIN, status_labels
+from scan.teamschouw.reasons import reason_sentence
 
 # Printed before the status word, so the status reads the same in black and white. The coverage page
 # shows ✕ ! ▽ ✓; Vera has none of ✕ ▽ ✓, so these are its nearest glyphs (× and √; < for "fewer
@@ -67,7 +68,8 @@ class PriorityRow:
     title_nl: str
     title_en: str
     is_section: bool
-    reason: str
+    reason: str  # as typed (or an old row's sentence)
+    reason_facts: dict[str, Any] | None = None  # a suggestion taken over: worded in the document's language
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,8 @@ def _priorities(data: TeamReportData, lang: str, s: Styles) -> list[Any]:
         title = _pick(lang, p.title_nl, p.title_en)
         what = _("%(code)s %(title)s (whole leefgebied)", code=p.code, title=title) if p.is_section \
             else f"{p.code} {title}"
-        rows.append([str(n), Paragraph(escape(what), s.cell), Paragraph(_text(p.reason) or "–", s.cell)])
+        reason = _text(reason_sentence(p.reason, p.reason_facts)) or "–"
+        rows.append([str(n), Paragraph(escape(what), s.cell), Paragraph(reason, s.cell)])
     return [data_table(rows, [0.9 * cm, 7.3 * cm, 8.8 * cm])]
 
 
