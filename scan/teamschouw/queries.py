@@ -26,6 +26,25 @@ def latest_calibration(*, round_id: int | None = None, scan_id: int | None = Non
     return stmt.group_by(Calibration.scan_id, Calibration.item_id).subquery()
 
 
+def latest_rounds(team_ids: list[int]) -> dict[int, ScanRound]:
+    """The latest round (by opening date) of each of these teams that has one: one query, however many
+    teams, none included (the start page's "your other teams": the same count for a leader of one team)."""
+    ranked = (
+        select(
+            ScanRound.id,
+            func.row_number()
+            .over(partition_by=ScanRound.team_id, order_by=(ScanRound.opens_on.desc(), ScanRound.id.desc()))
+            .label("n"),
+        )
+        .where(ScanRound.team_id.in_(team_ids))
+        .subquery()
+    )
+    rounds = db.session.scalars(
+        select(ScanRound).join(ranked, and_(ranked.c.id == ScanRound.id, ranked.c.n == 1))
+    )
+    return {r.team_id: r for r in rounds}
+
+
 @dataclass(frozen=True)
 class Member:
     scan_id: int

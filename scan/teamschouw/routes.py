@@ -23,11 +23,9 @@ def index(team_id: int, round_id: int) -> str:
     team, scan_round = team_round(team_id, round_id)
     members = assessment_queries.member_statuses(scan_round)
     # A leader of several teams switches to another team's latest round from here.
-    other_teams = [
-        (t, (assessment_queries.rounds_for_team(t.id) or [None])[0])
-        for t in current_user.led_teams
-        if t.id != team.id
-    ]
+    others = [t for t in current_user.led_teams if t.id != team.id]
+    latest = queries.latest_rounds([t.id for t in others])  # one query, however many teams
+    other_teams = [(t, latest.get(t.id)) for t in others]
     submitted = len(queries.submitted_members(scan_round))
     team_norms = coverage_queries.team_norms(team.id)
     coverage = load_coverage(scan_round, team_norms=team_norms)

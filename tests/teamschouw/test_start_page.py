@@ -105,3 +105,42 @@ def test_the_start_page_runs_the_same_number_of_queries_for_3_or_12_members(app,
         assert client.get(url).status_code == 200
         counts.append(count_queries.count)
     assert counts[0] == counts[1], counts
+
+
+def _leader_of(n):
+    """A team leader of `n` teams, the first with a round and 3 submitted scans. Of the others, each but the
+    last has an older and a newer round; the last has none yet."""
+    teams = [make_team(name=f"Wijkteam {chr(65 + i)}{n}") for i in range(n)]
+    leader = make_user(Role.TEAMLEIDER, teams=teams)
+    first = make_round(teams[0])
+    for _ in range(3):
+        make_scan(first, make_user(Role.PROFESSIONAL, team=teams[0]), {"GC01": (2, 3)}, submitted=True)
+    for team in teams[1:-1]:
+        make_round(team, first.version, opens_in_days=-400, closes_in_days=-380, title="Ronde vorig jaar")
+        make_round(team, first.version, title=f"Ronde nu {team.name}")
+    return leader.username, f"/teams/{teams[0].id}/rondes/{first.id}/teamschouw/", [t.name for t in teams]
+
+
+def test_the_start_page_runs_the_same_number_of_queries_for_a_leader_of_1_or_4_teams(app, count_queries):
+    with app.app_context():
+        one, four = _leader_of(1), _leader_of(4)
+        db.session.commit()
+    counts = []
+    for username, url, names in (one, four):
+        client = app.test_client()
+        login(client, username)
+        count_queries.statements.clear()
+        response = client.get(url)
+        assert response.status_code == 200
+        counts.append(count_queries.count)
+        html = response.get_data(as_text=True)
+        if len(names) == 1:
+            assert "Je andere teams" not in html
+        else:
+            # Each other team links to its latest round; one without a round says so; this team is not listed.
+            others = html.split("Je andere teams", 1)[1].split("</ul>", 1)[0]
+            for name in names[1:-1]:
+                assert f"{name} · Ronde nu {name}</a>" in others
+            assert f"{names[-1]} · nog geen scanrondes" in others
+            assert "Ronde vorig jaar" not in others and f"{names[0]} ·" not in others
+    assert counts[0] == counts[1], counts
