@@ -126,8 +126,8 @@ def test_renderer_in_dutch(app_ctx: Any) -> None:
     assert "1 april 2027 – 15 mei 2027 14 14 afgerond" in words
     assert "4,5 0 bezig" in words and "10 3 vervallen" in words
     assert "Geplande uren 18,5" in words and "Accreditatiepunten 14" in words
-    assert "Professional Anna “Ank” Aalders: ondertekend op 20 maart 2027 om 10:15" in words
-    assert "Teamleider Lies Leider: ondertekend op 2 april 2027 om 15:05" in words
+    assert "Professional Anna “Ank” Aalders: ondertekend op 20 maart 2027, 10:15" in words
+    assert "Teamleider Lies Leider: ondertekend op 2 april 2027, 15:05" in words
     assert "Nog geen acties." in words  # the own goal has none yet
 
 
@@ -278,8 +278,8 @@ def test_professional_and_team_leader_download_the_pop_in_dutch(
     assert "1 juni 2027 – 30 juni 2027 8 0 bezig" in words and "– 2,5 1 vervallen" in words
     # Two goals of 4 + 8 hours and 4 + 0 points; the dropped self-study does not count.
     assert "Geplande uren 24 Accreditatiepunten 8" in words
-    assert "Professional Anna Aalders: ondertekend op 20 maart 2027 om 10:15" in words
-    assert "Teamleider Lies Leider: ondertekend op 2 april 2027 om 15:05" in words
+    assert "Professional Anna Aalders: ondertekend op 20 maart 2027, 10:15" in words
+    assert "Teamleider Lies Leider: ondertekend op 2 april 2027, 15:05" in words
 
 
 def test_the_pop_in_english(app: Any, client: Any, w: dict[str, Any]) -> None:
@@ -298,7 +298,7 @@ def test_the_pop_in_english(app: Any, client: Any, w: dict[str, Any]) -> None:
     assert "Reason: own ambition – Ambitie 3, niveau 2" in words
     assert "Job shadowing (meelopen)" in words and "in progress" in words and "dropped" in words
     assert "Planned hours 24 Accreditation points 8" in words
-    assert "Team leader Lies Leider: signed on 2 April 2027 at 15:05" in words
+    assert "Team leader Lies Leider: signed on 2 April 2027, 15:05" in words
 
 
 def test_each_version_stays_readable(app: Any, client: Any, w: dict[str, Any]) -> None:

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from babel.dates import format_time as babel_time
 from babel.numbers import format_decimal
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -23,7 +22,6 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from scan.catalogue.activities import ACTION_TYPE_LABELS
-from scan.core.clock import AMSTERDAM
 from scan.core.downloads import attachment_name_part
 from scan.core.pdf import (
     Styles,
@@ -34,7 +32,7 @@ from scan.core.pdf import (
     register_fonts,
     user_text,
 )
-from scan.i18n import format_day
+from scan.i18n import format_day, format_moment
 from scan.pop.labels import ACTION_STATUS_LABELS, SHARED_REASON_KIND_LABELS, VERSION_STATUS_LABELS
 from scan.pop.models import PopStatus
 from scan.pop.reasons import reason_sentence
@@ -153,10 +151,9 @@ class _Format:
     def short_date(self, value: date) -> str:
         return format_day(value, locale=self.locale)
 
-    def moment(self, value: datetime) -> tuple[str, str]:
-        local = value.astimezone(AMSTERDAM)
-        return format_day(local.date(), locale=self.locale), babel_time(local, "HH:mm",
-                                                                                 locale=self.locale)
+    def moment(self, value: datetime) -> str:
+        """The one moment format of scan.i18n ("20 maart 2027, 10:15"), in Dutch time."""
+        return format_moment(value, locale=self.locale)
 
     def hours(self, value: Decimal) -> str:
         return format_decimal(value, "#,##0.#", locale=self.locale)
@@ -280,8 +277,7 @@ def _signatures(data: PopPdfData, s: Styles, f: _Format) -> list[Any]:
         if signature.signed_at is None:
             when = _("not signed yet")
         else:
-            day, time = f.moment(signature.signed_at)
-            when = _("signed on %(date)s at %(time)s", date=day, time=time)
+            when = _("signed on %(moment)s", moment=f.moment(signature.signed_at))
         rows.append((role, f"{signature.name}: {when}" if signature.name else when))
     return [_label_table(rows, s)]
 
