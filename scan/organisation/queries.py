@@ -71,7 +71,14 @@ class MunicipalityRow:
     professionals: int
 
 
-def municipality_overview(region_id: int | None) -> list[MunicipalityRow]:
+def organisation_totals() -> tuple[int, int]:
+    """The number of municipalities and of teams (archived ones too), in one query."""
+    row = db.session.execute(select(select(func.count(Municipality.id)).scalar_subquery(),
+                                    select(func.count(Team.id)).scalar_subquery())).one()
+    return row[0] or 0, row[1] or 0
+
+
+def municipality_overview(region_id: int | None, limit: int | None = None) -> list[MunicipalityRow]:
     """Per municipality: number of active teams and active professionals. No names."""
     professionals = (
         select(Team.municipality_id.label("mid"), func.count(User.id).label("n"))
@@ -99,7 +106,7 @@ def municipality_overview(region_id: int | None) -> list[MunicipalityRow]:
     )
     if region_id is not None:
         stmt = stmt.where(Municipality.region_id == region_id)
-    return [MunicipalityRow(*row) for row in db.session.execute(stmt).all()]
+    return [MunicipalityRow(*row) for row in db.session.execute(stmt.limit(limit)).all()]
 
 
 def all_regions() -> list[Region]:
@@ -126,19 +133,21 @@ class TeamOverviewRow:
     archived: bool
 
 
-def team_overview() -> list[TeamOverviewRow]:
-    """Every team with its member count and leaders' names, in two queries whatever the size."""
+def team_overview(limit: int | None = None) -> list[TeamOverviewRow]:
+    """Every team (or the first `limit`) with its member count and leaders' names, in two queries whatever
+    the size."""
     rows = db.session.execute(
         select(Team.id, Team.code, Team.name, Municipality.name, _member_count(), Team.archived_at)
         .join(Municipality, Team.municipality_id == Municipality.id)
         .order_by(Municipality.name, Team.name)
+        .limit(limit)
     ).all()
     leaders: dict[int, list[str]] = {}
-    for team_id, name in db.session.execute(
-        select(team_leaders.c.team_id, User.full_name)
-        .join(User, User.id == team_leaders.c.user_id)
-        .order_by(User.full_name)
-    ):
+    leaders_stmt = (select(team_leaders.c.team_id, User.full_name)
+                    .join(User, User.id == team_leaders.c.user_id).order_by(User.full_name))
+    if limit is not None:
+        leaders_stmt = leaders_stmt.where(team_leaders.c.team_id.in_([row[0] for row in rows]))
+    for team_id, name in db.session.execute(leaders_stmt):
         leaders.setdefault(team_id, []).append(name)
     return [
         TeamOverviewRow(

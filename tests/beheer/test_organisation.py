@@ -249,6 +249,30 @@ def test_the_list_runs_the_same_queries_for_a_small_and_a_large_organisation(
     assert queries_for("/beheer/organisatie?q=t&pagina=3") == small[0]
 
 
+def test_the_start_page_shows_the_first_teams_and_links_to_the_rest(app: Any, admin: Any, many: None,
+                                                                     count_queries: Any) -> None:
+    def load() -> tuple[str, int]:
+        before = count_queries.count
+        html = admin.get("/beheer/").get_data(as_text=True)
+        return html, count_queries.count - before
+
+    html, small = load()
+    teams = html.split('id="teams-heading"')[1].split("</table>")[0]
+    assert "121 teams" in teams and teams.count('href="/teams/') == 25
+    assert "Alle 121 teams: zoek ze op de pagina Organisatie" in html
+    assert "Alle 14 gemeenten: zoek ze op de pagina Organisatie" not in html  # 14 of them, 25 shown
+    with app.app_context():
+        region = make_region()
+        for _m in range(20):
+            municipality = make_municipality(region)
+            for _t in range(5):
+                make_team(municipality)
+        db.session.commit()
+    html, large = load()
+    assert large == small and "Alle 221 teams" in html and "Alle 34 gemeenten" in html
+    assert html.split('id="teams-heading"')[1].split("</table>")[0].count('href="/teams/') == 25
+
+
 def test_english_after_choosing_the_language(admin: Any) -> None:
     admin.submit("/taal", {"lang": "en", "next": "/beheer/organisatie"}, page="/beheer/organisatie")
     page = admin.get("/beheer/organisatie").get_data(as_text=True)
