@@ -278,7 +278,7 @@ def test_propose_review_send_back_and_agree_as_the_users_see_it(app, w):
     assert "Voorgesteld aan de teamleider" in html and "Voorstellen aan mijn teamleider" not in html
 
     html = _detail(lies, ids["pop"])
-    assert "Dit plan beoordelen" in html
+    assert "Dit plan doornemen" in html
     review = f"{page}/beoordelen"
     # Sending back without a comment: an error, and what was chosen stays.
     response = lies.submit(review, {"decision": "send_back", "comment": ""})
