@@ -101,30 +101,26 @@ class PopGoal(Base):
         back_populates="goal", order_by="PopAction.id", cascade="all, delete-orphan"
     )
 
-    @property
-    def reason_text(self) -> str:
-        """The reason in the current locale (see scan.pop.reasons)."""
+    def _reason(self, shared: bool) -> str:
         return reason_sentence(
             self.reason_kind,
             self.reason,
             self.reason_level,
             self.reason_ambition,
             self.reason_level_agreed,
+            shared=shared,
             facts=self.reason_facts,
         )
 
     @property
+    def reason_text(self) -> str:
+        """The reason in the current locale (see scan.pop.reasons)."""
+        return self._reason(shared=False)
+
+    @property
     def shared_reason_text(self) -> str:
         """The reason in words that read right to the team leader too (see scan.pop.reasons)."""
-        return reason_sentence(
-            self.reason_kind,
-            self.reason,
-            self.reason_level,
-            self.reason_ambition,
-            self.reason_level_agreed,
-            shared=True,
-            facts=self.reason_facts,
-        )
+        return self._reason(shared=True)
 
 
 class PopAction(Base):
