@@ -257,7 +257,7 @@ CASES: dict[str, Case] = {
         "assessment.section", Role.PROFESSIONAL, "/scan/{round}/GC", ("/scan/{round}/GC",),
         prepare=_open_scan),
     "teamschouw.norms": Case(
-        "teamschouw.norms", Role.TEAMLEIDER, f"{TS}/dekking", (f"{TS}/dekking",), action=f"{TS}/normen",
+        "teamschouw.norms", Role.TEAMLEIDER, f"{TS}/normen", (f"{TS}/dekking", f"{TS}/normen"),
         values={"norm-LG01": "4", "norm-LG02": "3"}),
     "teamschouw.calibrate": Case(
         "teamschouw.calibrate", Role.TEAMLEIDER, f"{TS}/kalibratie/{{scan}}", (f"{TS}/kalibratie/{{scan}}",),

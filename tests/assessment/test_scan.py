@@ -88,7 +88,7 @@ def test_the_scan_pages_in_english(app, client, world):
     login(client, world["pro"])
     _, html = _page(client, "/scan")
     assert "0 of 5 items filled in" in html and "required: 0 of 4" in html
-    assert "not for appraisal" in html and "van 5 onderdelen" not in html
+    assert "not for appraisal" in html and "van 5 items ingevuld" not in html
     _, html = _page(client, f"/scan/{world['round']}/LG01")
     assert "Not applicable" in html and "Niet van toepassing" not in html
     response = _save(client, world["round"], "GC", {"level-GC01": "nvt"})

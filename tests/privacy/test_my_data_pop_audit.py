@@ -118,7 +118,7 @@ def test_my_pops_audit_rows_and_attended_sessions_are_in_my_data_csv(client, w):
         ("2", "Concept", "Beter contact maken v2"),
     ]
     first = actions[0]
-    assert first["Code onderdeel"] == "GC01" and first["Ronde"]
+    assert first["Itemcode"] == "GC01" and first["Ronde"]
     assert first["Actiestatus"] == "afgerond" and first["Reflectie"] == "Veel geleerd over motiveren"
     assert first["Actie"] == "Training volgen 0" and first["Uren"] == "16.0"
     assert first["Getekend door jou op"] and first["Getekend door de teamleider op"]

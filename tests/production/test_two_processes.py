@@ -71,7 +71,7 @@ def test_a_logged_in_user_moves_between_two_servers_mid_scan(app, servers):
     assert "Secure" in browser.set_cookie_headers[-1] and "HttpOnly" in browser.set_cookie_headers[-1]
     assert response.header("Strict-Transport-Security")
     _check(browser.get(a, "/scan"), 200, "Mijn scan", "Ontwikkelscan najaar 2027",
-           "0 van 5 onderdelen ingevuld")
+           "0 van 5 items ingevuld")
 
     # Save the first part on A.
     page = _check(browser.get(a, gc), 200, "Generieke competenties", "Deel 1 van 3")
@@ -88,7 +88,7 @@ def test_a_logged_in_user_moves_between_two_servers_mid_scan(app, servers):
     assert form.checked["level-GC01"] == "2" and form.checked["ambition-GC01"] == "3"
     assert form.checked["level-GC02"] == "3" and form.checked["ambition-GC02"] == "stay"
     assert form.textareas["note-GC01"] == "Gesprekstraining gevolgd op A"
-    _check(browser.get(b, "/scan"), 200, "2 van 5 onderdelen ingevuld")
+    _check(browser.get(b, "/scan"), 200, "2 van 5 items ingevuld")
 
     # A page of the next part, opened on A before B saves it (a tab left open).
     stale_lock = browser.get(a, lg01).form().values["lock_version"]
@@ -112,7 +112,7 @@ def test_a_logged_in_user_moves_between_two_servers_mid_scan(app, servers):
     form = browser.get(a, gc).form()
     assert form.checked["level-GC01"] == "2"
     assert form.textareas["note-GC01"] == "Gesprekstraining gevolgd op A"
-    _check(browser.get(a, "/scan"), 200, "4 van 5 onderdelen ingevuld")
+    _check(browser.get(a, "/scan"), 200, "4 van 5 items ingevuld")
 
     # The tab on A that was opened before B's save: refused, with the typed values kept.
     response = _save(browser, a, lg01, stale_lock, {

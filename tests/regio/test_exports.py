@@ -56,25 +56,25 @@ VIEWS = (
 SHEETS = [
     "Scholingsplan",
     "Municipalities",
-    "Leefgebied – goals",
-    "Leefgebied – gaps",
+    "Life domain – goals",
+    "Life domain – gaps",
     "Items – goals",
     "Items – gaps",
     "Without a training",
     "Regional group offers",
-    "Trends per leefgebied",
+    "Trends per life domain",
     "About this export",
 ]
 PARTICIPANTS = "Participants (POP goal)"
 POTENTIAL = "Potential (gap, no goal)"
-COUNT_TABLES = {"Leefgebied – goals", "Leefgebied – gaps", "Items – goals", "Items – gaps"}
-TRENDS = "Trends per leefgebied"
+COUNT_TABLES = {"Life domain – goals", "Life domain – gaps", "Items – goals", "Items – gaps"}
+TRENDS = "Trends per life domain"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
 
 def long_english(day: date) -> str:
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 @pytest.fixture
@@ -167,7 +167,7 @@ def csv_rows(client: Any, view: str, **args: str) -> list[list[str]]:
 def count_values(title: str, header: list[str], rows: list[tuple[Any, ...]]) -> list[Any]:
     """The cells that hold numbers of professionals."""
     if title in COUNT_TABLES:
-        return [v for row in rows for v in row[2 if title.startswith("Leefgebied") else 4:]]
+        return [v for row in rows for v in row[2 if title.startswith("Life domain") else 4:]]
     if title == TRENDS:
         return [v for row in rows for v in row[1:]]
     columns = [n for n, h in enumerate(header) if h in (PARTICIPANTS, POTENTIAL)]
@@ -186,7 +186,7 @@ def test_the_workbook_has_a_sheet_per_view_header_frozen_filters_on(app, coordin
         assert sheet.freeze_panes == "A2", sheet.title
         filtered_and_totals(sheet)
     header, _rows = records(book["Scholingsplan"])
-    assert header[:6] == ["Leefgebied", "Item code", "Item", "Level", PARTICIPANTS, POTENTIAL]
+    assert header[:6] == ["Life domain", "Item code", "Item", "Level", PARTICIPANTS, POTENTIAL]
     assert header[-4:] == ["Hours per participant", "Total hours", "Cost per participant", "Total cost"]
 
 
@@ -261,7 +261,7 @@ def test_the_overview_sheets_show_the_suppressed_tables_cell_for_cell(app, coord
     english(coordinator)
     overview, _plan = expected(app, demo_region.region_id)
     book = workbook(coordinator)
-    for title, measure in (("Leefgebied – goals", GOAL), ("Leefgebied – gaps", GAP)):
+    for title, measure in (("Life domain – goals", GOAL), ("Life domain – gaps", GAP)):
         table = overview.leefgebied[measure]
         header, _rows = records(book[title])
         assert header[2:-2] == [f"{s.code} – {s.title}" for s in table.columns]
@@ -335,7 +335,7 @@ def test_the_csv_is_dutch_excel_ready_and_matches_the_plan(app, coordinator, dem
     )
     rows = csv_rows(coordinator, "scholingsplan")
     header, *lines, total = rows
-    assert header[:3] == ["Leefgebied", "Code onderdeel", "Onderdeel"]  # Dutch by default
+    assert header[:3] == ["Leefgebied", "Itemcode", "Item"]  # Dutch by default
     assert len(lines) == len(plan.region.lines)
     for row, line in zip(lines, plan.region.lines, strict=True):
         assert row[1] == line.item.code
@@ -377,7 +377,7 @@ def test_the_municipality_filter_limits_the_municipality_sheet_and_csv(app, coor
     assert rows[-1][1] == "Total" and rows[-1][header.index(PARTICIPANTS)] == scope.participants
     header, rows = records(book["Items – goals"])
     assert header[4:] == ["Ravenhorst", "Whole region"]
-    header, rows = records(book["Leefgebied – goals"])
+    header, rows = records(book["Life domain – goals"])
     assert {r[0] for r in rows} == {"Ravenhorst", "Whole region"}
     about = dict(records(book["About this export"])[1])
     assert about["Municipality"] == "Ravenhorst"
@@ -396,8 +396,8 @@ def test_the_level_filter_and_the_about_sheet(app, coordinator, demo_region):
     assert about["Level"] == "Specialist (specialistisch)"
     # Which publication: its period, the opening dates of the rounds it counts, and the day it was published.
     assert about["Publication"] == publication_text(app, demo_region.region_id)
-    assert about["Publication"].startswith(f"{PERIOD[0]}: rounds that opened from July 1, 2026 up to and "
-                                           "including December 31, 2026; published on ")
+    assert about["Publication"].startswith(f"{PERIOD[0]}: rounds that opened from 1 July 2026 up to and "
+                                           "including 31 December 2026; published on ")
     assert "Rounds" not in about and "Filter" not in about
     assert about["Municipality"] == "All municipalities"
     assert about["Smallest number shown (k)"] == 5
@@ -437,7 +437,7 @@ def test_the_trends_sheet_shows_the_region_row_of_each_publication(app, coordina
     with app.app_context():
         newest = services.publication(demo_region.region_id, None).id
     header, rows = records(workbook(coordinator)[TRENDS])
-    assert header == ["Leefgebied", f"{PERIOD[0]}: POP goal", f"{PERIOD[0]}: gap, no goal"]
+    assert header == ["Life domain", f"{PERIOD[0]}: POP goal", f"{PERIOD[0]}: gap, no goal"]
     view = region_view(app, newest)
     *lines, people = rows
     assert [list(r) for r in lines] == trend_rows(view)
@@ -468,10 +468,10 @@ def test_the_publication_filter_chooses_which_publication_is_exported(app, coord
     book = load_workbook(io.BytesIO(response.data))
     about = dict(records(book["About this export"])[1])
     assert about["Publication"] == publication_text(app, demo_region.region_id, spring)
-    assert "rounds that opened from January 1, 2026 up to and including June 30, 2026" in about["Publication"]
+    assert "rounds that opened from 1 January 2026 up to and including 30 June 2026" in about["Publication"]
     # Its own numbers: the region row of the chosen publication.
     view = region_view(app, spring)
-    _header, rows = records(book["Leefgebied – goals"])
+    _header, rows = records(book["Life domain – goals"])
     table = view.leefgebied[GOAL]
     assert list(rows[-1]) == ["Whole region", "All teams", *map(shown, table.region.cells),
                               shown(table.region.total), table.region.people]
@@ -518,7 +518,7 @@ def test_the_language_follows_the_session(app, coordinator, demo_region):
     assert csv_rows(coordinator, "municipalities")[0][0] == "Gemeente"
     english(coordinator)
     header, _rows = records(workbook(coordinator).worksheets[1])
-    assert header[:2] == ["Municipality", "Leefgebied"] and PARTICIPANTS in header
+    assert header[:2] == ["Municipality", "Life domain"] and PARTICIPANTS in header
     assert csv_rows(coordinator, "municipalities")[0][0] == "Municipality"
 
 
@@ -527,7 +527,7 @@ def text(value: Any) -> str:
     return "" if value is None else str(shown(value))
 
 
-PLAN_HEADER = ["Leefgebied", "Item code", "Item", "Level", PARTICIPANTS, POTENTIAL, "Training code",
+PLAN_HEADER = ["Life domain", "Item code", "Item", "Level", PARTICIPANTS, POTENTIAL, "Training code",
                "Training", "Provider", "Type", "Groups", "Group below the minimum size",
                "Hours per participant", "Total hours", "Cost per participant", "Total cost"]
 
@@ -562,7 +562,7 @@ def expected_csv(app: Flask, region_id: int, view: str) -> tuple[list[str], list
         table = overview.items[GOAL if measure == "goal" else GAP]
         rows = [[r.item.code, *map(text, r.cells), text(r.total)] for r in table.rows]
         rows.append(["", *map(text, table.col_totals), text(table.grand_total)])
-        return ["Leefgebied", "Item code", "Item", "Level", *(c.name for c in table.columns),
+        return ["Life domain", "Item code", "Item", "Level", *(c.name for c in table.columns),
                 "Whole region"], rows
     if view == "unmatched":
         return PLAN_HEADER[:6], [[line.item.code, text(line.participants), text(line.potential)]
@@ -575,7 +575,7 @@ def expected_csv(app: Flask, region_id: int, view: str) -> tuple[list[str], list
         with app.app_context():
             newest = services.publication(region_id, None).id
         region = region_view(app, newest)
-        return (["Leefgebied", f"{PERIOD[0]}: POP goal", f"{PERIOD[0]}: gap, no goal"],
+        return (["Life domain", f"{PERIOD[0]}: POP goal", f"{PERIOD[0]}: gap, no goal"],
                 [list(map(text, r)) for r in trend_rows(region)]
                 + [["Professionals counted", str(region.people), str(region.people)]])
     assert view == "about", view

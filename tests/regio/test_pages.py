@@ -317,7 +317,7 @@ def test_before_anything_is_published_the_pages_say_so(app: Flask, client: Any) 
 # --- the filter -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("lang", "notice"), [("nl", "u ziet de standaardselectie"),
+@pytest.mark.parametrize(("lang", "notice"), [("nl", "je ziet de standaardselectie"),
                                               ("en", "you see the default selection")])
 def test_a_municipality_of_another_region_is_refused_at_the_field(
     coordinator: Any, demo_region: DemoRegion, lang: str, notice: str

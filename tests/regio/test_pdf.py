@@ -256,12 +256,12 @@ def test_english_after_switching_language(app, client, demo_region):
     assert reader.metadata.title == f"Regional scholingsplan {REGION_NAME}"
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert f"Page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()
-    published = f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
-    assert (f"Publication {PERIOD[0]}: rounds that opened from July 1, 2026 up to and including December 31, "
+    published = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    assert (f"Publication {PERIOD[0]}: rounds that opened from 1 July 2026 up to and including 31 December "
             f"2026; published on {published}") in words
     assert "Municipalities with a goal on it" in words
     assert "<5: fewer than 5, or hidden to protect a small number" in words
-    assert "Professionals with a POP goal, per leefgebied" in words
+    assert "Professionals with a POP goal, per life domain" in words
     assert "Needs without a training in the catalogue (a purchasing question)" in words
     assert "The region in total Participants Groups Total hours Total cost" in words
     assert "Pagina" not in words and "Deelnemers" not in words

@@ -177,7 +177,7 @@ def test_an_upload_above_the_request_limit_answers_413_with_a_page(
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 413
     assert "Het bestand is te groot" in page
-    assert "Wat u verstuurde is groter dan 4 MB" in page and f'href="{route}"' in page
+    assert "Wat je verstuurde is groter dan 4 MB" in page and f'href="{route}"' in page
     assert _stored(app) == before
     response = _post(client, route, raw, "en")
     assert "What you sent is larger than 4 MB" in html.unescape(response.get_data(as_text=True))
