@@ -15,6 +15,12 @@ axe-core (WCAG 2.1 A/AA), with one list of findings at the end (page, state, lan
 Dutch is walked on a laptop-sized screen, English at 320 pixels wide (a phone, or 400% zoom), where no
 page may need sideways scrolling except inside a wide table's own scrolling box (WCAG 1.4.10).
 
+On its way the sweep also measures every page's layout at 320, 375 and 1280 px (the page resized where
+it is, no second load, no second axe run): no sideways page scroll, no chart text under 12 px, no word
+broken inside a table cell, no heading straight under a list, the menu item of the page's section marked.
+test_layout_at_every_width reports those findings per state and language (run alone, it walks the pages
+itself without axe).
+
 One test per (state, language): the world is built once per test, one browser context per account logs
 in once, and the pages only read the world, so the walk is a row of page loads and axe runs.
 """
@@ -22,7 +28,8 @@ in once, and the pages only read the world, so the walk is a row of page loads a
 from __future__ import annotations
 
 import string
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +40,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RoutingException
 
 from scan.access import Role
 from scan.assessment import queries as assessment_queries
@@ -81,7 +90,6 @@ MAY_REDIRECT = {
     "auth.login": "a logged-in visitor is sent to their start page",
     "assessment.latest_result": "with a submitted scan: the result of that round",
     "assessment.submit": "a submitted scan has nothing left to submit: its result",
-    "teamschouw.norms": "the norms form lives on the coverage page, where a GET of its address leads",
 }
 # Pages the sweep cannot fill, each with the reason. Keep it empty unless a page cannot be shown at all.
 NOT_FILLED: dict[str, str] = {}
@@ -374,6 +382,21 @@ class Findings:
     # (page, state, language, rule, target, what is wrong)
     violations: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
     checked: int = 0
+    # What the layout check at every width found: page | state | language | width | what is wrong.
+    layout: list[str] = field(default_factory=list)
+    measured: int = 0
+    measuring: dict[str, float] = field(default_factory=dict)  # page -> seconds the measuring took
+
+
+    def layout_report(self) -> str:
+        slowest = sorted(self.measuring.items(), key=lambda item: -item[1])[:3]
+        lines = [f"the layout was measured on {self.measured} pages at {', '.join(map(str, WIDTHS))} px "
+                 f"in {sum(self.measuring.values()):.1f} s (slowest: "
+                 f"{', '.join(f'{page} {seconds:.1f} s' for page, seconds in slowest)})."]
+        if self.layout:
+            lines.append(f"{len(self.layout)} layout finding(s): page | state | language | width | what")
+            lines += [f"  - {finding}" for finding in self.layout]
+        return "\n".join(lines)
 
     def report(self) -> str:
         lines = [f"axe ran on {self.checked} pages."]
@@ -431,8 +454,18 @@ AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_t
 TOO_WIDE_JS = r"""() => {
     const width = document.documentElement.clientWidth;
     if (document.documentElement.scrollWidth <= width + 1) return [];
+    // A scrolling box clips its descendants, except an absolutely positioned one whose containing block
+    // (its nearest positioned ancestor) lies outside the box: that one still widens the page.
     const clipped = el => {
-        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        const position = getComputedStyle(el).position;
+        if (position === "fixed") return false;
+        let up = el.parentElement;
+        if (position === "absolute") {
+            while (up && up !== document.body && getComputedStyle(up).position === "static") {
+                up = up.parentElement;
+            }
+        }
+        for (; up && up !== document.body; up = up.parentElement) {
             if (getComputedStyle(up).overflowX !== "visible") return true;
         }
         return false;
@@ -443,9 +476,124 @@ TOO_WIDE_JS = r"""() => {
         if (el.parentElement.getBoundingClientRect().right > width + 1 || clipped(el)) continue;
         const caption = el.querySelector("caption");
         const text = (caption || el).textContent.trim().replace(/\s+/g, " ").slice(0, 60);
-        found.push(`<${el.tagName.toLowerCase()}${el.id ? " id=" + el.id : ""}> "${text}"`);
+        const name = typeof el.className === "string" ? el.className.slice(0, 60) : "";
+        const cls = name ? ` class="${name}"` : "";
+        found.push(`<${el.tagName.toLowerCase()}${el.id ? " id=" + el.id : ""}${cls}> "${text}"`);
     }
     return found.slice(0, 5);
+}"""
+
+
+# --- the layout at every width --------------------------------------------------------------------
+
+# Every page is looked at once more at each of these widths, in both languages: the page is resized where
+# it is (no second load, no second axe run) and measured.
+WIDTHS = (320, 375, 1280)
+MIN_CHART_TEXT_PX = 12
+# Pages outside every section of the navigation: no menu item need be marked (and, when the page is a
+# menu item's own address, that one must be).
+OUTSIDE_SECTIONS = {
+    "auth.change_password": "the account's own page, reached from the header",
+    "core.privacy_statement": "reached from the footer, for every role",
+    "core.accessibility_statement": "reached from the footer, for every role",
+    "kenniskaart.read": "the Kenniskaart as everyone reads it, reached from the footer and the pages",
+    "privacy.my_data": "in the menu of the professional only; for the other roles a link on their start page",
+}
+
+# At the current width: how wide the page is; chart text drawn smaller than MIN_CHART_TEXT_PX (its font
+# size times the SVG's scale); words in table cells broken across lines (a Range over each word that
+# gives boxes on more than one line).
+LAYOUT_JS = r"""(minText) => {
+    const hidden = el => !!el.closest(".visually-hidden, [hidden]");
+    const chartName = svg => {
+        const labelled = svg.getAttribute("aria-labelledby");
+        const byId = labelled && document.getElementById(labelled.split(/\s+/)[0]);
+        const title = svg.querySelector(":scope > title");
+        const figure = svg.closest("figure");
+        const caption = figure && figure.querySelector("figcaption");
+        const name = svg.getAttribute("aria-label") || (byId && byId.textContent)
+            || (title && title.textContent) || (caption && caption.textContent) || svg.id
+            || svg.getAttribute("class") || "svg";
+        return name.trim().replace(/\s+/g, " ").slice(0, 60);
+    };
+    const small = new Map();
+    for (const text of document.querySelectorAll("svg text")) {
+        if (!text.textContent.trim() || hidden(text)) continue;
+        const box = text.getBoundingClientRect();
+        if (!box.width || !box.height) continue;
+        const ctm = text.getScreenCTM();
+        if (!ctm) continue;
+        const size = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(ctm.a, ctm.b);
+        if (size >= minText - 0.05) continue;
+        const name = chartName(text.closest("svg"));
+        const seen = small.get(name) || {count: 0, min: size, max: size, sample: ""};
+        seen.count += 1;
+        seen.min = Math.min(seen.min, size);
+        seen.max = Math.max(seen.max, size);
+        seen.sample = seen.sample || text.textContent.trim().slice(0, 30);
+        small.set(name, seen);
+    }
+    const range = document.createRange();
+    const broken = [];
+    for (const cell of document.querySelectorAll("th, td")) {
+        if (broken.length >= 8) break;
+        const box = cell.getBoundingClientRect();
+        if (!box.width || !box.height || hidden(cell)) continue;
+        const line = parseFloat(getComputedStyle(cell).lineHeight) || 27;
+        if (box.height < 1.5 * line) continue;  // on one line: nothing can be broken
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (hidden(node.parentElement)) continue;
+            const words = /[^\s\-\u2010-\u2015\/]{2,}/g;  // break only at spaces, dashes and slashes
+            for (let match = words.exec(node.data); match; match = words.exec(node.data)) {
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                const lines = new Set(Array.from(range.getClientRects())
+                    .filter(r => r.width > 0).map(r => Math.round(r.top)));
+                if (lines.size > 1) {
+                    const table = cell.closest("table");
+                    const caption = (table && (table.caption ? table.caption.textContent : table.id)) || "";
+                    const tag = cell.tagName.toLowerCase();
+                    broken.push(`"${match[0]}" in <${tag}> (${Math.round(box.width)} px)`
+                        + (caption ? ` of "${caption.trim().replace(/\s+/g, " ").slice(0, 50)}"` : ""));
+                    break;
+                }
+            }
+        }
+    }
+    // A list, then a heading straight after it with (almost) no room between them.
+    const crowded = [];
+    for (const list of document.querySelectorAll("main ul, main ol, main dl")) {
+        const next = list.nextElementSibling;
+        if (!next || !/^H[2-4]$/.test(next.tagName) || hidden(list)) continue;
+        const gap = next.getBoundingClientRect().top - list.getBoundingClientRect().bottom;
+        if (list.getBoundingClientRect().height && gap < 12) {
+            crowded.push(`<${next.tagName.toLowerCase()}> "${next.textContent.trim().slice(0, 40)}" `
+                + `${Math.round(gap)} px under a list`);
+        }
+    }
+    return {
+        crowded: crowded.slice(0, 3),
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+        smallText: Array.from(small, ([name, s]) =>
+            `${s.count} label(s) of chart "${name}" at ${s.min.toFixed(1)}`
+            + (s.max - s.min > 0.1 ? `-${s.max.toFixed(1)}` : "") + ` px (e.g. "${s.sample}")`),
+        broken: broken,
+    };
+}"""
+
+# The main menu: the links marked as the current page, and which link leads to this very page.
+NAV_JS = r"""() => {
+    const nav = document.querySelector("nav.app-nav");
+    if (!nav) return null;
+    const links = Array.from(nav.querySelectorAll("a[href]"));
+    const here = location.pathname.replace(/\/$/, "");
+    const own = links.find(a => new URL(a.href).pathname.replace(/\/$/, "") === here);
+    return {
+        marked: links.filter(a => a.getAttribute("aria-current") === "page").map(a => a.textContent.trim()),
+        own: own ? own.textContent.trim() : null,
+    };
 }"""
 
 
@@ -460,9 +608,51 @@ class Walker:
     findings: Findings = field(default_factory=Findings)
     contexts: dict[str, Any] = field(default_factory=dict)
     seen: dict[str, set[str]] = field(default_factory=dict)
+    run_axe: bool = True  # False: only the layout at every width (test_layout_at_every_width on its own)
 
     def problem(self, label: str, text: str) -> None:
         self.findings.problems.append(f"{label} [{self.state}, {self.lang}]: {text}")
+
+    def layout_finding(self, label: str, width: int | str, text: str) -> None:
+        self.findings.layout.append(f"{label} | {self.state} | {self.lang} | {width} | {text}")
+
+    def measure(self, page: Any, label: str, endpoint: str | None) -> None:
+        """The layout at every width of WIDTHS, the page resized where it is (no reload), then put back:
+        no sideways page scroll, no chart text under MIN_CHART_TEXT_PX, no word broken inside a table
+        cell, no heading straight under a list; and the menu marks the item of the page's section."""
+        self.findings.measured += 1
+        started = time.perf_counter()
+        nav = page.evaluate(NAV_JS)
+        if nav is not None:
+            marked, own = nav["marked"], nav["own"]
+            if own is not None and marked != [own]:
+                self.layout_finding(label, "-", f"the menu item {own!r} leads to this page but the marked "
+                                                f"item is {marked or 'none'}")
+            elif endpoint not in OUTSIDE_SECTIONS and len(marked) != 1:
+                self.layout_finding(label, "-", f"{len(marked)} menu items marked aria-current=page "
+                                                f"({marked}), not the one of the page's section")
+            elif len(marked) > 1:
+                self.layout_finding(label, "-", f"{len(marked)} menu items marked: {marked}")
+        screen = SCREENS[self.lang]
+        widths = sorted(WIDTHS, key=lambda width: width != screen["width"])  # the current width first
+        for width in widths:
+            if width != screen["width"] or page.viewport_size != screen:
+                page.set_viewport_size({"width": width, "height": screen["height"]})
+            found = page.evaluate(LAYOUT_JS, MIN_CHART_TEXT_PX)
+            if found["scrollWidth"] > found["clientWidth"] + 1:
+                wide = page.evaluate(TOO_WIDE_JS)
+                self.layout_finding(label, width, f"the page scrolls sideways: {found['scrollWidth']} px "
+                                                  f"wide in {found['clientWidth']} px; {'; '.join(wide)}")
+            for text in found["smallText"]:
+                self.layout_finding(label, width, f"chart text under {MIN_CHART_TEXT_PX} px: {text}")
+            if width == screen["width"] and found["crowded"]:  # the same at every width: told once
+                self.layout_finding(label, width, f"a heading runs into the list above it: "
+                                                  f"{'; '.join(found['crowded'])}")
+            if found["broken"]:
+                self.layout_finding(label, width, f"words broken inside: {'; '.join(found['broken'])}")
+        if page.viewport_size != screen:
+            page.set_viewport_size(screen)
+        self.findings.measuring[label] = time.perf_counter() - started
 
     def page_for(self, visitor: Visitor) -> Any:
         if visitor.key not in self.contexts:
@@ -484,9 +674,12 @@ class Walker:
         for context in self.contexts.values():
             context.close()
 
-    def axe(self, page: Any, label: str) -> None:
+    def axe(self, page: Any, label: str, endpoint: str | None = None) -> None:
         """Run axe, and what it leaves to best practice or cannot see: the page's language, one <h1>,
-        and (on the narrow screen) no sideways scrolling."""
+        and (on the narrow screen) no sideways scrolling; then measure the layout at every width."""
+        if not self.run_axe:
+            self.measure(page, label, endpoint)
+            return
         lang = page.locator("html").get_attribute("lang")
         if lang != self.lang:
             self.problem(label, f'<html lang="{lang}">, not "{self.lang}"')
@@ -505,6 +698,7 @@ class Walker:
                 target = " ".join(str(t) for t in node["target"])
                 self.findings.violations.append(
                     (label, self.state, self.lang, violation["id"], target, summary))
+        self.measure(page, label, endpoint)
 
     def visit(self, visitor: Visitor, endpoint: str, path: str) -> None:
         """Open the page; it must answer with its own HTML page (or a declared redirect); run axe."""
@@ -529,7 +723,8 @@ class Walker:
         if landed in self.seen[visitor.key]:
             return  # a redirect to a page this visitor has checked already
         self.seen[visitor.key].add(landed)
-        self.axe(page, label if landed == path else f"{landed} (via {path}, {visitor.key})")
+        self.axe(page, label if landed == path else f"{landed} (via {path}, {visitor.key})",
+                 endpoint if landed == path else None)
 
     def sweep(self, world: World) -> None:
         visits, unfilled = plan_visits(world)
@@ -546,8 +741,8 @@ def walker(app: Flask, browser: Any, live_server: LiveServer,
     monkeypatch.setitem(app.config, "SEND_FILE_MAX_AGE_DEFAULT", 600)
     made: list[Walker] = []
 
-    def make(lang: str, state: str) -> Walker:
-        made.append(Walker(browser, live_server, lang, state))
+    def make(lang: str, state: str, run_axe: bool = True) -> Walker:
+        made.append(Walker(browser, live_server, lang, state, run_axe=run_axe))
         return made[-1]
 
     yield make
@@ -594,16 +789,17 @@ WRONG_FORMS = [
     WrongForm("scan part, note too long", DRAFTER, "/scan/{round}/{blank_section}",
               fill=(("#note-{blank_item}", TOO_LONG),), button='button[name="action"][value="save"]',
               expect=("#note-{blank_item}",)),
-    # Not a form error but the same pattern: the summary of the required items still open, linked.
-    WrongForm("submit page, items missing", DRAFTER, "/scan/{round}/indienen", submit=False,
-              error_title=False),
+    # The submit page with required items still open is no error state (since the check-your-answers
+    # step): it lists what is left per part, linked, and says nothing is wrong until one sends it, which
+    # its page offers only once every required item is filled in. The sweep visits it as a page
+    # (assessment.submit, DRAFTER, with items still open) in the filled state.
     # The team leader: rounds, reopening, the teamschouw.
     WrongForm("new round, empty", LEADER, "/teams/{own_team}/rondes/nieuw", expect=("#opens_on",)),
     WrongForm("reopen a scan, no reason", LEADER, "/scans/{scan}/heropenen", expect=("#reason",)),
     WrongForm("calibration, note too long", LEADER, TS + "/kalibratie/{scan}",
               fill=(('main form[method=post] textarea[id^="note-"]', TOO_LONG),),
               expect=('main form[method=post] textarea[id^="note-"]',)),
-    WrongForm("team norms, not a number", LEADER, TS + "/dekking", form="main form.app-norms-form",
+    WrongForm("team norms, not a number", LEADER, TS + "/normen", form="main form.app-norms-form",
               fill=(("main form.app-norms-form .app-norm-input", "veel"),),
               expect=("main form.app-norms-form .app-norm-input",)),
     WrongForm("priority, empty", LEADER, TS + "/prioriteiten",
@@ -664,8 +860,10 @@ WRONG_FORMS = [
 ]
 
 
-def send_wrong_form(walk: Walker, world: World, wrong: WrongForm) -> None:
-    """Open the form, fill in what is wrong, send it; check the error page, then axe."""
+def send_wrong_form(walk: Walker, world: World, wrong: WrongForm,
+                    endpoint_of: Callable[[str], str | None] = lambda path: None) -> None:
+    """Open the form, fill in what is wrong, send it; check the error page, then axe (and measure the
+    layout, the menu judged by the endpoint of the page the form landed on)."""
     ids = world.ids[wrong.visitor]
     page = walk.page_for(world.visitors[wrong.visitor])
     label = f"{wrong.what}: {wrong.path.format(**ids)}"
@@ -719,7 +917,7 @@ def send_wrong_form(walk: Walker, world: World, wrong: WrongForm) -> None:
             problems.append(f"the summary does not link to #{element_id} ({selector.format(**ids)})")
     for text in problems:
         walk.problem(label, text)
-    walk.axe(page, label)
+    walk.axe(page, label, endpoint_of(urlsplit(page.url).path))
 
 
 # --- the tests ------------------------------------------------------------------------------------
@@ -730,26 +928,57 @@ def send_wrong_form(walk: Walker, world: World, wrong: WrongForm) -> None:
 pytestmark = pytest.mark.timeout(420)
 
 
+# The layout each sweep measured on its way, (state, language) -> findings, for test_layout_at_every_width.
+MEASURED: dict[tuple[str, str], Findings] = {}
+STATES = ("filled", "empty", "error")
+
+
+def walk_state(app: Flask, walker: Any, lang: str, state: str, run_axe: bool = True) -> Walker:
+    """Build the state's world and walk it: every page (filled, empty) or every wrong form (error)."""
+    world = empty_world(app) if state == "empty" else demo_world(app)
+    walk = walker(lang, state, run_axe)
+    try:
+        if state == "error":
+            urls = app.url_map.bind("localhost")
+
+            def endpoint_of(path: str) -> str | None:
+                try:
+                    return urls.match(path, method="GET")[0]
+                except (HTTPException, RoutingException):
+                    return None
+
+            for wrong in WRONG_FORMS:
+                send_wrong_form(walk, world, wrong, endpoint_of)
+        else:
+            walk.sweep(world)
+    finally:  # a walk that broke off has still measured the pages before: not walked a second time
+        MEASURED[(state, lang)] = walk.findings
+    return walk
+
+
 @pytest.mark.parametrize("lang", LANGUAGES, ids=SCREEN_IDS)
 def test_every_page_filled(app: Flask, walker: Any, lang: str) -> None:
-    world = demo_world(app)
-    walk = walker(lang, "filled")
-    walk.sweep(world)
-    walk.findings.assert_clean()
+    walk_state(app, walker, lang, "filled").findings.assert_clean()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES, ids=SCREEN_IDS)
 def test_every_page_empty(app: Flask, walker: Any, lang: str) -> None:
-    world = empty_world(app)
-    walk = walker(lang, "empty")
-    walk.sweep(world)
-    walk.findings.assert_clean()
+    walk_state(app, walker, lang, "empty").findings.assert_clean()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES, ids=SCREEN_IDS)
 def test_every_form_with_errors(app: Flask, walker: Any, lang: str) -> None:
-    world = demo_world(app)
-    walk = walker(lang, "error")
-    for wrong in WRONG_FORMS:
-        send_wrong_form(walk, world, wrong)
-    walk.findings.assert_clean()
+    walk_state(app, walker, lang, "error").findings.assert_clean()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("state", STATES)
+def test_layout_at_every_width(app: Flask, walker: Any, state: str, lang: str) -> None:
+    """Every page of the sweep at 320, 375 and 1280 px in both languages: no sideways page scroll, no
+    chart text under 12 px, no word broken inside a table cell, the menu item of the page's section
+    marked. The sweep above measures on its way (no second load, no second axe run); run on its own
+    (`-k layout`), this test walks the pages itself without axe."""
+    findings = MEASURED.get((state, lang)) or walk_state(app, walker, lang, state, run_axe=False).findings
+    assert findings.measured, "the layout was measured on no page at all"
+    print(findings.layout_report())
+    assert not findings.layout, findings.layout_report()
