@@ -45,8 +45,8 @@ CASES = {
                      "This cell is formatted as a date (1 January 1900), but a Kenniskaart holds no dates. "
                      "Format the cell as text or as a number and type the value again."),
              ("blad levels, rij 3, kolom level (B)",
-              "Deze cel is opgemaakt als datum (1 januari 1900), maar een Kenniskaart bevat geen datums. Maak de "
-              "cel op als tekst of als getal en typ de waarde opnieuw.")),
+              "Deze cel is opgemaakt als datum (1 januari 1900), maar een Kenniskaart bevat geen datums. "
+              "Maak de cel op als tekst of als getal en typ de waarde opnieuw.")),
     "empty code": (_empty_code, ("sheet items, row 6, column code (B)",
                                  "This cell is empty; it needs a value."),
                    ("blad items, rij 6, kolom code (B)", "Deze cel is leeg; er hoort een waarde in.")),
