@@ -212,7 +212,7 @@ def submit(scan: Scan, actor: User, today: date) -> None:
     scan.updated_at = now
     scan.lock_version += 1
     db.session.add(ScanEvent(scan_id=scan.id, kind="submitted", actor_id=actor.id, at=now))
-    record(audit_actions.SCAN_SUBMIT, object_type="scan", object_id=scan.id, detail=f"round {scan.round_id}",
+    record(audit_actions.SCAN_SUBMIT, object_type="scan", object_id=scan.id, facts={"round": scan.round_id},
            actor=actor)
     db.session.flush()
 
@@ -233,6 +233,6 @@ def reopen(scan: Scan, actor: User, reason: str, today: date) -> None:
     scan.lock_version += 1
     db.session.add(ScanEvent(scan_id=scan.id, kind="reopened", actor_id=actor.id, reason=reason, at=now))
     # The reason is the leader's own text about a person: it stays with the scan, not in the log.
-    record(audit_actions.SCAN_REOPEN, object_type="scan", object_id=scan.id, detail=f"round {scan.round_id}",
+    record(audit_actions.SCAN_REOPEN, object_type="scan", object_id=scan.id, facts={"round": scan.round_id},
            actor=actor)
     db.session.flush()

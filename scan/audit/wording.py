@@ -17,6 +17,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from scan.access import Role, role_label
 from scan.audit.actions import ACTIONS
 
 # ids -> names, in one query.
@@ -58,7 +59,24 @@ FACTS: dict[str, Any] = {
     "last": _l("up to and including"),
     "team": _l("team"),
     "region": _l("region"),
+    "signed_as": _l("signed as"),
+    "via": _l("via"),
+    "reason": _l("reason"),
+    "change": _l("change"),
+    "label": _l("label"),
+    "period": _l("period"),
+    "number": _l("number"),
+    "hidden": _l("figures hidden"),
+    "positions": _l("figures in total"),
+    "publication": _l("publication"),
+    "level": _l("level"),
+    "selection": _l("selection"),
+    "moved_from": _l("moved from"),
+    "moved_to": _l("moved to"),
 }
+
+# Facts whose values are roles ("teamleider"): worded by the role's label.
+ROLE_FACTS = frozenset({"role", "signed_as"})
 
 # Values that are words themselves (field names, states): worded too; anything else is shown as stored.
 WORDS: dict[str, Any] = {
@@ -76,6 +94,20 @@ WORDS: dict[str, Any] = {
     "activated": _l("activated"),
     "deactivated": _l("deactivated"),
     "none": _l("none"),
+    "created": _l("created"),
+    "import": _l("import"),
+    "default": _l("default"),
+    # The catalogue's fields (scan.catalogue.services.TrainingData).
+    "provider": _l("provider"),
+    "type": _l("type"),
+    "level": _l("level"),
+    "hours": _l("hours"),
+    "cost_cents": _l("cost"),
+    "points": _l("accreditation points"),
+    "min_group": _l("minimum group size"),
+    "max_group": _l("maximum group size"),
+    "item_codes": _l("Kenniskaart items"),
+    "active": _l("active"),
 }
 
 _FACT = re.compile(r"^([a-z][a-z _]*): (.*)$")
@@ -91,6 +123,12 @@ def register(object_types: Iterable[str], namer: Namer) -> None:
     """A feature above the audit log tells how its objects are named (ids -> names, one query)."""
     for object_type in object_types:
         _NAMERS[object_type] = namer
+
+
+def register_facts(labels: Mapping[str, Any]) -> None:
+    """A feature above the audit log tells how the fact keys it records are labelled (e.g. the kinds of
+    record retention removes: {"scans": _l("scans")})."""
+    FACTS.update({key: label for key, label in labels.items() if key not in FACTS})
 
 
 def object_names(events: Iterable[Any]) -> dict[tuple[str, str], str]:
@@ -130,12 +168,19 @@ def _word_value(value: Any) -> str:
     return str(word) if word is not None else text
 
 
+def _role_value(value: Any) -> str | None:
+    return str(role_label(str(value))) if str(value) in {role.value for role in Role} else None
+
+
 def _word_facts(facts: Iterable[tuple[str, Any]]) -> str:
     parts = []
     for key, value in facts:
         label = FACTS.get(key)
-        action = ACTIONS.get(str(value)) if key == "action" else None
-        worded = action if action is not None else _word_value(value)
+        worded = ACTIONS.get(str(value)) if key == "action" else None
+        if worded is None and key in ROLE_FACTS:
+            worded = _role_value(value)
+        if worded is None:
+            worded = _word_value(value)
         parts.append(f"{label if label is not None else key}: {worded}")
     return "; ".join(parts)
 

@@ -270,13 +270,13 @@ def apply_import(plan: ImportPlan, actor: User | None, source: str | None = None
     result = ImportResult([], [])
     for row, data in plan.creates:
         result.created.append(create_account(row.username, data, password_hash=row.password_hash or None,
-                                             detail="import", source=source))
+                                             via="import", source=source))
     for _row, user, data, _changes in plan.changes:
-        update_account(user, data, actor, detail="import", source=source)
+        update_account(user, data, actor, via="import", source=source)
         result.changed.append(user)
     if result.created or result.changed:
         record(actions.ACCOUNT_IMPORT, object_type="account",
-               detail=f"created: {len(result.created)}; changed: {len(result.changed)}",
+               facts={"created": len(result.created), "changed": len(result.changed)},
                actor=actor, actor_name=None if actor else source)
     db.session.flush()
     return result

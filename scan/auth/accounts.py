@@ -121,7 +121,7 @@ def _apply(user: User, data: AccountData) -> list[str]:
 
 
 def create_account(username: str, data: AccountData, *, password_hash: str | None = None,
-                   temporary: bool = True, detail: str = "", source: str | None = None
+                   temporary: bool = True, via: str = "", source: str | None = None
                    ) -> tuple[User, str | None]:
     """A new account with a password (generated unless a hash is given; temporary unless said otherwise);
     returns the account and the generated password, to be shown once.
@@ -144,11 +144,11 @@ def create_account(username: str, data: AccountData, *, password_hash: str | Non
     _apply(user, data)
     db.session.flush()
     record(actions.ACCOUNT_CREATE, object_type="account", object_id=user.id,
-           detail=f"role: {user.role}" + (f"; {detail}" if detail else ""), actor_name=source)
+           facts={"role": user.role} | ({"via": via} if via else {}), actor_name=source)
     return user, generated
 
 
-def update_account(user: User, data: AccountData, actor: User | None, *, detail: str = "",
+def update_account(user: User, data: AccountData, actor: User | None, *, via: str = "",
                    source: str | None = None) -> list[str]:
     """Change name, role, team, teams led and region; returns the changed fields (none: nothing recorded).
     `actor` is None on the command line, where `source` names the command in the audit log."""
@@ -161,6 +161,6 @@ def update_account(user: User, data: AccountData, actor: User | None, *, detail:
     if changed:
         db.session.flush()
         record(actions.ACCOUNT_UPDATE, object_type="account", object_id=user.id,
-               detail="fields: " + ", ".join(changed) + (f"; {detail}" if detail else ""),
+               facts={"fields": changed} | ({"via": via} if via else {}),
                actor=actor, actor_name=None if actor else source)
     return changed

@@ -50,7 +50,7 @@ def log_in(username: str, password: str, address: str, device_cookie: str | None
     user = find_user(username)
     attempt = throttle.begin(username, address, devices.known_device(device_cookie, user))
     if attempt.verdict is not throttle.Verdict.CHECK:
-        record(audit_actions.LOGIN_FAILED, actor=user, actor_name=typed, detail="throttled")
+        record(audit_actions.LOGIN_FAILED, actor=user, actor_name=typed, facts={"reason": "throttled"})
         return LoginResult(LoginOutcome.THROTTLED, verdict=attempt.verdict)
     if user is None:
         burn_verification_time(password)

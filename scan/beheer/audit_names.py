@@ -1,5 +1,6 @@
 """How the audit log names what an entry is about ("account m.yilmaz", "team T01 Centrum"): one query per
 object type, registered with scan.audit.wording (the audit log sits below every feature and imports none).
+The labels of the facts features record (retention's kinds of record) are registered here too.
 
 The owners' queries where they have one (accounts, teams, municipalities); a plain select of a name column
 for the others."""
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 
 from scan.assessment.models import Scan
-from scan.audit.wording import register
+from scan.audit.wording import register, register_facts
 from scan.auth.models import User
 from scan.auth.queries import usernames
 from scan.catalogue.models import Training
@@ -19,6 +20,7 @@ from scan.extensions import db
 from scan.kenniskaart.models import KenniskaartVersion
 from scan.organisation.queries import municipality_names, team_names
 from scan.pop.models import Pop
+from scan.privacy.registry import retention_kinds
 from scan.regio.models import Period, Publication
 
 
@@ -56,3 +58,5 @@ register(("training",), _trainings)
 register(("scan",), _of_owner(Scan))
 register(("pop",), _of_owner(Pop))
 register(("regio_publication",), _publications)
+# The numbers `flask retention` records per kind of record removed ({"scans": 3}).
+register_facts({kind.name: kind.label for kind in retention_kinds()})

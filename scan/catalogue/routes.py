@@ -116,7 +116,7 @@ def new() -> str | BaseResponse:
     if form.validate_on_submit():
         training = services.write_training(form.entry(), region_id=region.id)
         record(audit_actions.CATALOGUE_CHANGE, object_type="training", object_id=training.id,
-               detail=f"created, code {training.code}")
+               facts={"change": "created", "code": training.code})
         db.session.commit()
         flash(_("The entry %(code)s has been added to the catalogue.", code=training.code), "success")
         return redirect(url_for("catalogue.index", **region_args(region)))
@@ -147,7 +147,7 @@ def edit(training_id: int) -> str | BaseResponse:
         code_changed = ["code"] if before.code != entry.code else []
         services.write_training(entry, training)
         record(audit_actions.CATALOGUE_CHANGE, object_type="training", object_id=training.id,
-               detail=f"code {training.code}, fields: " + (", ".join(code_changed + changed) or "none"))
+               facts={"code": training.code, "fields": code_changed + changed or ["none"]})
         db.session.commit()
         flash(_("The entry %(code)s has been changed.", code=training.code), "success")
         return redirect(url_for("catalogue.index", toon="all", **region_args(region)))
@@ -160,7 +160,7 @@ def _set_active(training_id: int, active: bool) -> BaseResponse:
         abort(400)
     services.set_active(training, active)
     record(audit_actions.CATALOGUE_CHANGE, object_type="training", object_id=training.id,
-           detail=f"{'activated' if active else 'deactivated'}, code {training.code}")
+           facts={"change": "activated" if active else "deactivated", "code": training.code})
     db.session.commit()
     if active:
         flash(_("The entry %(code)s is active again.", code=training.code), "success")
@@ -189,7 +189,7 @@ def export_csv() -> Response:
     region = _region()
     header, rows = services.export_rows(queries.trainings(region.id, "all"))
     body = io.write_csv(header, rows)
-    record(audit_actions.EXPORT, object_type="catalogue.csv", detail=f"{len(rows)} rows")
+    record(audit_actions.EXPORT, object_type="catalogue.csv", facts={"rows": len(rows)})
     db.session.commit()
     return download(body, "catalogus.csv", CSV_MIME)
 
@@ -200,7 +200,7 @@ def export_xlsx() -> Response:
     region = _region()
     header, rows = services.export_rows(queries.trainings(region.id, "all"))
     body = io.write_xlsx(header, rows, _("Training catalogue"), XLSX_FORMATS)
-    record(audit_actions.EXPORT, object_type="catalogue.xlsx", detail=f"{len(rows)} rows")
+    record(audit_actions.EXPORT, object_type="catalogue.xlsx", facts={"rows": len(rows)})
     db.session.commit()
     return download(body, "catalogus.xlsx", XLSX_MIME)
 
@@ -260,7 +260,7 @@ def confirm_import() -> BaseResponse | tuple[str, int]:
     plan = services.apply_import(region.id, checked.entries,
                                  queries.trainings_by_code(region.id, [e.code for e in checked.entries]))
     record(audit_actions.CATALOGUE_CHANGE, object_type="catalogue.import",
-           detail=f"{len(plan.added)} added, {len(plan.changed)} changed, {plan.unchanged} unchanged")
+           facts={"added": len(plan.added), "changed": len(plan.changed), "unchanged": plan.unchanged})
     db.session.commit()
     flash(
         _("Import done: %(added)s, %(changed)s.",

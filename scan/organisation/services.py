@@ -3,6 +3,8 @@ recorded in the audit log in the same transaction."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -67,7 +69,7 @@ def add_municipality(region: Region, code: str, name: str) -> Municipality:
         raise RuleError(_("The code %(code)s is already in use.", code=code), "code")
     municipality = create_municipality(region, code, name)
     record(actions.MUNICIPALITY_CREATE, object_type="municipality", object_id=municipality.id,
-           detail=f"code: {code}")
+           facts={"code": code})
     return municipality
 
 
@@ -78,7 +80,7 @@ def rename_municipality(municipality: Municipality, name: str) -> bool:
         return False
     municipality.name = name
     record(actions.MUNICIPALITY_UPDATE, object_type="municipality", object_id=municipality.id,
-           detail="fields: name")
+           facts={"fields": ["name"]})
     db.session.flush()
     return True
 
@@ -95,7 +97,7 @@ def archive_municipality(municipality: Municipality) -> None:
         )
     municipality.archived_at = utcnow()
     record(actions.MUNICIPALITY_ARCHIVE, object_type="municipality", object_id=municipality.id,
-           detail=f"code: {municipality.code}")
+           facts={"code": municipality.code})
     db.session.flush()
 
 
@@ -114,7 +116,7 @@ def add_team(municipality: Municipality, code: str, name: str) -> Team:
         raise RuleError(_("The code %(code)s is already in use.", code=code), "code")
     team = create_team(municipality, code, name)
     record(actions.TEAM_CREATE, object_type="team", object_id=team.id,
-           detail=f"code: {code}; municipality: {municipality.code}")
+           facts={"code": code, "municipality": municipality.code})
     return team
 
 
@@ -132,12 +134,12 @@ def update_team(team: Team, name: str, municipality: Municipality) -> list[str]:
         changed.append("name")
     if not changed:
         return changed
-    detail = "fields: " + ", ".join(changed)
+    facts: dict[str, Any] = {"fields": changed}
     if "municipality" in changed:
-        detail += f"; from {team.municipality.code} to {municipality.code}"
+        facts |= {"moved_from": team.municipality.code, "moved_to": municipality.code}
     team.name = name
     team.municipality = municipality
-    record(actions.TEAM_UPDATE, object_type="team", object_id=team.id, detail=detail)
+    record(actions.TEAM_UPDATE, object_type="team", object_id=team.id, facts=facts)
     db.session.flush()
     return changed
 
@@ -147,5 +149,5 @@ def archive_team(team: Team) -> None:
     if team.archived_at is not None:
         raise RuleError(_("This team is already archived."))
     team.archived_at = utcnow()
-    record(actions.TEAM_ARCHIVE, object_type="team", object_id=team.id, detail=f"code: {team.code}")
+    record(actions.TEAM_ARCHIVE, object_type="team", object_id=team.id, facts={"code": team.code})
     db.session.flush()

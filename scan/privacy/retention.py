@@ -117,9 +117,8 @@ def apply_retention(plan: RetentionPlan, by: User | None = None) -> dict[str, in
                 removed[kind.name] = kind.remove(kind.with_round(round_ids), cutoffs)
         elif kind.by_age is not None:
             removed[kind.name] = kind.remove(kind.by_age(cutoffs), cutoffs)
-    detail = ", ".join(f"{kind}: {n}" for kind, n in removed.items() if n)
     record(audit_actions.RETENTION_APPLY, object_type="retention",
-           detail=f"rounds: {len(round_ids)}; {detail}", actor=by)
+           facts={"rounds": len(round_ids)} | {kind: n for kind, n in removed.items() if n}, actor=by)
     db.session.flush()
     db.session.expire_all()
     return removed

@@ -138,7 +138,8 @@ def publish(period: Period, actor: User | None, today: date, *,
                                        body=json.dumps(body, separators=(",", ":")))
                        for scope, body in split(shown).items())
     record(audit_actions.REGIO_PUBLISH, object_type="regio_publication", object_id=publication.id,
-           detail=f"{period.name} #{number}: {publication.hidden} of {publication.positions} hidden",
+           facts={"period": period.name, "number": number, "hidden": publication.hidden,
+                  "positions": publication.positions},
            actor=actor, actor_name=None if actor else source)
     return publication
 

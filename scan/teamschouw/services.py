@@ -134,7 +134,7 @@ def calibrate(scan: Scan, checked: dict[int, CheckedCalibration], actor: User, e
         )
         changed += 1
     if changed:
-        record(audit_actions.CALIBRATE, object_type="scan", object_id=scan.id, detail=f"items: {changed}",
+        record(audit_actions.CALIBRATE, object_type="scan", object_id=scan.id, facts={"items": changed},
                actor=actor)
     db.session.flush()
     return changed

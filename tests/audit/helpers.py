@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,11 @@ class Row:
     object_id: str
     detail: str
     address: str | None
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """The detail's facts as stored (JSON), worded only when the log is read."""
+        return json.loads(self.detail)
 
 
 def events(app: Any, action: str | None = None) -> list[Row]:

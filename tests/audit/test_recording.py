@@ -68,7 +68,7 @@ def test_throttled_logins_are_recorded_as_failed(app: Any, client: Any) -> None:
     for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] + 1):
         login(client, username, "fout-fout-fout-fout")
     rows = events(app, actions.LOGIN_FAILED)
-    assert rows[-1].detail == "throttled"
+    assert rows[-1].facts == {"reason": "throttled"}
 
 
 # --- the scan: submit and reopen ---
@@ -93,7 +93,7 @@ def test_submitting_a_scan_is_recorded(app: Any, client: Any, w: dict[str, Any])
     assert client.submit(url).status_code == 302
     row = one(app, actions.SCAN_SUBMIT)
     assert (row.actor_id, row.object_type, row.object_id) == (w["cor_id"], "scan", str(w["cor_scan"]))
-    assert row.detail == f"round {w['round']}" and row.address == LOCAL
+    assert row.facts == {"round": w["round"]} and row.address == LOCAL
 
 
 def test_reopening_a_scan_is_recorded_without_the_reason(app: Any, client: Any, w: dict[str, Any]) -> None:
@@ -119,7 +119,7 @@ def test_a_calibration_is_recorded_without_its_note(app: Any, client: Any, w: di
     assert client.submit(url, form, page=url).status_code == 302
     row = one(app, actions.CALIBRATE)
     assert (row.actor_id, row.object_type, row.object_id) == (w["leader_id"], "scan", str(w["anna_scan"]))
-    assert row.detail == "items: 2" and row.address == LOCAL
+    assert row.facts == {"items": 2} and row.address == LOCAL
     # Saving without a change records nothing.
     html = client.get(url).get_data(as_text=True)
     seen = html.split('id="last_seen" name="last_seen" type="hidden" value="')[1].split('"')[0]
@@ -134,7 +134,7 @@ def test_the_team_report_download_is_recorded(app: Any, client: Any, w: dict[str
     row = one(app, actions.EXPORT)
     assert (row.actor_id, row.object_type, row.object_id) == (
         w["leader_id"], "teamschouw.pdf", str(w["team"]))
-    assert row.detail == f"round {w['round']}" and row.address == LOCAL
+    assert row.facts == {"round": w["round"]} and row.address == LOCAL
 
 
 # --- the POP: signing and the PDF ---
@@ -158,9 +158,9 @@ def test_signing_a_pop_is_recorded_for_each_signer(app: Any, pw: dict[str, Any])
     professional, leader = events(app, actions.POP_SIGN)
     assert (professional.actor_id, professional.object_type, professional.object_id) == (
         pw["anna_id"], "pop", str(ids["pop"]))
-    assert professional.detail == "version 1, as professional" and professional.address == LOCAL
+    assert professional.facts == {"version": 1, "signed_as": "professional"} and professional.address == LOCAL
     assert (leader.actor_id, leader.object_id) == (pw["leader_id"], str(ids["pop"]))
-    assert leader.detail == "version 1, as team leader"
+    assert leader.facts == {"version": 1, "signed_as": "teamleider"}
     for row in (professional, leader):
         assert "Beter contact maken" not in row.detail and "Training volgen" not in row.detail
 
@@ -171,7 +171,7 @@ def test_the_pop_pdf_download_is_recorded(app: Any, client: Any, pw: dict[str, A
     assert client.get(f"/pop/{ids['pop']}/pop.pdf").status_code == 200
     row = one(app, actions.EXPORT)
     assert (row.actor_id, row.object_type, row.object_id) == (pw["anna_id"], "pop.pdf", str(ids["pop"]))
-    assert row.detail == "version 1" and row.address == LOCAL
+    assert row.facts == {"version": 1} and row.address == LOCAL
     assert "Beter contact maken" not in row.detail
 
 
@@ -228,11 +228,12 @@ def test_catalogue_changes_are_recorded(app: Any, catalogue_admin: tuple[Any, in
     activate = client.submit(f"/catalogus/{training_id}/activeren", page="/catalogus/?toon=all")
     assert activate.status_code == 302
     rows = events(app, actions.CATALOGUE_CHANGE)
-    assert [r.detail for r in rows] == [
-        "created, code TR26",
-        "code TR01, fields: provider, type, level, hours, points, min_group, max_group",
-        "deactivated, code TR01",
-        "activated, code TR01",
+    assert [r.facts for r in rows] == [
+        {"change": "created", "code": "TR26"},
+        {"code": "TR01",
+         "fields": ["provider", "type", "level", "hours", "points", "min_group", "max_group"]},
+        {"change": "deactivated", "code": "TR01"},
+        {"change": "activated", "code": "TR01"},
     ]
     assert all(r.actor_id == admin_id and r.address == LOCAL and r.object_type == "training" for r in rows)
     assert {r.object_id for r in rows[1:]} == {str(training_id)}
@@ -253,7 +254,7 @@ def test_a_confirmed_catalogue_import_is_recorded(app: Any, catalogue_admin: tup
     client.submit("/catalogus/import/bevestigen", {"payload": payload}, page="/catalogus/import")
     row = one(app, actions.CATALOGUE_CHANGE)
     assert (row.actor_id, row.object_type, row.address) == (admin_id, "catalogue.import", LOCAL)
-    assert row.detail == "1 added, 0 changed, 0 unchanged"
+    assert row.facts == {"added": 1, "changed": 0, "unchanged": 0}
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -261,8 +262,8 @@ def test_catalogue_exports_are_recorded(app: Any, catalogue_admin: tuple[Any, in
     client, admin_id, _training_id = catalogue_admin
     assert client.get(f"/catalogus/export.{kind}").status_code == 200
     row = one(app, actions.EXPORT)
-    assert (row.actor_id, row.object_type, row.detail, row.address) == (
-        admin_id, f"catalogue.{kind}", "1 rows", LOCAL)
+    assert (row.actor_id, row.object_type, row.facts, row.address) == (
+        admin_id, f"catalogue.{kind}", {"rows": 1}, LOCAL)
 
 
 # --- the regional exports ---
@@ -293,5 +294,5 @@ def test_regional_exports_are_recorded(app: Any, client: Any, url: str, kind: st
     plain, chosen = events(app, actions.EXPORT)
     assert (plain.actor_id, plain.object_type, plain.object_id, plain.address) == (
         user_id, kind, str(region_id), LOCAL)
-    assert plain.detail == "default selection"
-    assert chosen.detail == f"publication: {publication_id}, level: algemeen"
+    assert plain.facts == {"selection": "default"}
+    assert chosen.facts == {"publication": str(publication_id), "level": "algemeen"}

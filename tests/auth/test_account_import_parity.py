@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,12 +67,12 @@ def _accounts() -> dict[str, tuple[Any, ...]]:
                          u.must_change_password, u.active) for u in users}
 
 
-def _audit() -> tuple[list[tuple[str, str, str]], set[tuple[int | None, str]]]:
-    """The account entries as (action, username of the account, detail), and who wrote them."""
+def _audit() -> tuple[list[tuple[str, str, dict[str, Any]]], set[tuple[int | None, str]]]:
+    """The account entries as (action, username of the account, facts), and who wrote them."""
     names = {str(u.id): u.username for u in db.session.scalars(select(User))}
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action.like("account.%")).order_by(AuditEvent.id)).all()
-    return ([(e.action, names.get(e.object_id, e.object_id), e.detail) for e in events],
+    return ([(e.action, names.get(e.object_id, e.object_id), json.loads(e.detail)) for e in events],
             {(e.actor_id, e.actor_name) for e in events})
 
 
@@ -145,12 +146,12 @@ def test_good_rows_give_the_same_accounts_and_audit_entries(app: Any, tmp_path: 
         "s.bakker": ("Sanne Bakker-de Wit", "professional", "LW-NOORD", [], "", False, True),
     }
     expected_audit = [
-        (actions.ACCOUNT_CREATE, "a.nieuw", "role: professional; import"),
-        (actions.ACCOUNT_CREATE, "b.nieuw", "role: teamleider; import"),
-        (actions.ACCOUNT_CREATE, "c.nieuw", "role: regiocoordinator; import"),
-        (actions.ACCOUNT_CREATE, "d.nieuw", "role: professional; import"),
-        (actions.ACCOUNT_UPDATE, "s.bakker", "fields: name, team; import"),
-        (actions.ACCOUNT_IMPORT, "", "created: 4; changed: 1"),
+        (actions.ACCOUNT_CREATE, "a.nieuw", {"role": "professional", "via": "import"}),
+        (actions.ACCOUNT_CREATE, "b.nieuw", {"role": "teamleider", "via": "import"}),
+        (actions.ACCOUNT_CREATE, "c.nieuw", {"role": "regiocoordinator", "via": "import"}),
+        (actions.ACCOUNT_CREATE, "d.nieuw", {"role": "professional", "via": "import"}),
+        (actions.ACCOUNT_UPDATE, "s.bakker", {"fields": ["name", "team"], "via": "import"}),
+        (actions.ACCOUNT_IMPORT, "", {"created": 4, "changed": 1}),
     ]
     for outcome in (cli, web):
         assert outcome["accounts"] == expected_accounts
@@ -211,5 +212,5 @@ def test_users_add_applies_the_same_rules_and_is_audited(app: Any) -> None:
         user = db.session.scalars(select(User).where(User.username == "tweede.beheer")).one()
         assert not user.must_change_password  # chosen on the command line: no change forced
         entries, actors = _audit()
-        assert entries == [(actions.ACCOUNT_CREATE, "tweede.beheer", "role: beheerder")]
+        assert entries == [(actions.ACCOUNT_CREATE, "tweede.beheer", {"role": "beheerder"})]
         assert actors == {(None, "flask users add")}

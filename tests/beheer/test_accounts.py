@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -74,7 +75,7 @@ def test_a_professional_changing_team_keeps_scans_and_pops(app_ctx: Any) -> None
     db.session.expire_all()
     assert scan.user_id == pro.id and scan.round.team_id == old.id
     assert pop.user_id == pro.id and pop.round.team_id == old.id
-    assert "fields: team" in _audit(actions.ACCOUNT_UPDATE)[0].detail
+    assert json.loads(_audit(actions.ACCOUNT_UPDATE)[0].detail) == {"fields": ["team"]}
 
 
 def test_role_change_moves_team_to_teams_led(app_ctx: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -116,7 +117,7 @@ def test_apply_removes_exactly_the_plan(world: dict[str, Any]) -> None:
     assert actions == [audit_actions.LOGIN, audit_actions.RETENTION_APPLY]
     detail = db.session.scalar(
         select(AuditEvent.detail).where(AuditEvent.action == audit_actions.RETENTION_APPLY))
-    assert "rounds: 1" in detail and "scans: 2" in detail
+    assert json.loads(detail)["rounds"] == 1 and json.loads(detail)["scans"] == 2
     # Applying again finds nothing more.
     assert plan_retention(today()).empty
 

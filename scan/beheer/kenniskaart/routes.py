@@ -124,7 +124,7 @@ def kenniskaart_publish() -> BaseResponse | tuple[str, int]:
                 number=version.number, code=version.code), "info")
         return redirect(url_for("beheer.kenniskaart"))
     record(KENNISKAART_PUBLISH, object_type="kenniskaart_version", object_id=version.id,
-           detail=f"{version.code} {version.number} ({version.label})")
+           facts={"code": version.code, "version": version.number, "label": version.label})
     db.session.commit()
     flash(_("%(code)s has been published as version %(number)d (label %(label)s). Open rounds keep the "
             "version they were opened on.", code=version.code, number=version.number, label=version.label),

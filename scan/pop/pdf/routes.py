@@ -26,6 +26,6 @@ def pdf(pop_id: int) -> Response:
     # The reader's versions: "version 1 of 1" for the team leader while the professional drafts version 2.
     data = pop_pdf_data(pop, version, clock.today(), len(visible_versions(current_user, pop)))
     body = render_pop(data, str(get_locale() or "nl")[:2])
-    record(audit_actions.EXPORT, object_type="pop.pdf", object_id=pop.id, detail=f"version {version.number}")
+    record(audit_actions.EXPORT, object_type="pop.pdf", object_id=pop.id, facts={"version": version.number})
     db.session.commit()
     return download(body, pop_filename(data), PDF_MIME)

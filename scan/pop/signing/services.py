@@ -16,6 +16,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from scan.access import Role
 from scan.audit import actions as audit_actions
 from scan.audit.services import record
 from scan.auth import devices, throttle
@@ -196,9 +197,9 @@ def sign(
         version.leader_signed_by_id = signer.id
     if version.professional_signed_at and version.leader_signed_at:
         version.status = PopStatus.SIGNED
-    signed_as = "professional" if owner else "team leader"
+    signed_as = Role.PROFESSIONAL if owner else Role.TEAMLEIDER
     record(audit_actions.POP_SIGN, object_type="pop", object_id=pop.id,
-           detail=f"version {version.number}, as {signed_as}", actor=signer)
+           facts={"version": version.number, "signed_as": signed_as.value}, actor=signer)
     db.session.flush()
     return version
 

@@ -144,16 +144,15 @@ def kept(kind: str, export: Export, write: Callable[[], bytes]) -> bytes:
     return files.get_or_write(pub, name, fingerprint, write)
 
 
-def _selection_facts(selection: services.Selection) -> str:
-    """The filter as short facts for the audit log, e.g. "rounds: period, first: 2027-01-01"."""
-    facts = ", ".join(f"{key}: {value}" for key, value in selection.query_args().items())
-    return facts or "default selection"
+def _selection_facts(selection: services.Selection) -> dict[str, str]:
+    """The filter as facts for the audit log, e.g. {"publication": "3", "level": "generiek"}."""
+    return selection.query_args() or {"selection": "default"}
 
 
 def record_export(kind: str, selection: services.Selection) -> None:
     """Every regional export is recorded in the audit log (and committed: these are GET requests)."""
     record(audit_actions.EXPORT, object_type=kind, object_id=current_user.region_id,
-           detail=_selection_facts(selection))
+           facts=_selection_facts(selection))
     db.session.commit()
 
 

@@ -123,7 +123,7 @@ def matrix_xlsx(team_id: int, round_id: int) -> Response:
                         bold_header=True))
     body = write_workbook(sheets)
     record(audit_actions.EXPORT, object_type="teamschouw.matrix.xlsx", object_id=team.id,
-           detail=f"round {scan_round.id}")
+           facts={"round": scan_round.id})
     db.session.commit()
     code = attachment_name_part(team.code, "team")
     return download(body, f"teammatrix-{code}-{clock.today().isoformat()}.xlsx", XLSX_MIME)

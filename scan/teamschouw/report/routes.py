@@ -25,7 +25,7 @@ def report_pdf(team_id: int, round_id: int) -> Response:
     data = team_report_data(team, scan_round, today)
     body = render_team_report(data, str(get_locale() or "nl")[:2])
     record(audit_actions.EXPORT, object_type="teamschouw.pdf", object_id=team.id,
-           detail=f"round {scan_round.id}")
+           facts={"round": scan_round.id})
     db.session.commit()
     code = attachment_name_part(team.code, "team")
     return download(body, f"teamschouw-{code}-{today.isoformat()}.pdf", PDF_MIME)
