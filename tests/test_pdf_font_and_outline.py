@@ -107,6 +107,6 @@ def test_the_pop_pdf_has_a_bookmark_per_section(app_ctx: Any) -> None:
 def test_the_team_report_has_a_bookmark_per_section(app_ctx: Any) -> None:
     outline = _outline(render_team_report(team_data(), "en"))
     assert [title for title, _page, _children in outline] == [
-        "Coverage per leefgebied", "Team priorities", "Agreements", "The session"
+        "Coverage per life domain", "Team priorities", "Agreements", "The session"
     ]
     assert [t for t, _p, _c in outline[-1][2]] == ["Notes", "Decisions"]
